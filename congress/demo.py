@@ -1,0 +1,579 @@
+"""Builds the demo congress from fixtures/demo/*.json.
+
+The 7th session of the 3rd municipal people's congress reproduces the source article: 150
+suggestions, all handled, replied and closed; 707 liaison stations. A current session, dated
+relative to the day the demo is loaded, holds suggestions in every state. Suggestions move
+through the real service functions, so the demo's history is what the workflow writes.
+People and phone numbers are invented ("100" numbers are not allocated in China).
+"""
+
+import datetime
+import json
+import random
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from congress.models import (
+    Delegation,
+    Division,
+    HandlingUnit,
+    Leader,
+    Session,
+    Term,
+    WorkingCommittee,
+)
+from congress.roles import staff_group
+from deputies.models import Deputy, LiaisonStation
+from suggestions import services
+from suggestions.models import Category, Contact, SpecialReport, Suggestion, SupervisionMeeting
+
+FIXTURES = settings.BASE_DIR / "fixtures" / "demo"
+PASSWORD = "demo12345"
+DEMO_MARKER_TERM = 3
+
+
+def load(name):
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+def is_loaded():
+    return Term.objects.filter(number=DEMO_MARKER_TERM).exists()
+
+
+class DemoBuilder:
+    def __init__(self, today=None):
+        self.today = today or timezone.localdate()
+        self.rng = random.Random(20201231)
+        self.ref = load("reference.json")
+        self.topics = load("topics.json")
+        self.phone_serial = 0
+
+    def fake_phone(self):
+        self.phone_serial += 1
+        return f"100{self.phone_serial:08d}"
+
+    def build(self):
+        self.users()
+        self.structure()
+        self.people()
+        self.stations()
+        self.seventh_session()
+        self.current_session()
+
+    # --- accounts and structure ------------------------------------------------------------
+
+    def users(self):
+        User = get_user_model()
+        self.admin = User.objects.create_superuser("admin", "admin@congress.example", PASSWORD)
+        self.staff = User.objects.create_user(
+            "staff",
+            "staff@congress.example",
+            PASSWORD,
+            is_staff=True,
+            first_name="代表工委",
+            last_name="",
+        )
+        self.staff.groups.add(staff_group())
+        self.deputy_user = User.objects.create_user("deputy", "deputy@congress.example", PASSWORD)
+        self.unit_user = User.objects.create_user("unit", "unit@congress.example", PASSWORD)
+
+    def structure(self):
+        self.term = Term.objects.create(
+            number=3, name="吕梁市第三届人民代表大会", starts_on=datetime.date(2016, 9, 20)
+        )
+        self.old_sessions = [
+            Session.objects.create(
+                term=self.term,
+                number=n,
+                name=f"市三届人大{cn}次会议",
+                opens_on=datetime.date(year, 1, 6),
+                closes_on=datetime.date(year, 1, 9),
+            )
+            for n, cn, year in [(5, "五", 2018), (6, "六", 2019)]
+        ]
+        self.seventh = Session.objects.create(
+            term=self.term,
+            number=7,
+            name="市三届人大七次会议",
+            opens_on=datetime.date(2020, 1, 7),
+            closes_on=datetime.date(2020, 1, 10),
+        )
+        self.term4 = Term.objects.create(
+            number=4, name="吕梁市第四届人民代表大会", starts_on=datetime.date(2021, 9, 26)
+        )
+        opens = self.today - datetime.timedelta(days=120)
+        self.current = Session.objects.create(
+            term=self.term4,
+            number=6,
+            name="市四届人大六次会议",
+            opens_on=opens,
+            closes_on=opens + datetime.timedelta(days=3),
+        )
+        self.divisions, self.delegations = [], []
+        for order, row in enumerate(self.ref["divisions"]):
+            division = Division.objects.create(name=row["name"], order=order)
+            self.divisions.append(division)
+            self.delegations.append(
+                Delegation.objects.create(
+                    name=f"{row['name']}代表团", division=division, order=order
+                )
+            )
+        self.categories = {
+            name: Category.objects.create(name=name, order=i)
+            for i, name in enumerate(self.ref["categories"])
+        }
+        self.units = {}
+        for name, short, kind in self.ref["units"]:
+            self.units[short] = HandlingUnit.objects.create(
+                name=name,
+                short_name=short,
+                kind=kind,
+                contact_person=self.person_name(),
+                phone=self.fake_phone(),
+                address=f"吕梁市离石区{self.rng.choice(['龙凤大街', '北川河东路', '滨河北西路', '永宁中路'])}{self.rng.randint(1, 300)}号",
+            )
+        self.units["市住建局"].members.add(self.unit_user)
+        self.leaders = [
+            Leader.objects.create(name=n, kind=k, title=t) for n, k, t in self.ref["leaders"]
+        ]
+        self.committees = [WorkingCommittee.objects.create(name=n) for n in self.ref["committees"]]
+
+    def person_name(self):
+        return self.rng.choice(self.ref["surnames"]) + self.rng.choice(self.ref["given"])
+
+    def people(self):
+        deputies, seen = [], set()
+        counts = [row["deputies"] for row in self.ref["divisions"]]
+        plan = [
+            (d, Deputy.Level.MUNICIPAL)
+            for d, n in zip(self.delegations, counts, strict=True)
+            for _ in range(n)
+        ]
+        plan += [(self.rng.choice(self.delegations), Deputy.Level.PROVINCIAL) for _ in range(24)]
+        plan += [(self.rng.choice(self.delegations), Deputy.Level.NATIONAL) for _ in range(6)]
+        for delegation, level in plan:
+            name = self.person_name()
+            while (name, delegation.pk) in seen:
+                name = self.person_name()
+            seen.add((name, delegation.pk))
+            deputies.append(
+                Deputy(
+                    name=name,
+                    level=level,
+                    delegation=delegation,
+                    gender=self.rng.choice(["male", "male", "female"]),
+                    ethnicity="汉族",
+                    party=self.rng.choice(self.ref["parties"]),
+                    occupation=self.rng.choice(self.ref["occupations"]),
+                    phone=self.fake_phone(),
+                    id_number=f"1411{self.rng.randint(10, 99)}19{self.rng.randint(50, 95)}0101{len(deputies):04d}",
+                )
+            )
+        Deputy.objects.bulk_create(deputies)
+        self.deputies = list(Deputy.objects.order_by("pk"))
+        self.municipal = [d for d in self.deputies if d.level == Deputy.Level.MUNICIPAL]
+        self.by_delegation = {}
+        for deputy in self.municipal:
+            self.by_delegation.setdefault(deputy.delegation_id, []).append(deputy)
+        self.me = self.municipal[0]  # the "deputy" login: 离石区代表团
+        self.me.user = self.deputy_user
+        self.me.save(update_fields=["user"])
+
+    def stations(self):
+        stations = []
+        for division, row in zip(self.divisions, self.ref["divisions"], strict=True):
+            names = set()
+            for i in range(row["stations"]):
+                township = row["townships"][i % len(row["townships"])]
+                if i < len(row["townships"]):
+                    name = f"{township}人大代表联络站"
+                else:
+                    name = f"{township}{self.village()}代表联络点"
+                    while name in names:
+                        name = f"{township}{self.village()}代表联络点"
+                names.add(name)
+                stations.append(
+                    LiaisonStation(
+                        name=name,
+                        division=division,
+                        township=township,
+                        address=f"{division.name}{township}{self.rng.choice(['政府院内', '便民服务中心二楼', '党群服务中心', '村委会'])}",
+                        contact_person=self.person_name(),
+                        contact_phone=self.fake_phone(),
+                        reception_days=self.rng.choice(
+                            [
+                                "每月10日",
+                                "每月15日",
+                                "每月第一个星期三",
+                                "每周五上午",
+                                "每月5日、20日",
+                            ]
+                        ),
+                        latitude=Decimal("37.5") + Decimal(self.rng.randint(-9000, 9000)) / 10000,
+                        longitude=Decimal("111.1") + Decimal(self.rng.randint(-9000, 9000)) / 10000,
+                        established_on=datetime.date(2019, self.rng.randint(3, 12), 1),
+                    )
+                )
+        LiaisonStation.objects.bulk_create(stations)
+        through = LiaisonStation.deputies.through
+        links = []
+        others = [d for d in self.deputies if d.level != Deputy.Level.MUNICIPAL]
+        for station in LiaisonStation.objects.select_related("division"):
+            pool = self.by_delegation[self.delegations[self.divisions.index(station.division)].pk]
+            chosen = set(self.rng.sample(pool, k=min(3, len(pool))))
+            if self.rng.random() < 0.1:
+                chosen.add(self.rng.choice(others))
+            links += [through(liaisonstation_id=station.pk, deputy_id=d.pk) for d in chosen]
+        through.objects.bulk_create(links)
+
+    def village(self):
+        return self.rng.choice(self.ref["villages"]) + self.rng.choice(self.ref["village_suffix"])
+
+    # --- suggestions ------------------------------------------------------------------------
+
+    def draft_suggestion(
+        self, session, number, topic_index, lead=None, period="during", submitted_on=None
+    ):
+        topic = self.topics[topic_index % len(self.topics)]
+        lead = lead or self.rng.choice(self.municipal)
+        place = lead.delegation.name.removesuffix("代表团")
+        if self.rng.random() < 0.3:
+            place = "全市" if self.rng.random() < 0.5 else "市区"
+        measures = "；".join(
+            f"{cn}是{m}" for cn, m in zip("一二三", topic["measures"], strict=False)
+        )
+        content = topic["problem"].format(place=place) + "\n\n为此建议：" + measures + "。"
+        suggestion = Suggestion(
+            session=session,
+            number=number,
+            title=topic["title"].format(place=place),
+            content=content,
+            category=self.categories[topic["category"]],
+            lead_deputy=lead,
+            delegation=lead.delegation,
+            period=period,
+            submitted_on=submitted_on or session.opens_on + datetime.timedelta(days=1),
+        )
+        co_pool = [d for d in self.by_delegation[lead.delegation_id] if d.pk != lead.pk]
+        co_signers = self.rng.sample(co_pool, k=self.rng.randint(0, 4))
+        if lead.pk != self.me.pk and self.rng.random() < 0.08:
+            co_signers = [d for d in co_signers if d.pk != self.me.pk] + [self.me]
+        suggestion = services.enter_suggestion(
+            suggestion=suggestion, co_signers=co_signers, by=self.staff, on=suggestion.submitted_on
+        )
+        suggestion.topic = topic
+        return suggestion
+
+    def assign(self, suggestion, on):
+        topic = suggestion.topic
+        co = [self.units[u] for u in topic["co_units"]]
+        services.assign(
+            suggestion=suggestion,
+            lead_unit=self.units[topic["lead_unit"]],
+            co_units=co,
+            by=self.staff,
+            on=on,
+        )
+        return suggestion.assignments.get(role="lead")
+
+    def reply_text(self, suggestion, reply_class):
+        topic = suggestion.topic
+        opening = f"{suggestion.lead_deputy.name}代表：\n\n您提出的《{suggestion.title}》收悉。我单位高度重视，经认真研究，现答复如下：\n\n"
+        body = {
+            "A": "您反映的问题已基本解决。"
+            + "；".join(topic["measures"][:2])
+            + "等措施已落实到位。",
+            "B": "您提出的建议已列入年度工作计划，正在逐步推进："
+            + topic["measures"][0]
+            + "，预计年内完成。",
+            "C": "受资金和条件限制，该项工作暂时无法全部实施，我们将积极争取上级支持，待条件成熟后解决。",
+            "D": "您的建议对改进我们的工作很有参考价值，我们将在今后的工作中认真研究吸纳。",
+        }[reply_class]
+        return opening + body + "\n\n感谢您对我们工作的关心和支持。"
+
+    def handle(self, suggestion, *, assigned_on, reply_class, replied_after, face, by_unit=None):
+        lead = self.assign(suggestion, assigned_on)
+        services.name_responsible_person(
+            assignment=lead,
+            person=self.person_name(),
+            phone=self.fake_phone(),
+            by=by_unit or self.staff,
+            on=assigned_on + datetime.timedelta(days=3),
+        )
+        services.record_contact(
+            assignment=lead,
+            contacted_on=assigned_on + datetime.timedelta(days=20),
+            way=Contact.Way.FACE_TO_FACE if face else Contact.Way.PHONE,
+            note="听取代表意见，介绍办理思路。",
+            by=by_unit or self.staff,
+        )
+        for co in suggestion.assignments.filter(role="co"):
+            services.send_co_opinion(
+                assignment=co,
+                text="我单位同意主办单位的办理意见，将积极配合落实。",
+                by=self.staff,
+                on=assigned_on + datetime.timedelta(days=25),
+            )
+        replied_on = assigned_on + datetime.timedelta(days=replied_after)
+        return services.reply(
+            assignment=lead,
+            reply_class=reply_class,
+            text=self.reply_text(suggestion, reply_class),
+            signed_by=self.person_name(),
+            by=by_unit or self.staff,
+            on=replied_on,
+        )
+
+    def seventh_session(self):
+        classes = ["A"] * 68 + ["B"] * 52 + ["C"] * 20 + ["D"] * 10
+        self.rng.shuffle(classes)
+        assigned_on = datetime.date(2020, 2, 20)
+        rows = []
+        leads = (
+            self.rng.sample(self.municipal[1:], k=142)
+            + [self.me] * 4
+            + self.rng.sample(self.municipal[1:], k=4)
+        )
+        self.rng.shuffle(leads)
+        for i in range(150):
+            s = self.draft_suggestion(
+                self.seventh, i + 1, i, lead=leads[i], submitted_on=datetime.date(2020, 1, 8)
+            )
+            services.register(suggestion=s, by=self.staff, on=datetime.date(2020, 1, 15))
+            rows.append(s)
+        key = rows[::15]  # ten key suggestions
+        for n, s in enumerate(key):
+            services.mark_key(
+                suggestion=s,
+                leader=self.leaders[n % 5],
+                vice_mayor=self.leaders[5 + n % 4],
+                committee=self.committees[n % 6],
+                by=self.staff,
+                on=datetime.date(2020, 2, 20),
+            )
+        for s, reply_class in zip(rows, classes, strict=True):
+            reply = self.handle(
+                s,
+                assigned_on=assigned_on,
+                reply_class=reply_class,
+                replied_after=self.rng.randint(45, 88),
+                face=s.is_key or self.rng.random() < 0.7,
+            )
+            services.publish_reply(
+                reply=reply, by=self.staff, on=reply.replied_on + datetime.timedelta(days=5)
+            )
+            s.refresh_from_db()
+            evaluated_on = reply.replied_on + datetime.timedelta(days=10)
+            roll = self.rng.random()
+            satisfaction = (
+                "satisfied"
+                if roll < 0.82
+                else "basically_satisfied"
+                if roll < 0.97
+                else "dissatisfied"
+            )
+            services.evaluate(
+                suggestion=s,
+                deputy=s.lead_deputy,
+                satisfaction=satisfaction,
+                contacted=True,
+                comment="",
+                by=self.staff,
+                on=evaluated_on,
+            )
+            if satisfaction == "dissatisfied":
+                lead = s.assignments.get(role="lead")
+                again = services.reply(
+                    assignment=lead,
+                    reply_class="A" if reply_class in "AB" else "B",
+                    text=self.reply_text(s, "B"),
+                    signed_by=self.person_name(),
+                    by=self.staff,
+                    on=evaluated_on + datetime.timedelta(days=20),
+                )
+                services.publish_reply(reply=again, by=self.staff, on=again.replied_on)
+                services.evaluate(
+                    suggestion=s,
+                    deputy=s.lead_deputy,
+                    satisfaction="basically_satisfied",
+                    contacted=True,
+                    by=self.staff,
+                    on=again.replied_on + datetime.timedelta(days=7),
+                )
+            services.close(suggestion=s, by=self.staff, on=datetime.date(2020, 11, 30))
+        meetings = [
+            ("assignment", "市三届人大七次会议代表建议交办会", datetime.date(2020, 2, 20)),
+            ("progress", "重点建议办理推进会", datetime.date(2020, 4, 16)),
+            ("supervision", "代表建议办理督办会", datetime.date(2020, 6, 18)),
+        ]
+        for kind, title, held_on in meetings:
+            services.record_meeting(
+                session=self.seventh,
+                kind=kind,
+                title=title,
+                held_on=held_on,
+                attendees="市人大常委会领导、分管副市长、各承办单位负责人、部分代表",
+                notes="通报办理进展，听取代表意见，部署下一阶段工作。",
+                suggestions=key,
+            )
+        for short, votes in [
+            ("市发改委", (38, 4, 0)),
+            ("市中级法院", (36, 5, 1)),
+            ("市检察院", (37, 5, 0)),
+        ]:
+            SpecialReport.objects.create(
+                session=self.seventh,
+                unit=self.units[short],
+                heard_on=datetime.date(2020, 10, 28),
+                title=f"关于{self.units[short].name}办理市三届人大七次会议代表建议情况的报告",
+                satisfied=votes[0],
+                basically_satisfied=votes[1],
+                dissatisfied=votes[2],
+            )
+
+    def current_session(self):
+        """Suggestions in every state, with deadlines around today."""
+        today = self.today
+        days = datetime.timedelta
+        session = self.current
+        number = iter(range(1, 1000))
+        topic = iter(range(7, 1000, 3))
+        housing = {i for i, t in enumerate(self.topics) if t["lead_unit"] == "市住建局"}
+
+        def new(lead=None, period="during", topic_index=None, submitted=None):
+            return self.draft_suggestion(
+                session,
+                next(number),
+                topic_index if topic_index is not None else next(topic),
+                lead=lead,
+                period=period,
+                submitted_on=submitted or session.opens_on + days(1),
+            )
+
+        def registered(**kw):
+            s = new(**kw)
+            services.register(suggestion=s, by=self.staff, on=min(today, s.submitted_on + days(5)))
+            return s
+
+        def assigned(on, **kw):
+            s = registered(**kw)
+            lead = self.assign(s, on)
+            return s, lead
+
+        mine = [self.me] * 6
+        housing_topics = iter(sorted(housing) * 3)
+
+        for _ in range(6):  # waiting for review
+            new(period="between", submitted=today - days(self.rng.randint(1, 6)))
+        for reason in [
+            "反映的是个人房屋拆迁补偿纠纷，属个人事项",
+            "涉及正在审理的民事案件",
+            "内容为信访事项，已转信访部门办理",
+        ]:
+            s = new()
+            services.refuse_registration(
+                suggestion=s,
+                reason=reason,
+                as_letter=True,
+                by=self.staff,
+                on=s.submitted_on + days(4),
+            )
+        for _ in range(4):  # registered, waiting for assignment
+            registered(period="between", submitted=today - days(8))
+        # Assigned long ago: overdue now.
+        for _ in range(4):
+            s, lead = assigned(today - days(100), topic_index=next(housing_topics))
+        # Due within the week.
+        for _ in range(3):
+            assigned(today - days(88), topic_index=next(housing_topics))
+        # In handling, with a responsible person and contact; one with a pending extension.
+        for n in range(8):
+            s, lead = assigned(today - days(40), lead=mine.pop() if n < 2 else None)
+            services.name_responsible_person(
+                assignment=lead,
+                person=self.person_name(),
+                phone=self.fake_phone(),
+                by=self.staff,
+                on=today - days(38),
+            )
+            services.record_contact(
+                assignment=lead,
+                contacted_on=today - days(20),
+                way=self.rng.choice(["face", "phone"]),
+                by=self.staff,
+            )
+            if n == 3:
+                services.request_extension(
+                    assignment=lead,
+                    reason="涉及多部门协调，需进一步调研论证。",
+                    due_on=lead.due_on + days(45),
+                    by=self.staff,
+                    on=today - days(2),
+                )
+        # Just assigned; one unit asks to return it.
+        s, lead = assigned(today - days(4), topic_index=next(housing_topics))
+        services.request_return(
+            assignment=lead,
+            reason="该事项属县级政府事权，建议调整由县政府办理。",
+            by=self.unit_user,
+            on=today - days(2),
+        )
+        # Replied, waiting for the deputy's rating (some of them the demo deputy's).
+        for n in range(6):
+            s = registered(lead=mine.pop() if n < 3 else None)
+            self.handle(
+                s,
+                assigned_on=today - days(80),
+                reply_class="ABBCAD"[n],
+                replied_after=70,
+                face=n % 2 == 0,
+            )
+        # Re-handling after a dissatisfied rating.
+        for _ in range(2):
+            s = registered()
+            reply = self.handle(
+                s, assigned_on=today - days(95), reply_class="C", replied_after=60, face=False
+            )
+            services.evaluate(
+                suggestion=s,
+                deputy=s.lead_deputy,
+                satisfaction="dissatisfied",
+                contacted=False,
+                comment="答复内容空泛，未提出具体解决措施。",
+                by=self.staff,
+                on=reply.replied_on + days(5),
+            )
+        # Evaluated, and closed.
+        for n in range(10):
+            s = registered(lead=mine.pop() if n == 0 and mine else None)
+            reply = self.handle(
+                s,
+                assigned_on=today - days(110),
+                reply_class="AAB"[n % 3],
+                replied_after=75,
+                face=True,
+            )
+            services.publish_reply(reply=reply, by=self.staff, on=reply.replied_on + days(2))
+            services.evaluate(
+                suggestion=s,
+                deputy=s.lead_deputy,
+                satisfaction="satisfied" if n % 4 else "basically_satisfied",
+                contacted=True,
+                comment="办理态度认真，措施具体。",
+                comment_is_public=n % 2 == 0,
+                by=self.staff,
+                on=reply.replied_on + days(7),
+            )
+            if n >= 4:
+                services.close(suggestion=s, by=self.staff, on=today - days(3))
+        services.record_meeting(
+            session=session,
+            kind=SupervisionMeeting.Kind.ASSIGNMENT,
+            title=f"{session.name}代表建议交办会",
+            held_on=today - days(100),
+            attendees="市人大常委会领导、各承办单位负责人",
+            suggestions=Suggestion.objects.filter(session=session, assigned_on=today - days(100)),
+        )

@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from congress import demo
+from congress.models import Term
+
+
+class Command(BaseCommand):
+    help = "Load the demo congress (the 7th session of the 3rd congress and a current session)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="load even when DEBUG is off (never on a live database)",
+        )
+
+    def handle(self, *args, force=False, if_empty=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG is off: this looks like a live system. Use --force to "
+                "load invented demo data anyway."
+            )
+        if if_empty and Term.objects.exists():
+            self.stdout.write("The database already holds data; the demo was not loaded.")
+            return
+        if demo.is_loaded():
+            self.stdout.write("The demo data is already loaded; nothing changed.")
+            return
+        with transaction.atomic():
+            demo.DemoBuilder().build()
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Demo loaded. Logins (password demo12345): admin, staff, deputy, unit."
+            )
+        )

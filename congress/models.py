@@ -1,0 +1,162 @@
+"""The congress's own structure: terms, sessions, divisions, delegations, units, leaders."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Term(models.Model):
+    """A term (届) of the municipal people's congress, e.g. the 3rd."""
+
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("term")
+        verbose_name_plural = _("terms")
+
+    def __str__(self):
+        return self.name
+
+
+class SessionQuerySet(models.QuerySet):
+    def current(self):
+        """The session that opened most recently, by the congress's own calendar."""
+        return self.filter(opens_on__lte=timezone.localdate()).order_by("-opens_on").first()
+
+
+class Session(models.Model):
+    """A session (次会议) of a term; suggestions are numbered within it."""
+
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="sessions")
+    number = models.PositiveSmallIntegerField(_("number"))
+    name = models.CharField(_("name"), max_length=100)
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opens_on"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term", "number"], name="session_number_unique_in_term"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closes_on__gte=models.F("opens_on")),
+                name="session_closes_after_it_opens",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Division(models.Model):
+    """A county-level division (区/市/县) of the city; it sends a delegation and hosts stations."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("county-level division")
+        verbose_name_plural = _("county-level divisions")
+
+    def __str__(self):
+        return self.name
+
+
+class Delegation(models.Model):
+    """A delegation (代表团) to the congress, usually one per division."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    division = models.ForeignKey(
+        Division,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="delegations",
+        verbose_name=_("division"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
+
+    def __str__(self):
+        return self.name
+
+
+class HandlingUnit(models.Model):
+    """A body that handles suggestions (承办单位): a department, the court, the procuratorate."""
+
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", _("government department")
+        COURT = "court", _("court")
+        PROCURATORATE = "procuratorate", _("procuratorate")
+        OTHER = "other", _("other body")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    short_name = models.CharField(_("short name"), max_length=50, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.GOVERNMENT)
+    contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
+    phone = models.CharField(_("office phone"), max_length=30, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="handling_units",
+        verbose_name=_("user accounts"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("handling unit")
+        verbose_name_plural = _("handling units")
+
+    def __str__(self):
+        return self.name
+
+
+class Leader(models.Model):
+    """Who leads supervision: a standing committee leader, or a vice mayor in charge."""
+
+    class Kind(models.TextChoices):
+        STANDING_COMMITTEE = "standing_committee", _("standing committee leader")
+        VICE_MAYOR = "vice_mayor", _("vice mayor")
+
+    name = models.CharField(_("name"), max_length=50)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("leader")
+        verbose_name_plural = _("leaders")
+
+    def __str__(self):
+        return f"{self.name}（{self.title}）" if self.title else self.name
+
+
+class WorkingCommittee(models.Model):
+    """A working committee (工委) of the standing committee that tracks key suggestions."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("working committee")
+        verbose_name_plural = _("working committees")
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,704 @@
+"""A deputy's suggestion and everything that happens to it.
+
+Writes go through `suggestions.services`; the models here only answer questions. A few facts are
+kept on the suggestion itself (due date, reply class, satisfaction, ...) so that lists and
+statistics over a million rows are one indexed query instead of a join per row; the services keep
+them in step with the rows they summarise.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from congress.models import Delegation, HandlingUnit, Leader, Session, WorkingCommittee
+from deputies.models import Deputy
+
+
+class WorkflowError(Exception):
+    """A transition the rules do not allow; the message is for the user."""
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return self.name
+
+
+class ReplyClass(models.TextChoices):
+    A = "A", _("A: solved or essentially solved")
+    B = "B", _("B: being solved or planned step by step")
+    C = "C", _("C: to be solved when conditions allow")
+    D = "D", _("D: kept for reference, with an explanation")
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("satisfied")
+    BASICALLY_SATISFIED = "basically_satisfied", _("basically satisfied")
+    DISSATISFIED = "dissatisfied", _("dissatisfied")
+
+
+class SuggestionQuerySet(models.QuerySet):
+    def for_session(self, session):
+        return self.filter(session=session) if session else self
+
+    def registered(self):
+        """Everything that was accepted for handling (the denominator of the completion rate)."""
+        return self.exclude(
+            status__in=[
+                Suggestion.Status.DRAFT,
+                Suggestion.Status.SUBMITTED,
+                Suggestion.Status.NOT_REGISTERED,
+                Suggestion.Status.MERGED,
+            ]
+        )
+
+    def in_handling(self):
+        return self.filter(status__in=Suggestion.AWAITING_REPLY)
+
+    def overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.in_handling().filter(due_on__lt=today)
+
+    def due_soon(self, today=None):
+        today = today or timezone.localdate()
+        days = settings.SUGGESTION_RULES["DUE_SOON_DAYS"]
+        return self.in_handling().filter(
+            due_on__gte=today, due_on__lte=today + datetime.timedelta(days=days)
+        )
+
+    def for_unit(self, unit):
+        return self.filter(assignments__unit=unit).distinct()
+
+    def key(self):
+        return self.filter(is_key=True)
+
+    def public(self):
+        """What the public may see: suggestions accepted for handling (not drafts or refusals)."""
+        return self.registered()
+
+
+class Suggestion(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        NOT_REGISTERED = "not_registered", _("not registered")
+        MERGED = "merged", _("merged into another")
+        REGISTERED = "registered", _("registered")
+        ASSIGNED = "assigned", _("assigned")
+        REPLIED = "replied", _("replied")
+        RE_HANDLING = "re_handling", _("re-handling")
+        EVALUATED = "evaluated", _("evaluated")
+        CLOSED = "closed", _("closed")
+
+    class Period(models.TextChoices):
+        DURING_SESSION = "during", _("during the session")
+        BETWEEN_SESSIONS = "between", _("between sessions")
+
+    AWAITING_REPLY = [Status.ASSIGNED, Status.RE_HANDLING]
+
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, related_name="suggestions", verbose_name=_("session")
+    )
+    number = models.PositiveIntegerField(_("number"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    content = models.TextField(_("content"))
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="suggestions", verbose_name=_("category")
+    )
+    lead_deputy = models.ForeignKey(
+        Deputy,
+        on_delete=models.PROTECT,
+        related_name="led_suggestions",
+        verbose_name=_("lead deputy"),
+    )
+    co_signers = models.ManyToManyField(
+        Deputy,
+        through="CoSigner",
+        related_name="co_signed_suggestions",
+        blank=True,
+        verbose_name=_("co-signing deputies"),
+    )
+    delegation = models.ForeignKey(
+        Delegation,
+        on_delete=models.PROTECT,
+        related_name="suggestions",
+        verbose_name=_("delegation"),
+    )
+    period = models.CharField(
+        _("submitted"), max_length=10, choices=Period.choices, default=Period.DURING_SESSION
+    )
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
+    )
+    is_key = models.BooleanField(_("key suggestion"), default=False)
+    staff_note = models.TextField(_("internal note"), blank=True)
+
+    # Set by the services as the suggestion moves on.
+    registered_on = models.DateField(_("registered on"), null=True, blank=True)
+    not_registered_reason = models.TextField(_("reason for not registering"), blank=True)
+    handled_as_letter = models.BooleanField(_("handled as a letter"), default=False)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_suggestions",
+        verbose_name=_("merged into"),
+    )
+    assigned_on = models.DateField(_("assigned on"), null=True, blank=True)
+    due_on = models.DateField(_("reply due on"), null=True, blank=True)
+    first_replied_on = models.DateField(_("first replied on"), null=True, blank=True)
+    replied_on_time = models.BooleanField(_("replied on time"), null=True, blank=True)
+    reply_class = models.CharField(
+        _("reply class"), max_length=1, choices=ReplyClass.choices, blank=True
+    )
+    met_face_to_face = models.BooleanField(_("met the deputy face to face"), default=False)
+    satisfaction = models.CharField(
+        _("satisfaction"), max_length=20, choices=Satisfaction.choices, blank=True
+    )
+    was_re_handled = models.BooleanField(_("re-handled"), default=False)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+
+    objects = SuggestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-session__opens_on", "number"]
+        verbose_name = _("suggestion")
+        verbose_name_plural = _("suggestions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "number"], name="suggestion_number_unique_in_session"
+            ),
+            models.CheckConstraint(
+                condition=Q(reply_class__in=["", "A", "B", "C", "D"]),
+                name="suggestion_reply_class_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft"]) | Q(number__isnull=False),
+                name="suggestion_numbered_unless_draft",
+            ),
+        ]
+        indexes = [
+            # The public and staff lists filter a session by status; overdue scans by due date.
+            models.Index(fields=["session", "status"], name="suggestion_session_status"),
+            models.Index(fields=["status", "due_on"], name="suggestion_status_due"),
+            models.Index(fields=["session", "category"], name="suggestion_session_category"),
+        ]
+
+    def __str__(self):
+        return f"{self.number_label} {self.title}"
+
+    @property
+    def number_label(self):
+        return _("No. %(number)s") % {"number": self.number} if self.number else _("(draft)")
+
+    def is_overdue(self, today=None):
+        today = today or timezone.localdate()
+        return (
+            self.status in self.AWAITING_REPLY and self.due_on is not None and self.due_on < today
+        )
+
+    def days_left(self, today=None):
+        if self.status not in self.AWAITING_REPLY or self.due_on is None:
+            return None
+        return (self.due_on - (today or timezone.localdate())).days
+
+    @property
+    def is_public(self):
+        return self.status not in {
+            self.Status.DRAFT,
+            self.Status.SUBMITTED,
+            self.Status.NOT_REGISTERED,
+            self.Status.MERGED,
+        }
+
+
+class CoSigner(models.Model):
+    """A deputy who co-signs (附议) a suggestion; counts once confirmed."""
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="signatures")
+    deputy = models.ForeignKey(
+        Deputy, on_delete=models.PROTECT, related_name="signatures", verbose_name=_("deputy")
+    )
+    confirmed_on = models.DateField(_("confirmed on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("co-signer")
+        verbose_name_plural = _("co-signers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["suggestion", "deputy"], name="cosigner_once_per_suggestion"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.deputy)
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def replying(self):
+        """The assignments that owe a reply of their own: the lead unit and split units."""
+        return self.filter(role__in=[Assignment.Role.LEAD, Assignment.Role.SEPARATE])
+
+    def outstanding(self):
+        return self.replying().filter(replied_on__isnull=True)
+
+
+class Assignment(models.Model):
+    """A suggestion given to a handling unit (交办), as lead, co-handler or separate handler."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("lead unit")
+        CO = "co", _("co-handling unit")
+        SEPARATE = "separate", _("separate handling unit")
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey(
+        HandlingUnit,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("handling unit"),
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    assigned_on = models.DateField(_("assigned on"))
+    due_on = models.DateField(_("due on"))
+    original_due_on = models.DateField(_("originally due on"))
+    responsible_person = models.CharField(_("responsible person"), max_length=50, blank=True)
+    responsible_phone = models.CharField(_("responsible person's phone"), max_length=30, blank=True)
+    replied_on = models.DateField(_("replied on"), null=True, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["role", "id"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["suggestion", "unit"], name="assignment_unit_once_per_suggestion"
+            ),
+            models.UniqueConstraint(
+                fields=["suggestion"],
+                condition=Q(role="lead"),
+                name="assignment_one_lead_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_on__gte=models.F("assigned_on")),
+                name="assignment_due_after_assigned",
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "due_on"], name="assignment_unit_due")]
+
+    def __str__(self):
+        return f"{self.unit} · {self.get_role_display()}"
+
+    @property
+    def owes_reply(self):
+        return self.role != self.Role.CO
+
+
+class Contact(models.Model):
+    """The unit's contact with the deputy while handling (联系沟通)."""
+
+    class Way(models.TextChoices):
+        FACE_TO_FACE = "face", _("face to face")
+        PHONE = "phone", _("phone")
+        OTHER = "other", _("other")
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="contacts")
+    contacted_on = models.DateField(_("contacted on"))
+    way = models.CharField(_("way"), max_length=10, choices=Way.choices)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["contacted_on", "id"]
+        verbose_name = _("contact with the deputy")
+        verbose_name_plural = _("contacts with the deputy")
+
+    def __str__(self):
+        return f"{self.contacted_on} {self.get_way_display()}"
+
+
+class CoHandlerOpinion(models.Model):
+    """A co-handling unit's views, sent to the lead unit before it replies."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="opinions")
+    text = models.TextField(_("opinion"))
+    sent_on = models.DateField(_("sent on"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["sent_on", "id"]
+        verbose_name = _("co-handler's opinion")
+        verbose_name_plural = _("co-handlers' opinions")
+
+    def __str__(self):
+        return f"{self.assignment.unit} {self.sent_on}"
+
+
+class Decision(models.TextChoices):
+    PENDING = "pending", _("pending")
+    APPROVED = "approved", _("approved")
+    REFUSED = "refused", _("refused")
+
+
+class UnitRequest(models.Model):
+    """What a unit asks staff to decide: shared shape of return and extension requests."""
+
+    reason = models.TextField(_("reason"))
+    requested_on = models.DateField(_("requested on"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-requested_on", "-id"]
+
+    def __str__(self):
+        return f"{self.requested_on} {self.get_decision_display()}"
+
+
+class ReturnRequest(UnitRequest):
+    """A unit that is not responsible asks to return the assignment (退回/申请调整).
+
+    An approved return removes the assignment; the request stays on record with its unit.
+    """
+
+    suggestion = models.ForeignKey(
+        Suggestion, on_delete=models.CASCADE, related_name="return_requests"
+    )
+    unit = models.ForeignKey(
+        HandlingUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("handling unit")
+    )
+    assignment = models.ForeignKey(
+        Assignment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="return_requests",
+    )
+
+    class Meta(UnitRequest.Meta):
+        verbose_name = _("return request")
+        verbose_name_plural = _("return requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["suggestion", "unit"],
+                condition=Q(decision="pending"),
+                name="return_request_one_pending",
+            ),
+        ]
+
+
+class ExtensionRequest(UnitRequest):
+    """A hard case asks for more time; staff approve up to the maximum."""
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="extension_requests"
+    )
+    requested_due_on = models.DateField(_("requested due date"))
+    approved_due_on = models.DateField(_("approved due date"), null=True, blank=True)
+
+    class Meta(UnitRequest.Meta):
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment"],
+                condition=Q(decision="pending"),
+                name="extension_request_one_pending",
+            ),
+        ]
+
+
+def attachment_path(instance, filename):
+    return f"replies/{instance.suggestion.session_id}/{instance.suggestion_id}/{filename}"
+
+
+class ReplyQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True, superseded_by__isnull=True)
+
+    def current(self):
+        """Replies that have not been revised; a revised reply keeps the original on record."""
+        return self.filter(superseded_by__isnull=True)
+
+
+class Reply(models.Model):
+    """A unit's written reply (答复), or the follow-up reply a B/C class promised."""
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", _("reply")
+        FOLLOW_UP = "follow_up", _("follow-up reply")
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="replies")
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="replies")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.REPLY)
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    reply_class = models.CharField(_("class"), max_length=1, choices=ReplyClass.choices)
+    text = models.TextField(_("text"))
+    signed_by = models.CharField(_("signed by"), max_length=50)
+    replied_on = models.DateField(_("replied on"))
+    due_on = models.DateField(_("due on at the time"), null=True, blank=True)
+    attachment = models.FileField(
+        _("attachment"),
+        upload_to=attachment_path,
+        blank=True,
+        validators=[FileExtensionValidator(["pdf", "png", "jpg", "jpeg"])],
+    )
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("revises"),
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    public_text = models.TextField(
+        _("public text"),
+        blank=True,
+        help_text=_("A redacted text to publish instead of the reply."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = ReplyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["replied_on", "id"]
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reply_class__in=["A", "B", "C", "D"]), name="reply_class_a_to_d"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.suggestion.number_label} · {self.get_kind_display()} {self.reply_class}"
+
+    @property
+    def shown_text(self):
+        """What the public reads: the redacted text when staff wrote one."""
+        return self.public_text or self.text
+
+    @property
+    def on_time(self):
+        return self.due_on is None or self.replied_on <= self.due_on
+
+
+class Evaluation(models.Model):
+    """A deputy's rating of the reply (测评)."""
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="evaluations")
+    deputy = models.ForeignKey(
+        Deputy, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("deputy")
+    )
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    satisfaction = models.CharField(_("satisfaction"), max_length=20, choices=Satisfaction.choices)
+    contacted = models.BooleanField(_("the unit contacted me"))
+    comment = models.TextField(_("comment"), blank=True)
+    comment_is_public = models.BooleanField(_("comment may be published"), default=False)
+    evaluated_on = models.DateField(_("evaluated on"))
+
+    class Meta:
+        ordering = ["round", "evaluated_on", "id"]
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["suggestion", "deputy", "round"], name="evaluation_once_per_round"
+            ),
+            models.CheckConstraint(
+                condition=Q(satisfaction__in=["satisfied", "basically_satisfied", "dissatisfied"]),
+                name="evaluation_satisfaction_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.deputy}：{self.get_satisfaction_display()}"
+
+
+class KeySupervision(models.Model):
+    """A key suggestion (重点建议) and who supervises it."""
+
+    suggestion = models.OneToOneField(
+        Suggestion, on_delete=models.CASCADE, related_name="supervision"
+    )
+    leader = models.ForeignKey(
+        Leader,
+        on_delete=models.PROTECT,
+        related_name="supervised",
+        limit_choices_to={"kind": Leader.Kind.STANDING_COMMITTEE},
+        verbose_name=_("supervising standing committee leader"),
+    )
+    vice_mayor = models.ForeignKey(
+        Leader,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_key_suggestions",
+        limit_choices_to={"kind": Leader.Kind.VICE_MAYOR},
+        verbose_name=_("vice mayor in charge"),
+    )
+    committee = models.ForeignKey(
+        WorkingCommittee,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tracked",
+        verbose_name=_("tracking working committee"),
+    )
+    chosen_on = models.DateField(_("chosen on"))
+
+    class Meta:
+        verbose_name = _("key suggestion supervision")
+        verbose_name_plural = _("key suggestion supervisions")
+
+    def __str__(self):
+        return f"{self.suggestion} · {self.leader}"
+
+
+class SupervisionMeeting(models.Model):
+    """An assignment, progress or supervision meeting and the suggestions it covered."""
+
+    class Kind(models.TextChoices):
+        ASSIGNMENT = "assignment", _("assignment meeting")
+        PROGRESS = "progress", _("progress meeting")
+        SUPERVISION = "supervision", _("supervision meeting")
+
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("session")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    held_on = models.DateField(_("held on"))
+    attendees = models.TextField(_("attendees"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    suggestions = models.ManyToManyField(
+        Suggestion, blank=True, related_name="meetings", verbose_name=_("suggestions covered")
+    )
+
+    class Meta:
+        ordering = ["-held_on"]
+        verbose_name = _("supervision meeting")
+        verbose_name_plural = _("supervision meetings")
+
+    def __str__(self):
+        return self.title
+
+
+class SpecialReport(models.Model):
+    """A special report heard by the standing committee, with its satisfaction vote (满意度测评)."""
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="special_reports")
+    unit = models.ForeignKey(
+        HandlingUnit,
+        on_delete=models.PROTECT,
+        related_name="special_reports",
+        verbose_name=_("reporting body"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    heard_on = models.DateField(_("heard on"))
+    satisfied = models.PositiveIntegerField(_("satisfied votes"), default=0)
+    basically_satisfied = models.PositiveIntegerField(_("basically satisfied votes"), default=0)
+    dissatisfied = models.PositiveIntegerField(_("dissatisfied votes"), default=0)
+
+    class Meta:
+        ordering = ["-heard_on"]
+        verbose_name = _("special report")
+        verbose_name_plural = _("special reports")
+
+    def __str__(self):
+        return self.title
+
+
+class Event(models.Model):
+    """One line of a suggestion's history. Append-only: nothing updates or deletes it."""
+
+    class Action(models.TextChoices):
+        ENTERED = "entered", _("entered")
+        SUBMITTED = "submitted", _("submitted")
+        REGISTERED = "registered", _("registered")
+        NOT_REGISTERED = "not_registered", _("not registered")
+        MERGED = "merged", _("merged")
+        ASSIGNED = "assigned", _("assigned")
+        RESPONSIBLE_NAMED = "responsible_named", _("responsible person named")
+        CONTACTED = "contacted", _("deputy contacted")
+        CO_OPINION_SENT = "co_opinion", _("co-handler's opinion sent")
+        RETURN_REQUESTED = "return_requested", _("return requested")
+        RETURN_APPROVED = "return_approved", _("return approved")
+        RETURN_REFUSED = "return_refused", _("return refused")
+        EXTENSION_REQUESTED = "extension_requested", _("extension requested")
+        EXTENSION_APPROVED = "extension_approved", _("extension approved")
+        EXTENSION_REFUSED = "extension_refused", _("extension refused")
+        REPLIED = "replied", _("replied")
+        REPLY_REVISED = "reply_revised", _("reply revised")
+        FOLLOWED_UP = "followed_up", _("follow-up reply")
+        PUBLISHED = "published", _("reply published")
+        EVALUATED = "evaluated", _("evaluated")
+        RE_HANDLING = "re_handling", _("sent back for re-handling")
+        CLOSED = "closed", _("closed")
+        MARKED_KEY = "marked_key", _("chosen as a key suggestion")
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    from_status = models.CharField(
+        _("from"), max_length=20, choices=Suggestion.Status.choices, blank=True
+    )
+    to_status = models.CharField(
+        _("to"), max_length=20, choices=Suggestion.Status.choices, blank=True
+    )
+    occurred_on = models.DateField(_("date"))
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    is_public = models.BooleanField(_("shown to the public"), default=True)
+
+    class Meta:
+        ordering = ["occurred_on", "id"]
+        verbose_name = _("history event")
+        verbose_name_plural = _("history")
+        indexes = [models.Index(fields=["suggestion", "occurred_on"], name="event_timeline")]
+
+    def __str__(self):
+        return f"{self.occurred_on} {self.get_action_display()}"

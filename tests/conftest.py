@@ -1,0 +1,141 @@
+"""Named actors and small builders, so tests read like stories.
+
+staff (congress staff), deputy_a and deputy_b (two municipal deputies, with logins), unit_x and
+unit_y (two handling units, each with a user), and the anonymous visitor (the test client).
+"""
+
+import datetime
+import itertools
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from congress.models import Delegation, Division, HandlingUnit, Leader, Session, Term
+from congress.roles import staff_group
+from deputies.models import Deputy
+from suggestions import services
+from suggestions.models import Category, Suggestion
+
+TODAY = datetime.date(2026, 11, 26)
+START = datetime.date(2026, 9, 1)  # builders date each step from here: replied 30 days later
+_serial = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def session(db):
+    term = Term.objects.create(number=9, name="第九届", starts_on=datetime.date(2024, 1, 1))
+    return Session.objects.create(
+        term=term, number=1, name="九届一次会议", opens_on=datetime.date(2026, 1, 10),
+        closes_on=datetime.date(2026, 1, 13),
+    )
+
+
+@pytest.fixture
+def delegation(db):
+    division = Division.objects.create(name="离石区")
+    return Delegation.objects.create(name="离石区代表团", division=division)
+
+
+@pytest.fixture
+def category(db):
+    return Category.objects.create(name="城乡建设")
+
+
+def make_user(username, **extra):
+    return get_user_model().objects.create_user(username, f"{username}@example.com", "pw-12345!",
+                                                **extra)
+
+
+@pytest.fixture
+def staff(db):
+    user = make_user("staff", is_staff=True)
+    user.groups.add(staff_group())
+    return user
+
+
+def make_deputy(delegation, name, username=None):
+    return Deputy.objects.create(
+        name=name, level=Deputy.Level.MUNICIPAL, delegation=delegation,
+        phone=f"100{next(_serial):08d}", id_number="141100199001010000",
+        user=make_user(username) if username else None,
+    )
+
+
+@pytest.fixture
+def deputy_a(delegation):
+    return make_deputy(delegation, "甲代表", "deputy_a")
+
+
+@pytest.fixture
+def deputy_b(delegation):
+    return make_deputy(delegation, "乙代表", "deputy_b")
+
+
+def make_unit(name, username):
+    unit = HandlingUnit.objects.create(name=name, kind=HandlingUnit.Kind.GOVERNMENT)
+    unit.members.add(make_user(username))
+    return unit
+
+
+@pytest.fixture
+def unit_x(db):
+    return make_unit("市住建局", "unit_x")
+
+
+@pytest.fixture
+def unit_y(db):
+    return make_unit("市交通局", "unit_y")
+
+
+@pytest.fixture
+def leader(db):
+    return Leader.objects.create(name="常委甲", kind=Leader.Kind.STANDING_COMMITTEE)
+
+
+@pytest.fixture
+def build(session, category, deputy_a, staff):
+    """build(state) -> a suggestion by deputy_a, moved through the services up to `state`."""
+
+    def _build(state=Suggestion.Status.SUBMITTED, *, lead_unit=None, co_units=(), on=START,
+               reply_class="A", co_signers=(), **fields):
+        suggestion = services.enter_suggestion(
+            suggestion=Suggestion(
+                session=session, title=fields.pop("title", "关于加快老旧小区改造的建议"),
+                content=fields.pop("content", "小区管网老化。建议分批改造。"),
+                category=category, lead_deputy=fields.pop("lead_deputy", deputy_a),
+                delegation=deputy_a.delegation, **fields,
+            ),
+            co_signers=co_signers, by=staff, on=on,
+        )
+        order = [
+            Suggestion.Status.SUBMITTED, Suggestion.Status.REGISTERED,
+            Suggestion.Status.ASSIGNED, Suggestion.Status.REPLIED,
+            Suggestion.Status.EVALUATED, Suggestion.Status.CLOSED,
+        ]
+        steps = order[1 : order.index(state) + 1]
+        for step in steps:
+            if step == Suggestion.Status.REGISTERED:
+                services.register(suggestion=suggestion, by=staff, on=on)
+            elif step == Suggestion.Status.ASSIGNED:
+                services.assign(suggestion=suggestion, lead_unit=lead_unit, co_units=co_units,
+                                by=staff, on=on)
+            elif step == Suggestion.Status.REPLIED:
+                services.reply(assignment=suggestion.assignments.get(role="lead"),
+                               reply_class=reply_class, text="已解决。", signed_by="局长",
+                               by=staff, on=on + datetime.timedelta(days=30))
+            elif step == Suggestion.Status.EVALUATED:
+                services.evaluate(suggestion=suggestion, deputy=suggestion.lead_deputy,
+                                  satisfaction="satisfied", contacted=True, by=staff,
+                                  on=on + datetime.timedelta(days=40))
+            elif step == Suggestion.Status.CLOSED:
+                services.close(suggestion=suggestion, by=staff, on=on + datetime.timedelta(days=41))
+        suggestion.refresh_from_db()
+        return suggestion
+
+    return _build
