@@ -1,8 +1,9 @@
 """Who a user is to the system. One place, so every page and action asks the same question."""
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 STAFF_GROUP = "congress_staff"
+STAFF_APPS = ["congress", "deputies", "suggestions"]
 
 
 def is_congress_staff(user):
@@ -18,5 +19,7 @@ def is_congress_staff(user):
 
 
 def staff_group():
+    """The congress staff group, with the back-office permissions on the project's own data."""
     group, _created = Group.objects.get_or_create(name=STAFF_GROUP)
+    group.permissions.set(Permission.objects.filter(content_type__app_label__in=STAFF_APPS))
     return group

@@ -31,7 +31,10 @@ def _fast_and_isolated(settings, tmp_path):
 def session(db):
     term = Term.objects.create(number=9, name="第九届", starts_on=datetime.date(2024, 1, 1))
     return Session.objects.create(
-        term=term, number=1, name="九届一次会议", opens_on=datetime.date(2026, 1, 10),
+        term=term,
+        number=1,
+        name="九届一次会议",
+        opens_on=datetime.date(2026, 1, 10),
         closes_on=datetime.date(2026, 1, 13),
     )
 
@@ -48,8 +51,9 @@ def category(db):
 
 
 def make_user(username, **extra):
-    return get_user_model().objects.create_user(username, f"{username}@example.com", "pw-12345!",
-                                                **extra)
+    return get_user_model().objects.create_user(
+        username, f"{username}@example.com", "pw-12345!", **extra
+    )
 
 
 @pytest.fixture
@@ -61,8 +65,11 @@ def staff(db):
 
 def make_deputy(delegation, name, username=None):
     return Deputy.objects.create(
-        name=name, level=Deputy.Level.MUNICIPAL, delegation=delegation,
-        phone=f"100{next(_serial):08d}", id_number="141100199001010000",
+        name=name,
+        level=Deputy.Level.MUNICIPAL,
+        delegation=delegation,
+        phone=f"100{next(_serial):08d}",
+        id_number="141100199001010000",
         user=make_user(username) if username else None,
     )
 
@@ -102,37 +109,64 @@ def leader(db):
 def build(session, category, deputy_a, staff):
     """build(state) -> a suggestion by deputy_a, moved through the services up to `state`."""
 
-    def _build(state=Suggestion.Status.SUBMITTED, *, lead_unit=None, co_units=(), on=START,
-               reply_class="A", co_signers=(), **fields):
+    def _build(
+        state=Suggestion.Status.SUBMITTED,
+        *,
+        lead_unit=None,
+        co_units=(),
+        on=START,
+        reply_class="A",
+        co_signers=(),
+        **fields,
+    ):
         suggestion = services.enter_suggestion(
             suggestion=Suggestion(
-                session=session, title=fields.pop("title", "关于加快老旧小区改造的建议"),
+                session=session,
+                title=fields.pop("title", "关于加快老旧小区改造的建议"),
                 content=fields.pop("content", "小区管网老化。建议分批改造。"),
-                category=category, lead_deputy=fields.pop("lead_deputy", deputy_a),
-                delegation=deputy_a.delegation, **fields,
+                category=category,
+                lead_deputy=fields.pop("lead_deputy", deputy_a),
+                delegation=deputy_a.delegation,
+                **fields,
             ),
-            co_signers=co_signers, by=staff, on=on,
+            co_signers=co_signers,
+            by=staff,
+            on=on,
         )
         order = [
-            Suggestion.Status.SUBMITTED, Suggestion.Status.REGISTERED,
-            Suggestion.Status.ASSIGNED, Suggestion.Status.REPLIED,
-            Suggestion.Status.EVALUATED, Suggestion.Status.CLOSED,
+            Suggestion.Status.SUBMITTED,
+            Suggestion.Status.REGISTERED,
+            Suggestion.Status.ASSIGNED,
+            Suggestion.Status.REPLIED,
+            Suggestion.Status.EVALUATED,
+            Suggestion.Status.CLOSED,
         ]
         steps = order[1 : order.index(state) + 1]
         for step in steps:
             if step == Suggestion.Status.REGISTERED:
                 services.register(suggestion=suggestion, by=staff, on=on)
             elif step == Suggestion.Status.ASSIGNED:
-                services.assign(suggestion=suggestion, lead_unit=lead_unit, co_units=co_units,
-                                by=staff, on=on)
+                services.assign(
+                    suggestion=suggestion, lead_unit=lead_unit, co_units=co_units, by=staff, on=on
+                )
             elif step == Suggestion.Status.REPLIED:
-                services.reply(assignment=suggestion.assignments.get(role="lead"),
-                               reply_class=reply_class, text="已解决。", signed_by="局长",
-                               by=staff, on=on + datetime.timedelta(days=30))
+                services.reply(
+                    assignment=suggestion.assignments.get(role="lead"),
+                    reply_class=reply_class,
+                    text="已解决。",
+                    signed_by="局长",
+                    by=staff,
+                    on=on + datetime.timedelta(days=30),
+                )
             elif step == Suggestion.Status.EVALUATED:
-                services.evaluate(suggestion=suggestion, deputy=suggestion.lead_deputy,
-                                  satisfaction="satisfied", contacted=True, by=staff,
-                                  on=on + datetime.timedelta(days=40))
+                services.evaluate(
+                    suggestion=suggestion,
+                    deputy=suggestion.lead_deputy,
+                    satisfaction="satisfied",
+                    contacted=True,
+                    by=staff,
+                    on=on + datetime.timedelta(days=40),
+                )
             elif step == Suggestion.Status.CLOSED:
                 services.close(suggestion=suggestion, by=staff, on=on + datetime.timedelta(days=41))
         suggestion.refresh_from_db()

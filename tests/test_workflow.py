@@ -41,7 +41,11 @@ def test_registering_moves_a_submitted_suggestion_and_writes_who_and_when(build,
     assert suggestion.registered_on == TODAY
     event = suggestion.events.last()
     assert (event.action, event.from_status, event.to_status, event.actor, event.occurred_on) == (
-        Event.Action.REGISTERED, Status.SUBMITTED, Status.REGISTERED, staff, TODAY,
+        Event.Action.REGISTERED,
+        Status.SUBMITTED,
+        Status.REGISTERED,
+        staff,
+        TODAY,
     )
 
 
@@ -58,8 +62,9 @@ def test_refusing_registration_needs_a_reason_and_keeps_it_private(build, staff)
     suggestion = build()
     with pytest.raises(WorkflowError, match="Say why"):
         services.refuse_registration(suggestion=suggestion, reason="  ", by=staff)
-    services.refuse_registration(suggestion=suggestion, reason="属个人事项", as_letter=True,
-                                 by=staff)
+    services.refuse_registration(
+        suggestion=suggestion, reason="属个人事项", as_letter=True, by=staff
+    )
     suggestion.refresh_from_db()
     assert suggestion.status == Status.NOT_REGISTERED
     assert suggestion.handled_as_letter
@@ -78,8 +83,13 @@ def test_similar_suggestions_can_be_merged_but_not_into_themselves(build, staff)
 
 def test_assignment_sets_a_lead_and_co_units_due_three_months_later(build, staff, unit_x, unit_y):
     suggestion = build(Status.REGISTERED, on=datetime.date(2026, 3, 1))
-    services.assign(suggestion=suggestion, lead_unit=unit_x, co_units=[unit_y], by=staff,
-                    on=datetime.date(2026, 3, 1))
+    services.assign(
+        suggestion=suggestion,
+        lead_unit=unit_x,
+        co_units=[unit_y],
+        by=staff,
+        on=datetime.date(2026, 3, 1),
+    )
     suggestion.refresh_from_db()
     assert suggestion.status == Status.ASSIGNED
     assert suggestion.due_on == datetime.date(2026, 6, 1)
@@ -107,8 +117,9 @@ def test_a_submitted_suggestion_cannot_be_assigned_before_registration(build, st
 def test_assignment_cannot_be_dated_before_registration(build, staff, unit_x):
     suggestion = build(Status.REGISTERED, on=datetime.date(2026, 3, 1))
     with pytest.raises(WorkflowError, match="before it was registered"):
-        services.assign(suggestion=suggestion, lead_unit=unit_x, by=staff,
-                        on=datetime.date(2026, 2, 1))
+        services.assign(
+            suggestion=suggestion, lead_unit=unit_x, by=staff, on=datetime.date(2026, 2, 1)
+        )
 
 
 def test_split_handling_is_replied_only_when_every_unit_has_replied(build, staff, unit_x, unit_y):
@@ -146,17 +157,30 @@ def test_a_reply_needs_a_class_from_a_to_d_text_and_a_signature(build, staff, un
 def test_replying_on_time_is_recorded_and_a_second_reply_is_refused(build, staff, unit_x):
     suggestion = build(Status.REPLIED, lead_unit=unit_x)
     assert (suggestion.status, suggestion.replied_on_time, suggestion.reply_class) == (
-        Status.REPLIED, True, "A",
+        Status.REPLIED,
+        True,
+        "A",
     )
     with pytest.raises(WorkflowError, match="not waiting for a reply"):
-        services.reply(assignment=suggestion.assignments.get(), reply_class="A", text="x",
-                       signed_by="y", by=staff)
+        services.reply(
+            assignment=suggestion.assignments.get(),
+            reply_class="A",
+            text="x",
+            signed_by="y",
+            by=staff,
+        )
 
 
 def test_late_reply_counts_as_not_on_time(build, staff, unit_x):
     suggestion = build(Status.ASSIGNED, lead_unit=unit_x, on=datetime.date(2026, 1, 20))
-    services.reply(assignment=suggestion.assignments.get(), reply_class="B", text="正在解决",
-                   signed_by="局长", by=staff, on=datetime.date(2026, 5, 1))
+    services.reply(
+        assignment=suggestion.assignments.get(),
+        reply_class="B",
+        text="正在解决",
+        signed_by="局长",
+        by=staff,
+        on=datetime.date(2026, 5, 1),
+    )
     suggestion.refresh_from_db()
     assert suggestion.replied_on_time is False
 
@@ -164,8 +188,9 @@ def test_late_reply_counts_as_not_on_time(build, staff, unit_x):
 def test_revised_reply_keeps_the_original_on_record(build, staff, unit_x):
     suggestion = build(Status.REPLIED, lead_unit=unit_x, reply_class="B")
     original = suggestion.replies.get()
-    revised = services.revise_reply(reply=original, reply_class="A", text="已全部解决",
-                                    signed_by="局长", by=staff)
+    revised = services.revise_reply(
+        reply=original, reply_class="A", text="已全部解决", signed_by="局长", by=staff
+    )
     assert revised.supersedes == original
     assert list(suggestion.replies.current()) == [revised]
     assert suggestion.replies.count() == 2
@@ -176,21 +201,33 @@ def test_revised_reply_keeps_the_original_on_record(build, staff, unit_x):
 def test_follow_up_cannot_be_dated_before_the_reply(build, staff, unit_x):
     promised = build(Status.REPLIED, lead_unit=unit_x, reply_class="C")
     with pytest.raises(WorkflowError, match="before"):
-        services.follow_up(assignment=promised.assignments.get(), reply_class="A", text="x",
-                           signed_by="y", by=staff, on=START)
+        services.follow_up(
+            assignment=promised.assignments.get(),
+            reply_class="A",
+            text="x",
+            signed_by="y",
+            by=staff,
+            on=START,
+        )
 
 
 def test_follow_up_only_for_a_b_or_c_reply(build, staff, unit_x, unit_y):
     promised = build(Status.CLOSED, lead_unit=unit_x, reply_class="B")
-    services.follow_up(assignment=promised.assignments.get(), reply_class="A",
-                       text="承诺事项已办结", signed_by="局长", by=staff)
+    services.follow_up(
+        assignment=promised.assignments.get(),
+        reply_class="A",
+        text="承诺事项已办结",
+        signed_by="局长",
+        by=staff,
+    )
     promised.refresh_from_db()
     assert promised.reply_class == "A"
     assert promised.replies.filter(kind="follow_up").count() == 1
     solved = build(Status.REPLIED, lead_unit=unit_y, reply_class="A")
     with pytest.raises(WorkflowError, match="B or C"):
-        services.follow_up(assignment=solved.assignments.get(), reply_class="A", text="x",
-                           signed_by="y", by=staff)
+        services.follow_up(
+            assignment=solved.assignments.get(), reply_class="A", text="x", signed_by="y", by=staff
+        )
 
 
 def test_publishing_is_a_logged_decision_with_an_optional_redacted_text(build, staff, unit_x):
@@ -206,36 +243,57 @@ def test_publishing_is_a_logged_decision_with_an_optional_redacted_text(build, s
 
 def test_satisfied_rating_evaluates_and_staff_can_then_close(build, staff, unit_x):
     suggestion = build(Status.REPLIED, lead_unit=unit_x)
-    services.evaluate(suggestion=suggestion, deputy=suggestion.lead_deputy,
-                      satisfaction="basically_satisfied", contacted=True, by=staff)
+    services.evaluate(
+        suggestion=suggestion,
+        deputy=suggestion.lead_deputy,
+        satisfaction="basically_satisfied",
+        contacted=True,
+        by=staff,
+    )
     suggestion.refresh_from_db()
-    assert (suggestion.status, suggestion.satisfaction) == (Status.EVALUATED,
-                                                            "basically_satisfied")
+    assert (suggestion.status, suggestion.satisfaction) == (Status.EVALUATED, "basically_satisfied")
     services.close(suggestion=suggestion, by=staff)
     suggestion.refresh_from_db()
     assert suggestion.status == Status.CLOSED and suggestion.closed_on == TODAY
 
 
 def test_dissatisfied_sends_it_back_for_re_handling_due_in_one_month(build, staff, unit_x):
-    suggestion = build(Status.REPLIED, lead_unit=unit_x, reply_class="C",
-                       on=datetime.date(2026, 1, 5))
-    services.evaluate(suggestion=suggestion, deputy=suggestion.lead_deputy,
-                      satisfaction="dissatisfied", contacted=False, by=staff,
-                      on=datetime.date(2026, 3, 31))
+    suggestion = build(
+        Status.REPLIED, lead_unit=unit_x, reply_class="C", on=datetime.date(2026, 1, 5)
+    )
+    services.evaluate(
+        suggestion=suggestion,
+        deputy=suggestion.lead_deputy,
+        satisfaction="dissatisfied",
+        contacted=False,
+        by=staff,
+        on=datetime.date(2026, 3, 31),
+    )
     suggestion.refresh_from_db()
     assert suggestion.status == Status.RE_HANDLING
     assert suggestion.due_on == datetime.date(2026, 4, 30)
     assert suggestion.was_re_handled
     lead = suggestion.assignments.get()
-    services.reply(assignment=lead, reply_class="B", text="重新办理", signed_by="局长", by=staff,
-                   on=datetime.date(2026, 4, 20))
+    services.reply(
+        assignment=lead,
+        reply_class="B",
+        text="重新办理",
+        signed_by="局长",
+        by=staff,
+        on=datetime.date(2026, 4, 20),
+    )
     suggestion.refresh_from_db()
     assert suggestion.status == Status.REPLIED
     assert suggestion.replies.filter(round=2).exists()
     # A second dissatisfied rating is recorded; there is no endless loop of re-handling.
-    services.evaluate(suggestion=suggestion, deputy=suggestion.lead_deputy,
-                      satisfaction="dissatisfied", contacted=True, by=staff,
-                      on=datetime.date(2026, 4, 25))
+    services.evaluate(
+        suggestion=suggestion,
+        deputy=suggestion.lead_deputy,
+        satisfaction="dissatisfied",
+        contacted=True,
+        by=staff,
+        on=datetime.date(2026, 4, 25),
+    )
     suggestion.refresh_from_db()
     assert suggestion.status == Status.EVALUATED
 
@@ -243,20 +301,40 @@ def test_dissatisfied_sends_it_back_for_re_handling_due_in_one_month(build, staf
 def test_only_the_suggestions_deputies_rate_and_only_once(build, staff, unit_x, deputy_b):
     suggestion = build(Status.REPLIED, lead_unit=unit_x)
     with pytest.raises(WorkflowError, match="Only the suggestion's deputies"):
-        services.evaluate(suggestion=suggestion, deputy=deputy_b, satisfaction="satisfied",
-                          contacted=True, by=staff)
-    services.evaluate(suggestion=suggestion, deputy=suggestion.lead_deputy,
-                      satisfaction="satisfied", contacted=True, by=staff)
+        services.evaluate(
+            suggestion=suggestion,
+            deputy=deputy_b,
+            satisfaction="satisfied",
+            contacted=True,
+            by=staff,
+        )
+    services.evaluate(
+        suggestion=suggestion,
+        deputy=suggestion.lead_deputy,
+        satisfaction="satisfied",
+        contacted=True,
+        by=staff,
+    )
     with pytest.raises(WorkflowError):
-        services.evaluate(suggestion=suggestion, deputy=suggestion.lead_deputy,
-                          satisfaction="satisfied", contacted=True, by=staff)
+        services.evaluate(
+            suggestion=suggestion,
+            deputy=suggestion.lead_deputy,
+            satisfaction="satisfied",
+            contacted=True,
+            by=staff,
+        )
     assert suggestion.evaluations.count() == 1
 
 
 def test_co_signer_may_add_a_rating_without_moving_the_status(build, staff, unit_x, deputy_b):
     suggestion = build(Status.REPLIED, lead_unit=unit_x, co_signers=[deputy_b])
-    services.evaluate(suggestion=suggestion, deputy=deputy_b, satisfaction="dissatisfied",
-                      contacted=False, by=staff)
+    services.evaluate(
+        suggestion=suggestion,
+        deputy=deputy_b,
+        satisfaction="dissatisfied",
+        contacted=False,
+        by=staff,
+    )
     suggestion.refresh_from_db()
     assert suggestion.status == Status.REPLIED
 
@@ -281,8 +359,9 @@ def test_closing_is_refused_before_a_reply_or_twice(build, staff, unit_x, state)
 
 def test_return_of_the_lead_unit_sends_the_suggestion_back_for_assignment(build, staff, unit_x):
     suggestion = build(Status.ASSIGNED, lead_unit=unit_x)
-    request = services.request_return(assignment=suggestion.assignments.get(),
-                                      reason="属县级事权", by=staff, on=START)
+    request = services.request_return(
+        assignment=suggestion.assignments.get(), reason="属县级事权", by=staff, on=START
+    )
     services.decide_return(request=request, approve=True, note="同意", by=staff)
     suggestion.refresh_from_db()
     request.refresh_from_db()
@@ -297,16 +376,19 @@ def test_return_must_be_asked_within_ten_days_with_a_reason(build, staff, unit_x
     with pytest.raises(WorkflowError, match="Say why"):
         services.request_return(assignment=lead, reason="", by=staff, on=datetime.date(2026, 3, 2))
     with pytest.raises(WorkflowError, match="within 10 days"):
-        services.request_return(assignment=lead, reason="不属本单位职责", by=staff,
-                                on=datetime.date(2026, 3, 12))
-    services.request_return(assignment=lead, reason="不属本单位职责", by=staff,
-                            on=datetime.date(2026, 3, 11))
+        services.request_return(
+            assignment=lead, reason="不属本单位职责", by=staff, on=datetime.date(2026, 3, 12)
+        )
+    services.request_return(
+        assignment=lead, reason="不属本单位职责", by=staff, on=datetime.date(2026, 3, 11)
+    )
 
 
 def test_refused_return_keeps_the_assignment_and_cannot_be_decided_twice(build, staff, unit_x):
     suggestion = build(Status.ASSIGNED, lead_unit=unit_x)
-    request = services.request_return(assignment=suggestion.assignments.get(), reason="x",
-                                      by=staff, on=START)
+    request = services.request_return(
+        assignment=suggestion.assignments.get(), reason="x", by=staff, on=START
+    )
     services.decide_return(request=request, approve=False, note="属本单位职责", by=staff)
     with pytest.raises(WorkflowError, match="already been decided"):
         services.decide_return(request=request, approve=True, by=staff)
