@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "deputies"
+
+urlpatterns = [
+    path("stations/", views.station_list, name="stations"),
+    path("stations/<int:pk>/", views.station_detail, name="station"),
+]

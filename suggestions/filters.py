@@ -1,0 +1,58 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from congress.models import Delegation, HandlingUnit, Session
+
+from .models import Category, ReplyClass, Satisfaction, Suggestion
+
+PUBLIC_STATUSES = [
+    (value, label)
+    for value, label in Suggestion.Status.choices
+    if value not in {"draft", "submitted", "not_registered", "merged"}
+]
+
+
+class SuggestionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Keyword"), method="search")
+    session = django_filters.ModelChoiceFilter(label=_("Session"), queryset=Session.objects.all())
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category"), queryset=Category.objects.all()
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=PUBLIC_STATUSES)
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Handling unit"), queryset=HandlingUnit.objects.all(), method="for_unit"
+    )
+    delegation = django_filters.ModelChoiceFilter(
+        label=_("Delegation"), queryset=Delegation.objects.all()
+    )
+    is_key = django_filters.BooleanFilter(
+        label=_("Key suggestions only"),
+        widget=forms.CheckboxInput,
+        method="key_only",
+    )
+    reply_class = django_filters.ChoiceFilter(label=_("Reply class"), choices=ReplyClass.choices)
+    satisfaction = django_filters.ChoiceFilter(
+        label=_("Satisfaction"), choices=Satisfaction.choices
+    )
+
+    class Meta:
+        model = Suggestion
+        fields = []
+
+    def search(self, queryset, name, value):
+        value = value.strip()[:100]
+        if not value:
+            return queryset
+        match = Q(title__icontains=value) | Q(content__icontains=value)
+        number = value.removeprefix("第").removesuffix("号")
+        if number.isascii() and number.isdigit() and len(number) < 10:
+            match |= Q(number=int(number))
+        return queryset.filter(match)
+
+    def for_unit(self, queryset, name, unit):
+        return queryset.filter(assignments__unit=unit) if unit else queryset
+
+    def key_only(self, queryset, name, value):
+        return queryset.filter(is_key=True) if value else queryset

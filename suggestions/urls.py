@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "suggestions"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("suggestions/", views.suggestion_list, name="list"),
+    path("suggestions/<int:pk>/", views.suggestion_detail, name="detail"),
+    path("units/", views.unit_list, name="units"),
+    path("units/<int:pk>/", views.unit_detail, name="unit"),
+    path("categories/", views.breakdown, {"by": "category"}, name="categories"),
+    path("delegations/", views.breakdown, {"by": "delegation"}, name="delegations"),
+]

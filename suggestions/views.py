@@ -1,0 +1,180 @@
+"""Public pages: statistics, suggestions with their published replies, handling units."""
+
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from congress.models import HandlingUnit, Session
+
+from . import stats
+from .filters import SuggestionFilter
+from .models import Assignment, CoSigner, Evaluation, Event, Reply, Suggestion
+
+PAGE_SIZE = 20
+
+
+def chosen_session(request):
+    """The session in ?session= ("all" for all time); the current one when absent or unknown."""
+    sessions = list(Session.objects.select_related("term"))
+    wanted = request.GET.get("session", "")
+    if wanted == "all":
+        return None, sessions
+    for session in sessions:
+        if str(session.pk) == wanted:
+            return session, sessions
+    return Session.objects.current() or (sessions[0] if sessions else None), sessions
+
+
+def with_lead_unit(queryset):
+    lead = Assignment.objects.filter(suggestion=OuterRef("pk"), role="lead").values("unit__name")
+    return queryset.annotate(lead_unit_name=Subquery(lead[:1]))
+
+
+@require_GET
+def home(request):
+    session, sessions = chosen_session(request)
+    suggestions = Suggestion.objects.for_session(session)
+    figures = stats.overview(suggestions)
+    categories = stats.grouped(suggestions.registered(), "category", "category__name")
+    top = max((c.registered for c in categories), default=0)
+    return render(
+        request,
+        "suggestions/home.html",
+        {
+            "session": session,
+            "sessions": sessions,
+            "figures": figures,
+            "categories": [(c, stats.rate(c.registered, top) or 0) for c in categories],
+            "explain": stats.EXPLANATIONS,
+        },
+    )
+
+
+@require_GET
+def suggestion_list(request):
+    queryset = with_lead_unit(
+        Suggestion.objects.public().select_related("session", "category", "lead_deputy")
+    ).order_by("-session__opens_on", "number")
+    filterset = SuggestionFilter(request.GET, queryset=queryset)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "suggestions/suggestion_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@require_GET
+def suggestion_detail(request, pk):
+    suggestion = get_object_or_404(
+        Suggestion.objects.public()
+        .select_related(
+            "session",
+            "category",
+            "lead_deputy",
+            "delegation",
+            "supervision__leader",
+            "supervision__vice_mayor",
+            "supervision__committee",
+        )
+        .prefetch_related(
+            Prefetch(
+                "signatures",
+                CoSigner.objects.filter(confirmed_on__isnull=False).select_related("deputy"),
+            ),
+            Prefetch("assignments", Assignment.objects.select_related("unit")),
+            Prefetch(
+                "replies",
+                Reply.objects.published().select_related("assignment__unit"),
+                to_attr="published_replies",
+            ),
+            Prefetch("evaluations", Evaluation.objects.select_related("deputy")),
+            Prefetch("events", Event.objects.filter(is_public=True), to_attr="timeline"),
+            "meetings",
+        ),
+        pk=pk,
+    )
+    return render(request, "suggestions/suggestion_detail.html", {"suggestion": suggestion})
+
+
+@require_GET
+def unit_list(request):
+    session, sessions = chosen_session(request)
+    assignments = Assignment.objects.all()
+    if session:
+        assignments = assignments.filter(suggestion__session=session)
+    rows = stats.by_unit(assignments)
+    sort = request.GET.get("sort", "")
+    column = sort.lstrip("-")
+    if column in stats.UNIT_COLUMNS:
+        rows.sort(key=lambda r: (r[column] is None, r[column] or 0), reverse=sort.startswith("-"))
+    else:
+        sort = ""
+    return render(
+        request,
+        "suggestions/unit_list.html",
+        {
+            "session": session,
+            "sessions": sessions,
+            "rows": rows,
+            "sort": sort,
+            "explain": stats.EXPLANATIONS,
+        },
+    )
+
+
+@require_GET
+def unit_detail(request, pk):
+    unit = get_object_or_404(HandlingUnit, pk=pk)
+    session, sessions = chosen_session(request)
+    assignments = unit.assignments.all()
+    if session:
+        assignments = assignments.filter(suggestion__session=session)
+    row = next(iter(stats.by_unit(assignments)), None)
+    queryset = with_lead_unit(
+        Suggestion.objects.public()
+        .for_session(session)
+        .filter(assignments__unit=unit)
+        .select_related("session", "category", "lead_deputy")
+    ).order_by("number")
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "suggestions/unit_detail.html",
+        {
+            "unit": unit,
+            "row": row,
+            "page": page,
+            "session": session,
+            "sessions": sessions,
+            "query": f"session={session.pk if session else 'all'}",
+        },
+    )
+
+
+@require_GET
+def breakdown(request, by):
+    session, sessions = chosen_session(request)
+    suggestions = Suggestion.objects.for_session(session)
+    field, label = {
+        "category": ("category", "category__name"),
+        "delegation": ("delegation", "delegation__name"),
+    }[by]
+    return render(
+        request,
+        "suggestions/breakdown.html",
+        {
+            "rows": stats.grouped(suggestions, field, label),
+            "by": by,
+            "session": session,
+            "sessions": sessions,
+            "explain": stats.EXPLANATIONS,
+        },
+    )
