@@ -32,5 +32,5 @@ lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check --fix .
 
 messages: $(VENV)/.dev-installed
-	cd congress && ../$(PY) ../manage.py makemessages -l zh_Hans -l en --ignore '*.venv*'
-	$(PY) manage.py compilemessages
+	$(PY) manage.py makemessages -l zh_Hans --ignore '.venv/*' --ignore 'tests/*'
+	$(PY) manage.py compilemessages --ignore '.venv'

@@ -9,6 +9,7 @@ import itertools
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 from congress.models import Delegation, Division, HandlingUnit, Leader, Session, Term
 from congress.roles import staff_group
@@ -25,6 +26,9 @@ _serial = itertools.count(1)
 def _fast_and_isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Rule tests match the English source messages; pages are served in the visitor's language.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
