@@ -284,7 +284,7 @@ class Assignment(models.Model):
     objects = AssignmentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["role", "id"]
+        ordering = ["-role", "id"]  # separate, lead, then co-handling units
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
         constraints = [

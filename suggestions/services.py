@@ -10,6 +10,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import override
 
 from congress.models import Session
 from congress.workdays import add_months, add_workdays
@@ -35,6 +37,16 @@ from .models import (
 
 Status = Suggestion.Status
 Action = Event.Action
+
+
+def site_text(text, **values):
+    """History notes are a record: written in the site's language, whatever the actor's.
+
+    `text` is a lazy string or a callable (a model's get_FOO_display).
+    """
+    with override(settings.LANGUAGE_CODE):
+        text = str(text() if callable(text) else text)
+        return text % values if values else text
 
 
 def rule(name):
@@ -259,7 +271,7 @@ def assign(*, suggestion, lead_unit=None, co_units=(), separate_units=(), by, on
     )
     suggestion.assigned_on = on
     suggestion.due_on = due_on
-    note = "；".join(f"{unit}（{role.label}）" for unit, role in roles)
+    note = "；".join(f"{unit}（{site_text(role.label)}）" for unit, role in roles)
     _move(
         suggestion,
         Status.ASSIGNED,
@@ -325,7 +337,7 @@ def record_contact(*, assignment, contacted_on, way, note="", by):
         Action.CONTACTED,
         by=by,
         on=contacted_on,
-        note=f"{assignment.unit}：{contact.get_way_display()}",
+        note=f"{assignment.unit}：{site_text(contact.get_way_display)}",
     )
     return contact
 
@@ -522,7 +534,7 @@ def decide_extension(*, request, approve, due_on=None, note="", by, on=None):
         Action.EXTENSION_APPROVED,
         by=by,
         on=on,
-        note=_("%(unit)s: now due on %(date)s") % {"unit": assignment.unit, "date": due_on},
+        note=site_text(_lazy("%(unit)s: now due on %(date)s"), unit=assignment.unit, date=due_on),
     )
     return request
 
@@ -594,7 +606,7 @@ def reply(*, assignment, reply_class, text, signed_by, by, on=None, attachment=N
         fields += ["first_replied_on", "replied_on_time"]
     suggestion.reply_class = _summary_class(suggestion)
     _refresh_due_on(suggestion)
-    note = f"{assignment.unit}：{new_reply.get_reply_class_display()}"
+    note = f"{assignment.unit}：{site_text(new_reply.get_reply_class_display)}"
     if suggestion.due_on is None:
         _move(suggestion, Status.REPLIED, Action.REPLIED, by=by, on=on, fields=fields, note=note)
     else:
@@ -634,7 +646,7 @@ def revise_reply(*, reply, reply_class, text, signed_by, by, on=None):
         Action.REPLY_REVISED,
         by=by,
         on=on,
-        note=f"{original.assignment.unit}：{revised.get_reply_class_display()}",
+        note=f"{original.assignment.unit}：{site_text(revised.get_reply_class_display)}",
     )
     return revised
 
@@ -668,7 +680,7 @@ def follow_up(*, assignment, reply_class, text, signed_by, by, on=None):
         Action.FOLLOWED_UP,
         by=by,
         on=on,
-        note=f"{assignment.unit}：{follow.get_reply_class_display()}",
+        note=f"{assignment.unit}：{site_text(follow.get_reply_class_display)}",
     )
     return follow
 
@@ -687,7 +699,7 @@ def publish_reply(*, reply, public_text="", by, on=None):
     reply.save(update_fields=["is_published", "published_on", "public_text"])
     note = str(reply.assignment.unit)
     if public_text:
-        note += _(" (redacted text)")
+        note += site_text(_lazy(" (redacted text)"))
     _record(suggestion, Action.PUBLISHED, by=by, on=on, note=note)
     return reply
 
@@ -729,7 +741,7 @@ def evaluate(
         comment_is_public=comment_is_public,
         evaluated_on=on,
     )
-    label = evaluation.get_satisfaction_display()
+    label = site_text(evaluation.get_satisfaction_display)
     if not is_lead:
         _record(suggestion, Action.EVALUATED, by=by, on=on, note=f"{deputy}：{label}")
         return evaluation
@@ -747,7 +759,7 @@ def evaluate(
             by=by,
             on=on,
             fields=["satisfaction", "was_re_handled", "due_on"],
-            note=_("New reply due on %(date)s") % {"date": due_on},
+            note=site_text(_lazy("New reply due on %(date)s"), date=due_on),
         )
     else:
         _move(

@@ -36,7 +36,10 @@ def home(request):
     session, sessions = chosen_session(request)
     suggestions = Suggestion.objects.for_session(session)
     figures = stats.overview(suggestions)
-    categories = stats.grouped(suggestions.registered(), "category", "category__name")
+    categories = sorted(
+        stats.grouped(suggestions.registered(), "category", "category__name"),
+        key=lambda row: -row.registered,
+    )
     top = max((c.registered for c in categories), default=0)
     return render(
         request,

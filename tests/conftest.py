@@ -177,3 +177,6 @@ def build(session, category, deputy_a, staff):
         return suggestion
 
     return _build
+
+
+from .browser import browser, page  # noqa: E402,F401  (browser fixtures for every test module)

@@ -1,0 +1,36 @@
+"""Screenshots of the main pages at phone and desktop widths, for a human to look at.
+
+Usage: python bench/screenshots.py [BASE_URL] [OUT_DIR]   (default http://127.0.0.1:8000)
+Needs a running server (make run) and Debian's Chromium.
+"""
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
+OUT = Path(sys.argv[2] if len(sys.argv) > 2 else "screenshots")
+PAGES = {
+    "home": "/", "list": "/suggestions/", "detail": "/suggestions/1/", "units": "/units/",
+    "unit": "/units/12/", "categories": "/categories/", "stations": "/stations/",
+    "station": "/stations/1/",
+}
+EXTRA = sys.argv[3:]  # more name=path pairs
+PAGES.update(dict(pair.split("=", 1) for pair in EXTRA))
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+OUT.mkdir(exist_ok=True)
+with sync_playwright() as p:
+    browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+    for width, label in [(390, "phone"), (1280, "desktop")]:
+        context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+        page = context.new_page()
+        for name, path in PAGES.items():
+            page.goto(BASE + path)
+            overflow = page.evaluate("document.documentElement.scrollWidth") - width
+            page.screenshot(path=OUT / f"{name}-{label}.png", full_page=label == "desktop")
+            print(f"{name}-{label}.png" + (f"  (overflows by {overflow}px)" if overflow > 0 else ""))
+        context.close()
+    browser.close()
