@@ -12,14 +12,24 @@ from playwright.sync_api import sync_playwright
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
 OUT = Path(sys.argv[2] if len(sys.argv) > 2 else "screenshots")
 PAGES = {
-    "home": "/", "list": "/suggestions/", "detail": "/suggestions/1/", "units": "/units/",
-    "unit": "/units/12/", "categories": "/categories/", "stations": "/stations/",
+    "home": "/",
+    "list": "/suggestions/",
+    "detail": "/suggestions/1/",
+    "units": "/units/",
+    "unit": "/units/12/",
+    "categories": "/categories/",
+    "stations": "/stations/",
     "station": "/stations/1/",
 }
 EXTRA = sys.argv[3:]  # more name=path pairs
 PAGES.update(dict(pair.split("=", 1) for pair in EXTRA))
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 OUT.mkdir(exist_ok=True)
 with sync_playwright() as p:
@@ -31,6 +41,8 @@ with sync_playwright() as p:
             page.goto(BASE + path)
             overflow = page.evaluate("document.documentElement.scrollWidth") - width
             page.screenshot(path=OUT / f"{name}-{label}.png", full_page=label == "desktop")
-            print(f"{name}-{label}.png" + (f"  (overflows by {overflow}px)" if overflow > 0 else ""))
+            print(
+                f"{name}-{label}.png" + (f"  (overflows by {overflow}px)" if overflow > 0 else "")
+            )
         context.close()
     browser.close()

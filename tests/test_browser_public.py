@@ -18,14 +18,19 @@ def public_data(build, staff, unit_x, unit_y, delegation, deputy_a):
     services.publish_reply(reply=closed.replies.get(), by=staff)
     build(Status.ASSIGNED, lead_unit=unit_y, title="关于改善农村公路通行条件的建议")
     station = LiaisonStation.objects.create(
-        name="滨河街道人大代表联络站", division=delegation.division, township="滨河街道",
-        address="离石区滨河街道便民服务中心", reception_days="每月10日")
+        name="滨河街道人大代表联络站",
+        division=delegation.division,
+        township="滨河街道",
+        address="离石区滨河街道便民服务中心",
+        reception_days="每月10日",
+    )
     station.deputies.add(deputy_a)
     return closed, station
 
 
-def test_visitor_reads_figures_filters_opens_a_suggestion_and_a_station(live_server, page,
-                                                                       public_data):
+def test_visitor_reads_figures_filters_opens_a_suggestion_and_a_station(
+    live_server, page, public_data
+):
     closed, station = public_data
     page.goto(live_server.url + reverse("suggestions:home"))
     assert page.locator('[data-figure="received"]').inner_text() == "2"
@@ -62,8 +67,11 @@ def test_visitor_switches_to_english_and_back(live_server, page, public_data):
 def test_phone_width_page_has_no_horizontal_scroll(live_server, browser, public_data):
     context = browser.new_context(viewport={"width": 375, "height": 800}, is_mobile=True)
     page = context.new_page()
-    for url in [reverse("suggestions:home"), reverse("suggestions:list"),
-                reverse("deputies:stations")]:
+    for url in [
+        reverse("suggestions:home"),
+        reverse("suggestions:list"),
+        reverse("deputies:stations"),
+    ]:
         page.goto(live_server.url + url)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, (url, width)
