@@ -658,6 +658,8 @@ class Event(models.Model):
         RESPONSIBLE_NAMED = "responsible_named", _("responsible person named")
         CONTACTED = "contacted", _("deputy contacted")
         CO_OPINION_SENT = "co_opinion", _("co-handler's opinion sent")
+        CO_SIGNED = "co_signed", _("co-signature confirmed")
+        CO_SIGN_DECLINED = "co_sign_declined", _("co-signature declined")
         RETURN_REQUESTED = "return_requested", _("return requested")
         RETURN_APPROVED = "return_approved", _("return approved")
         RETURN_REFUSED = "return_refused", _("return refused")
@@ -702,3 +704,42 @@ class Event(models.Model):
 
     def __str__(self):
         return f"{self.occurred_on} {self.get_action_display()}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """What needs a user's attention, shown in the workbench and sent by e-mail.
+
+    `key` makes reminders idempotent: the same key is never sent twice to the same user.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    suggestion = models.ForeignKey(
+        Suggestion, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    text = models.CharField(_("text"), max_length=300)
+    key = models.CharField(_("key"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"], condition=~Q(key=""), name="notification_key_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self):
+        return self.text

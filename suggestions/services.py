@@ -16,6 +16,7 @@ from django.utils.translation import override
 from congress.models import Session
 from congress.workdays import add_months, add_workdays
 
+from . import notifications
 from .models import (
     Assignment,
     CoHandlerOpinion,
@@ -145,6 +146,98 @@ def enter_suggestion(*, suggestion, co_signers=(), by, on=None):
 def _check_co_signers(lead_deputy, co_signers):
     if any(deputy.pk == lead_deputy.pk for deputy in co_signers):
         raise WorkflowError(_("The lead deputy cannot also co-sign the suggestion."))
+
+
+def _check_draft_fields(title, content):
+    if not title.strip():
+        raise WorkflowError(_("The title is empty."))
+    if not content.strip():
+        raise WorkflowError(_("The content is empty."))
+
+
+def _ask_co_signers(suggestion, deputies):
+    CoSigner.objects.bulk_create(CoSigner(suggestion=suggestion, deputy=d) for d in deputies)
+    notifications.notify(
+        notifications.deputy_users(deputies),
+        _lazy("%(deputy)s asks you to co-sign: %(title)s"),
+        {"deputy": suggestion.lead_deputy, "title": suggestion.title},
+        suggestion=suggestion,
+    )
+
+
+@transaction.atomic
+def create_draft(*, deputy, session, title, content, category, co_signers=(), by):
+    """A deputy drafts a suggestion between sessions; co-signers are asked to confirm."""
+    co_signers = list(co_signers)
+    _check_draft_fields(title, content)
+    _check_co_signers(deputy, co_signers)
+    suggestion = Suggestion.objects.create(
+        session=session,
+        title=title,
+        content=content,
+        category=category,
+        lead_deputy=deputy,
+        delegation=deputy.delegation,
+        period=Suggestion.Period.BETWEEN_SESSIONS,
+        status=Status.DRAFT,
+    )
+    _ask_co_signers(suggestion, co_signers)
+    return suggestion
+
+
+@transaction.atomic
+def update_draft(*, suggestion, title, content, category, co_signers=(), by):
+    suggestion = _lock(suggestion)
+    _require_status(suggestion, [Status.DRAFT], _("Only a draft can be edited."))
+    co_signers = list(co_signers)
+    _check_draft_fields(title, content)
+    _check_co_signers(suggestion.lead_deputy, co_signers)
+    suggestion.title, suggestion.content, suggestion.category = title, content, category
+    suggestion.save(update_fields=["title", "content", "category"])
+    wanted = {d.pk for d in co_signers}
+    suggestion.signatures.exclude(deputy__in=wanted).delete()
+    existing = set(suggestion.signatures.values_list("deputy_id", flat=True))
+    _ask_co_signers(suggestion, [d for d in co_signers if d.pk not in existing])
+    return suggestion
+
+
+@transaction.atomic
+def confirm_co_signature(*, suggestion, deputy, by, on=None):
+    """A co-signer confirms (附议); only confirmed co-signers count."""
+    on = _today(on)
+    suggestion = _lock(suggestion)
+    signature = suggestion.signatures.filter(deputy=deputy).first()
+    if signature is None:
+        raise WorkflowError(_("You were not asked to co-sign this suggestion."))
+    if signature.confirmed_on:
+        raise WorkflowError(_("You have already co-signed this suggestion."))
+    if suggestion.status in [Status.NOT_REGISTERED, Status.MERGED, Status.CLOSED]:
+        raise WorkflowError(_("This suggestion can no longer be co-signed."))
+    signature.confirmed_on = on
+    signature.save(update_fields=["confirmed_on"])
+    _record(
+        suggestion,
+        Action.CO_SIGNED,
+        by=by,
+        on=on,
+        note=str(deputy),
+        is_public=suggestion.status != Status.DRAFT,
+    )
+    return signature
+
+
+@transaction.atomic
+def decline_co_signature(*, suggestion, deputy, by, on=None):
+    on = _today(on)
+    suggestion = _lock(suggestion)
+    signature = suggestion.signatures.filter(deputy=deputy, confirmed_on__isnull=True).first()
+    if signature is None:
+        raise WorkflowError(_("There is no request to co-sign waiting for you here."))
+    signature.delete()
+    if suggestion.status != Status.DRAFT:
+        _record(
+            suggestion, Action.CO_SIGN_DECLINED, by=by, on=on, note=str(deputy), is_public=False
+        )
 
 
 @transaction.atomic
@@ -281,6 +374,12 @@ def assign(*, suggestion, lead_unit=None, co_units=(), separate_units=(), by, on
         fields=["assigned_on", "due_on"],
         note=note,
     )
+    notifications.notify(
+        notifications.unit_users([unit for unit, _role in roles]),
+        _lazy("Assigned to your unit: %(suggestion)s, reply due on %(date)s"),
+        {"suggestion": suggestion, "date": due_on},
+        suggestion=suggestion,
+    )
     return suggestion
 
 
@@ -402,6 +501,12 @@ def request_return(*, assignment, reason, by, on=None):
         note=f"{assignment.unit}：{reason}",
         is_public=False,
     )
+    notifications.notify(
+        notifications.staff_users(),
+        _lazy("%(unit)s asks to return %(suggestion)s"),
+        {"unit": assignment.unit, "suggestion": suggestion},
+        suggestion=suggestion,
+    )
     return request
 
 
@@ -416,6 +521,7 @@ def decide_return(*, request, approve, note="", by, on=None):
     request.decision = Decision.APPROVED if approve else Decision.REFUSED
     request.decided_on, request.decided_by, request.decision_note = on, by, note
     request.save(update_fields=["decision", "decided_on", "decided_by", "decision_note"])
+    _tell_unit_of_decision(request.unit, suggestion, request, _lazy("return"))
     if not approve:
         _record(
             suggestion,
@@ -482,6 +588,12 @@ def request_extension(*, assignment, reason, due_on, by, on=None):
         note=f"{assignment.unit}：{due_on}",
         is_public=False,
     )
+    notifications.notify(
+        notifications.staff_users(),
+        _lazy("%(unit)s asks for an extension of %(suggestion)s to %(date)s"),
+        {"unit": assignment.unit, "suggestion": suggestion, "date": due_on},
+        suggestion=suggestion,
+    )
     return request
 
 
@@ -506,6 +618,7 @@ def decide_extension(*, request, approve, due_on=None, note="", by, on=None):
     request.decided_on, request.decided_by, request.decision_note = on, by, note
     if not approve:
         request.decision = Decision.REFUSED
+        _tell_unit_of_decision(assignment.unit, suggestion, request, _lazy("extension"))
         request.save(update_fields=["decision", "decided_on", "decided_by", "decision_note"])
         _record(
             suggestion,
@@ -536,7 +649,17 @@ def decide_extension(*, request, approve, due_on=None, note="", by, on=None):
         on=on,
         note=site_text(_lazy("%(unit)s: now due on %(date)s"), unit=assignment.unit, date=due_on),
     )
+    _tell_unit_of_decision(assignment.unit, suggestion, request, _lazy("extension"))
     return request
+
+
+def _tell_unit_of_decision(unit, suggestion, request, what):
+    notifications.notify(
+        notifications.unit_users([unit]),
+        _lazy("Your %(what)s request for %(suggestion)s was %(decision)s"),
+        {"what": what, "suggestion": suggestion, "decision": request.get_decision_display},
+        suggestion=suggestion,
+    )
 
 
 # --- replies ---------------------------------------------------------------------------------
@@ -612,6 +735,21 @@ def reply(*, assignment, reply_class, text, signed_by, by, on=None, attachment=N
     else:
         suggestion.save(update_fields=fields)
         _record(suggestion, Action.REPLIED, by=by, on=on, note=note)
+    deputies = [
+        suggestion.lead_deputy,
+        *(
+            sig.deputy
+            for sig in suggestion.signatures.filter(confirmed_on__isnull=False).select_related(
+                "deputy"
+            )
+        ),
+    ]
+    notifications.notify(
+        notifications.deputy_users(deputies),
+        _lazy("A reply from %(unit)s arrived for %(suggestion)s"),
+        {"unit": assignment.unit, "suggestion": suggestion},
+        suggestion=suggestion,
+    )
     return new_reply
 
 
@@ -760,6 +898,14 @@ def evaluate(
             on=on,
             fields=["satisfaction", "was_re_handled", "due_on"],
             note=site_text(_lazy("New reply due on %(date)s"), date=due_on),
+        )
+        notifications.notify(
+            notifications.unit_users(
+                [a.unit for a in suggestion.assignments.replying().select_related("unit")]
+            ),
+            _lazy("The deputy is dissatisfied: re-handle %(suggestion)s by %(date)s"),
+            {"suggestion": suggestion, "date": due_on},
+            suggestion=suggestion,
         )
     else:
         _move(

@@ -1,0 +1,53 @@
+"""Telling each role what needs them: an in-app notification and an e-mail.
+
+Called by the services inside their transaction; mail goes out only once it commits.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import override
+
+from congress.roles import STAFF_GROUP
+
+from .models import Notification
+
+
+def staff_users():
+    return (
+        get_user_model()
+        .objects.filter(Q(groups__name=STAFF_GROUP) | Q(is_superuser=True), is_active=True)
+        .distinct()
+    )
+
+
+def unit_users(units):
+    return get_user_model().objects.filter(handling_units__in=units, is_active=True).distinct()
+
+
+def deputy_users(deputies):
+    return get_user_model().objects.filter(deputy__in=deputies, is_active=True)
+
+
+def notify(users, text, values=None, *, suggestion=None, key=""):
+    """Notify each user once (per key, when given), in the site's language."""
+    with override(settings.LANGUAGE_CODE):
+        values = {k: str(v() if callable(v) else v) for k, v in (values or {}).items()}
+        text = str(text) % values if values else str(text)
+    users = list(users)
+    if key:
+        already = set(
+            Notification.objects.filter(user__in=users, key=key).values_list("user_id", flat=True)
+        )
+        users = [u for u in users if u.pk not in already]
+    created = Notification.objects.bulk_create(
+        Notification(user=user, suggestion=suggestion, text=text, key=key) for user in users
+    )
+    mails = [
+        (text, text, settings.DEFAULT_FROM_EMAIL, [user.email]) for user in users if user.email
+    ]
+    if mails:
+        transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
+    return created
