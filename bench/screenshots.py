@@ -1,9 +1,12 @@
 """Screenshots of the main pages at phone and desktop widths, for a human to look at.
 
-Usage: python bench/screenshots.py [BASE_URL] [OUT_DIR]   (default http://127.0.0.1:8000)
+Usage: python bench/screenshots.py [BASE_URL] [OUT_DIR] [name=/path ...]
+(default http://127.0.0.1:8000). With LOGIN=staff (or deputy, unit) in the environment it
+logs in with the demo password first and prefixes the files with the login.
 Needs a running server (make run) and Debian's Chromium.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -22,7 +25,8 @@ PAGES = {
     "station": "/stations/1/",
 }
 EXTRA = sys.argv[3:]  # more name=path pairs
-PAGES.update(dict(pair.split("=", 1) for pair in EXTRA))
+if EXTRA:
+    PAGES = dict(pair.split("=", 1) for pair in EXTRA)
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -37,7 +41,14 @@ with sync_playwright() as p:
     for width, label in [(390, "phone"), (1280, "desktop")]:
         context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
         page = context.new_page()
+        login = os.environ.get("LOGIN")
+        if login:
+            page.goto(BASE + "/accounts/login/")
+            page.fill("#id_username", login)
+            page.fill("#id_password", "demo12345")
+            page.click("main form button[type=submit]")
         for name, path in PAGES.items():
+            name = f"{login}-{name}" if login else name
             page.goto(BASE + path)
             overflow = page.evaluate("document.documentElement.scrollWidth") - width
             page.screenshot(path=OUT / f"{name}-{label}.png", full_page=label == "desktop")

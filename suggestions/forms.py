@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congress.models import HandlingUnit, Leader, WorkingCommittee
 
-from .models import WorkflowError
+from .models import Contact, ReplyClass, Satisfaction, SupervisionMeeting, WorkflowError
 
 
 class RefuseForm(forms.Form):
@@ -86,3 +86,211 @@ class ServiceModelForm(forms.ModelForm):
     def save(self, commit=True):
         self.save_m2m = lambda: None
         return self.instance
+
+
+# --- workbench forms ---------------------------------------------------------------------
+
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_SIGNATURES = {
+    "pdf": [b"%PDF-"],
+    "png": [b"\x89PNG\r\n\x1a\n"],
+    "jpg": [b"\xff\xd8\xff"],
+    "jpeg": [b"\xff\xd8\xff"],
+}
+
+
+def validate_attachment(upload):
+    """A PDF or an image, at most 10 MB, whose content matches its name."""
+    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    if extension not in ATTACHMENT_SIGNATURES:
+        raise ValidationError(_("Attach a PDF, PNG or JPEG file."))
+    if upload.size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError(_("The attachment is larger than 10 MB."))
+    head = upload.read(8)
+    upload.seek(0)
+    if not any(head.startswith(sig) for sig in ATTACHMENT_SIGNATURES[extension]):
+        raise ValidationError(
+            _("The file's content is not a real %(kind)s file.") % {"kind": extension.upper()}
+        )
+    return upload
+
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class DraftForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 8}))
+    category = forms.ModelChoiceField(label=_("Category"), queryset=None)
+    co_signers = forms.ModelMultipleChoiceField(
+        label=_("Co-signing deputies"),
+        queryset=None,
+        required=False,
+        help_text=_("Each co-signer is asked to confirm; only confirmed signatures count."),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+    def __init__(self, *args, lead_deputy, **kwargs):
+        from deputies.models import Deputy
+
+        from .models import Category
+
+        super().__init__(*args, **kwargs)
+        self.lead_deputy = lead_deputy
+        self.fields["category"].queryset = Category.objects.all()
+        self.fields["co_signers"].queryset = Deputy.objects.filter(is_active=True).select_related(
+            "delegation"
+        )
+
+    def clean_co_signers(self):
+        co_signers = self.cleaned_data["co_signers"]
+        if any(d.pk == self.lead_deputy.pk for d in co_signers):
+            raise ValidationError(_("The lead deputy cannot also co-sign the suggestion."))
+        return co_signers
+
+
+class EvaluateForm(forms.Form):
+    satisfaction = forms.ChoiceField(
+        label=_("Your rating"), choices=Satisfaction.choices, widget=forms.RadioSelect
+    )
+    contacted = forms.TypedChoiceField(
+        label=_("Did the unit contact you?"),
+        choices=[("yes", _("yes")), ("no", _("no"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    comment_is_public = forms.BooleanField(label=_("The comment may be published"), required=False)
+
+
+class ResponsibleForm(forms.Form):
+    person = forms.CharField(label=_("Responsible person"), max_length=50)
+    phone = forms.CharField(label=_("Phone (not public)"), max_length=30, required=False)
+
+
+class ContactForm(forms.Form):
+    contacted_on = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    way = forms.ChoiceField(label=_("Way"), choices=Contact.Way.choices)
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class OpinionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Views for the lead unit"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class ReplyForm(forms.Form):
+    reply_class = forms.ChoiceField(label=_("Class"), choices=ReplyClass.choices)
+    text = forms.CharField(label=_("Reply text"), widget=forms.Textarea(attrs={"rows": 8}))
+    signed_by = forms.CharField(label=_("Signed by (the unit's head)"), max_length=50)
+    replied_on = forms.DateField(label=_("Replied on"), widget=DATE_INPUT)
+    attachment = forms.FileField(
+        label=_("Signed reply (PDF or image, at most 10 MB)"),
+        required=False,
+        validators=[validate_attachment],
+    )
+
+
+class FollowUpForm(forms.Form):
+    reply_class = forms.ChoiceField(label=_("Class now"), choices=ReplyClass.choices)
+    text = forms.CharField(label=_("Follow-up reply"), widget=forms.Textarea(attrs={"rows": 5}))
+    signed_by = forms.CharField(label=_("Signed by"), max_length=50)
+
+
+class ExtensionForm(forms.Form):
+    due_on = forms.DateField(label=_("New due date"), widget=DATE_INPUT)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why this is not your unit's responsibility"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class EmptyForm(forms.Form):
+    pass
+
+
+class StaffDecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("yes", _("approve")), ("no", _("refuse"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class MeetingForm(forms.Form):
+    session = forms.ModelChoiceField(label=_("Session"), queryset=None)
+    kind = forms.ChoiceField(label=_("Kind"), choices=SupervisionMeeting.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    held_on = forms.DateField(label=_("Held on"), widget=DATE_INPUT)
+    attendees = forms.CharField(
+        label=_("Attendees"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    numbers = forms.CharField(
+        label=_("Suggestions covered (numbers, separated by commas)"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        from congress.models import Session
+
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = Session.objects.all()
+
+    def clean(self):
+        from .models import Suggestion
+
+        data = super().clean()
+        raw = data.get("numbers", "").replace("，", ",")
+        numbers = [n.strip() for n in raw.split(",") if n.strip()]
+        if any(not (n.isascii() and n.isdigit() and len(n) < 10) for n in numbers):
+            self.add_error("numbers", _("Write suggestion numbers such as 3, 15, 42."))
+            return data
+        if data.get("session"):
+            found = list(
+                Suggestion.objects.filter(
+                    session=data["session"], number__in=[int(n) for n in numbers]
+                )
+            )
+            missing = set(map(int, numbers)) - {s.number for s in found}
+            if missing:
+                self.add_error(
+                    "numbers",
+                    _("No such suggestion in this session: %(numbers)s")
+                    % {"numbers": ", ".join(map(str, sorted(missing)))},
+                )
+            data["suggestions"] = found
+        return data
+
+
+class SpecialReportForm(forms.Form):
+    session = forms.ModelChoiceField(label=_("Session"), queryset=None)
+    unit = forms.ModelChoiceField(label=_("Reporting body"), queryset=None)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    heard_on = forms.DateField(label=_("Heard on"), widget=DATE_INPUT)
+    satisfied = forms.IntegerField(label=_("Satisfied votes"), min_value=0, max_value=10000)
+    basically_satisfied = forms.IntegerField(
+        label=_("Basically satisfied votes"), min_value=0, max_value=10000
+    )
+    dissatisfied = forms.IntegerField(label=_("Dissatisfied votes"), min_value=0, max_value=10000)
+
+    def __init__(self, *args, **kwargs):
+        from congress.models import Session
+
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = Session.objects.all()
+        self.fields["unit"].queryset = HandlingUnit.objects.all()

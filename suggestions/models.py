@@ -11,7 +11,7 @@ import datetime
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Exists, ExpressionWrapper, OuterRef, Q, Subquery, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -87,6 +87,29 @@ class SuggestionQuerySet(models.QuerySet):
     def public(self):
         """What the public may see: suggestions accepted for handling (not drafts or refusals)."""
         return self.registered()
+
+    def with_lead_unit(self):
+        lead = Assignment.objects.filter(suggestion=OuterRef("pk"), role="lead")
+        return self.annotate(lead_unit_name=Subquery(lead.values("unit__name")[:1]))
+
+    def with_rating_state(self, deputy):
+        """Annotate awaits_my_rating: replied, and this deputy has not rated this round yet."""
+        rated = Evaluation.objects.filter(
+            suggestion=OuterRef("pk"), deputy=deputy, round=OuterRef("rating_round")
+        )
+        return self.annotate(
+            rating_round=Case(When(was_re_handled=True, then=2), default=1)
+        ).annotate(
+            awaits_my_rating=ExpressionWrapper(
+                Q(status=Suggestion.Status.REPLIED) & ~Exists(rated),
+                output_field=models.BooleanField(),
+            )
+        )
+
+    def involving_deputy(self, deputy):
+        """Suggestions the deputy leads or was asked to co-sign."""
+        signed = CoSigner.objects.filter(deputy=deputy).values("suggestion")
+        return self.filter(Q(lead_deputy=deputy) | Q(pk__in=signed))
 
 
 class Suggestion(models.Model):
@@ -216,6 +239,14 @@ class Suggestion(models.Model):
         if self.status not in self.AWAITING_REPLY or self.due_on is None:
             return None
         return (self.due_on - (today or timezone.localdate())).days
+
+    def days_overdue(self, today=None):
+        left = self.days_left(today)
+        return -left if left is not None and left < 0 else 0
+
+    @property
+    def current_round(self):
+        return 2 if self.was_re_handled else 1
 
     @property
     def is_public(self):

@@ -10,8 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 from congress.models import Session
 from congress.workdays import add_months, add_workdays
@@ -31,6 +30,7 @@ from .models import (
     ReplyClass,
     ReturnRequest,
     Satisfaction,
+    SpecialReport,
     Suggestion,
     SupervisionMeeting,
     WorkflowError,
@@ -159,7 +159,7 @@ def _ask_co_signers(suggestion, deputies):
     CoSigner.objects.bulk_create(CoSigner(suggestion=suggestion, deputy=d) for d in deputies)
     notifications.notify(
         notifications.deputy_users(deputies),
-        _lazy("%(deputy)s asks you to co-sign: %(title)s"),
+        gettext_lazy("%(deputy)s asks you to co-sign: %(title)s"),
         {"deputy": suggestion.lead_deputy, "title": suggestion.title},
         suggestion=suggestion,
     )
@@ -376,7 +376,7 @@ def assign(*, suggestion, lead_unit=None, co_units=(), separate_units=(), by, on
     )
     notifications.notify(
         notifications.unit_users([unit for unit, _role in roles]),
-        _lazy("Assigned to your unit: %(suggestion)s, reply due on %(date)s"),
+        gettext_lazy("Assigned to your unit: %(suggestion)s, reply due on %(date)s"),
         {"suggestion": suggestion, "date": due_on},
         suggestion=suggestion,
     )
@@ -503,7 +503,7 @@ def request_return(*, assignment, reason, by, on=None):
     )
     notifications.notify(
         notifications.staff_users(),
-        _lazy("%(unit)s asks to return %(suggestion)s"),
+        gettext_lazy("%(unit)s asks to return %(suggestion)s"),
         {"unit": assignment.unit, "suggestion": suggestion},
         suggestion=suggestion,
     )
@@ -521,7 +521,7 @@ def decide_return(*, request, approve, note="", by, on=None):
     request.decision = Decision.APPROVED if approve else Decision.REFUSED
     request.decided_on, request.decided_by, request.decision_note = on, by, note
     request.save(update_fields=["decision", "decided_on", "decided_by", "decision_note"])
-    _tell_unit_of_decision(request.unit, suggestion, request, _lazy("return"))
+    _tell_unit_of_decision(request.unit, suggestion, request, gettext_lazy("return"))
     if not approve:
         _record(
             suggestion,
@@ -590,7 +590,7 @@ def request_extension(*, assignment, reason, due_on, by, on=None):
     )
     notifications.notify(
         notifications.staff_users(),
-        _lazy("%(unit)s asks for an extension of %(suggestion)s to %(date)s"),
+        gettext_lazy("%(unit)s asks for an extension of %(suggestion)s to %(date)s"),
         {"unit": assignment.unit, "suggestion": suggestion, "date": due_on},
         suggestion=suggestion,
     )
@@ -618,7 +618,7 @@ def decide_extension(*, request, approve, due_on=None, note="", by, on=None):
     request.decided_on, request.decided_by, request.decision_note = on, by, note
     if not approve:
         request.decision = Decision.REFUSED
-        _tell_unit_of_decision(assignment.unit, suggestion, request, _lazy("extension"))
+        _tell_unit_of_decision(assignment.unit, suggestion, request, gettext_lazy("extension"))
         request.save(update_fields=["decision", "decided_on", "decided_by", "decision_note"])
         _record(
             suggestion,
@@ -647,16 +647,18 @@ def decide_extension(*, request, approve, due_on=None, note="", by, on=None):
         Action.EXTENSION_APPROVED,
         by=by,
         on=on,
-        note=site_text(_lazy("%(unit)s: now due on %(date)s"), unit=assignment.unit, date=due_on),
+        note=site_text(
+            gettext_lazy("%(unit)s: now due on %(date)s"), unit=assignment.unit, date=due_on
+        ),
     )
-    _tell_unit_of_decision(assignment.unit, suggestion, request, _lazy("extension"))
+    _tell_unit_of_decision(assignment.unit, suggestion, request, gettext_lazy("extension"))
     return request
 
 
 def _tell_unit_of_decision(unit, suggestion, request, what):
     notifications.notify(
         notifications.unit_users([unit]),
-        _lazy("Your %(what)s request for %(suggestion)s was %(decision)s"),
+        gettext_lazy("Your %(what)s request for %(suggestion)s was %(decision)s"),
         {"what": what, "suggestion": suggestion, "decision": request.get_decision_display},
         suggestion=suggestion,
     )
@@ -746,7 +748,7 @@ def reply(*, assignment, reply_class, text, signed_by, by, on=None, attachment=N
     ]
     notifications.notify(
         notifications.deputy_users(deputies),
-        _lazy("A reply from %(unit)s arrived for %(suggestion)s"),
+        gettext_lazy("A reply from %(unit)s arrived for %(suggestion)s"),
         {"unit": assignment.unit, "suggestion": suggestion},
         suggestion=suggestion,
     )
@@ -837,7 +839,7 @@ def publish_reply(*, reply, public_text="", by, on=None):
     reply.save(update_fields=["is_published", "published_on", "public_text"])
     note = str(reply.assignment.unit)
     if public_text:
-        note += site_text(_lazy(" (redacted text)"))
+        note += site_text(gettext_lazy(" (redacted text)"))
     _record(suggestion, Action.PUBLISHED, by=by, on=on, note=note)
     return reply
 
@@ -897,13 +899,13 @@ def evaluate(
             by=by,
             on=on,
             fields=["satisfaction", "was_re_handled", "due_on"],
-            note=site_text(_lazy("New reply due on %(date)s"), date=due_on),
+            note=site_text(gettext_lazy("New reply due on %(date)s"), date=due_on),
         )
         notifications.notify(
             notifications.unit_users(
                 [a.unit for a in suggestion.assignments.replying().select_related("unit")]
             ),
-            _lazy("The deputy is dissatisfied: re-handle %(suggestion)s by %(date)s"),
+            gettext_lazy("The deputy is dissatisfied: re-handle %(suggestion)s by %(date)s"),
             {"suggestion": suggestion, "date": due_on},
             suggestion=suggestion,
         )
@@ -982,3 +984,21 @@ def record_meeting(*, session, kind, title, held_on, attendees="", notes="", sug
         raise WorkflowError(_("A meeting covers suggestions of its own session only."))
     meeting.suggestions.set(suggestions)
     return meeting
+
+
+@transaction.atomic
+def record_special_report(
+    *, session, unit, title, heard_on, satisfied, basically_satisfied, dissatisfied
+):
+    """The standing committee's satisfaction vote (满意度测评) on a body's special report."""
+    if satisfied + basically_satisfied + dissatisfied == 0:
+        raise WorkflowError(_("Enter the votes: at least one member voted."))
+    return SpecialReport.objects.create(
+        session=session,
+        unit=unit,
+        title=title,
+        heard_on=heard_on,
+        satisfied=satisfied,
+        basically_satisfied=basically_satisfied,
+        dissatisfied=dissatisfied,
+    )

@@ -1,7 +1,7 @@
 """Public pages: statistics, suggestions with their published replies, handling units."""
 
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
@@ -24,11 +24,6 @@ def chosen_session(request):
         if str(session.pk) == wanted:
             return session, sessions
     return Session.objects.current() or (sessions[0] if sessions else None), sessions
-
-
-def with_lead_unit(queryset):
-    lead = Assignment.objects.filter(suggestion=OuterRef("pk"), role="lead").values("unit__name")
-    return queryset.annotate(lead_unit_name=Subquery(lead[:1]))
 
 
 @require_GET
@@ -56,9 +51,12 @@ def home(request):
 
 @require_GET
 def suggestion_list(request):
-    queryset = with_lead_unit(
-        Suggestion.objects.public().select_related("session", "category", "lead_deputy")
-    ).order_by("-session__opens_on", "number")
+    queryset = (
+        Suggestion.objects.public()
+        .with_lead_unit()
+        .select_related("session", "category", "lead_deputy")
+        .order_by("-session__opens_on", "number")
+    )
     filterset = SuggestionFilter(request.GET, queryset=queryset)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -141,12 +139,14 @@ def unit_detail(request, pk):
     if session:
         assignments = assignments.filter(suggestion__session=session)
     row = next(iter(stats.by_unit(assignments)), None)
-    queryset = with_lead_unit(
+    queryset = (
         Suggestion.objects.public()
         .for_session(session)
         .filter(assignments__unit=unit)
+        .with_lead_unit()
         .select_related("session", "category", "lead_deputy")
-    ).order_by("number")
+        .order_by("number")
+    )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
