@@ -3,11 +3,14 @@
 Called by the services inside their transaction; mail goes out only once it commits.
 """
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
 from congress.roles import STAFF_GROUP
@@ -51,3 +54,42 @@ def notify(users, text, values=None, *, suggestion=None, key=""):
     if mails:
         transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
     return created
+
+
+def send_due_reminders(today):
+    """Remind units of replies due within the week and of overdue ones.
+
+    Each reminder has a key naming the assignment and its due date, so running this twice a
+    day (or again after a crash) sends nothing new; an extension's new date is reminded afresh.
+    """
+    from .models import Assignment, Suggestion
+
+    soon = today + datetime.timedelta(days=settings.SUGGESTION_RULES["DUE_SOON_DAYS"])
+    assignments = (
+        Assignment.objects.outstanding()
+        .filter(suggestion__status__in=Suggestion.AWAITING_REPLY, due_on__lte=soon)
+        .select_related("unit", "suggestion")
+        .order_by("due_on")
+    )
+    sent = 0
+    members = {}
+    for assignment in assignments.iterator(chunk_size=500):
+        if assignment.unit_id not in members:
+            members[assignment.unit_id] = list(unit_users([assignment.unit_id]))
+        overdue = assignment.due_on < today
+        text = (
+            _("Overdue since %(date)s: %(suggestion)s")
+            if overdue
+            else _("Reply due on %(date)s: %(suggestion)s")
+        )
+        kind = "overdue" if overdue else "due-soon"
+        sent += len(
+            notify(
+                members[assignment.unit_id],
+                text,
+                {"date": assignment.due_on, "suggestion": assignment.suggestion},
+                suggestion=assignment.suggestion,
+                key=f"{kind}:{assignment.pk}:{assignment.due_on}",
+            )
+        )
+    return sent

@@ -246,6 +246,7 @@ def submit(*, suggestion, by, on=None):
     on = _today(on)
     suggestion = _lock(suggestion)
     _require_status(suggestion, [Status.DRAFT], _("Only a draft can be submitted."))
+    _check_draft_fields(suggestion.title, suggestion.content)
     suggestion.number = _next_number(suggestion.session)
     suggestion.submitted_on = on
     _move(
@@ -255,6 +256,12 @@ def submit(*, suggestion, by, on=None):
         by=by,
         on=on,
         fields=["number", "submitted_on"],
+    )
+    notifications.notify(
+        notifications.staff_users(),
+        gettext_lazy("New suggestion to review: %(suggestion)s"),
+        {"suggestion": suggestion},
+        suggestion=suggestion,
     )
     return suggestion
 

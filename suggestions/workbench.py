@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -326,13 +326,14 @@ def suggestion_page(request, suggestion, viewer, bound=None, status=200):
         unit_forms.append((assignment, {n: offered(n, assignment) for n in names}))
 
     replies = list(suggestion.replies.all())
+    # A private comment is for staff and its author; no other deputy or unit reads it.
     evaluations = [
         e
-        for e in suggestion.evaluations.all()
         if viewer.is_staff
         or e.comment_is_public
         or (viewer.deputy and e.deputy_id == viewer.deputy.pk)
-        or viewer.is_lead_deputy(suggestion)
+        else _without_comment(e)
+        for e in suggestion.evaluations.all()
     ]
     events = [e for e in suggestion.events.all() if viewer.is_staff or e.is_public]
     return render(
@@ -363,6 +364,11 @@ def suggestion_page(request, suggestion, viewer, bound=None, status=200):
         },
         status=status,
     )
+
+
+def _without_comment(evaluation):
+    evaluation.comment = ""
+    return evaluation
 
 
 def _initial(name, viewer):
@@ -410,7 +416,8 @@ def _unit_section(request, viewer):
     assignments = (
         Assignment.objects.filter(unit__in=viewer.unit_ids)
         .select_related("suggestion__session", "suggestion__lead_deputy", "unit")
-        .order_by("replied_on", "due_on", "pk")
+        # Work still owed first, soonest due first; NULLS FIRST spelled out for PostgreSQL.
+        .order_by(F("replied_on").asc(nulls_first=True), "due_on", "pk")
     )
     status = request.GET.get("status", "")
     role = request.GET.get("role", "")
