@@ -20,11 +20,13 @@ class AssignForm(forms.Form):
         label=_("Co-handling units"),
         queryset=HandlingUnit.objects.filter(is_active=True),
         required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "pick-list"}),
     )
     separate_units = forms.ModelMultipleChoiceField(
         label=_("Or split between units that each reply"),
         queryset=HandlingUnit.objects.filter(is_active=True),
         required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "pick-list"}),
     )
 
 
