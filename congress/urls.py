@@ -8,6 +8,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("workbench/", include("suggestions.workbench_urls")),
+    path("workbench/", include("deputies.workbench_urls")),
     path("", include("deputies.urls")),
     path("", include("suggestions.urls")),
 ]

@@ -85,6 +85,13 @@ class LiaisonStation(models.Model):
         Deputy, blank=True, related_name="stations", verbose_name=_("deputies")
     )
     established_on = models.DateField(_("established on"), null=True, blank=True)
+    keepers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="kept_stations",
+        verbose_name=_("station keepers"),
+        help_text=_("Users who record this station's receptions."),
+    )
 
     class Meta:
         ordering = ["division__order", "township", "name"]
@@ -98,3 +105,164 @@ class LiaisonStation(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Reception(models.Model):
+    """A reception (接待活动) at a station: deputies attend, members of the public come."""
+
+    station = models.ForeignKey(
+        LiaisonStation,
+        on_delete=models.PROTECT,
+        related_name="receptions",
+        verbose_name=_("liaison station"),
+    )
+    held_on = models.DateField(_("held on"))
+    deputies = models.ManyToManyField(
+        Deputy, related_name="station_visits", verbose_name=_("deputies who came")
+    )
+    people_received = models.PositiveIntegerField(_("people received"), default=0)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = _("reception")
+        verbose_name_plural = _("receptions")
+        indexes = [
+            models.Index(fields=["station", "held_on"], name="reception_station_date"),
+            models.Index(fields=["held_on"], name="reception_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.station} {self.held_on}"
+
+
+class ProblemQuerySet(models.QuerySet):
+    def solved(self):
+        return self.filter(status=Problem.Status.CLOSED, solved=True)
+
+    def for_unit(self, unit_ids):
+        return self.filter(unit__in=unit_ids)
+
+
+class Problem(models.Model):
+    """A problem raised by a member of the public (群众反映问题), followed until it is closed.
+
+    The person's name and phone are private: staff, the station's keepers and the unit it was
+    passed to see them; no public page or public export does.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        PASSED = "passed", _("passed to a handling unit")
+        ANSWERED = "answered", _("answered by the unit")
+        IN_SUGGESTION = "in_suggestion", _("taken up in a suggestion")
+        CLOSED = "closed", _("closed")
+
+    class Handling(models.TextChoices):
+        ON_THE_SPOT = "on_the_spot", _("answered on the spot")
+        UNIT = "unit", _("passed to a handling unit")
+        SUGGESTION = "suggestion", _("turned into a suggestion")
+
+    reception = models.ForeignKey(Reception, on_delete=models.CASCADE, related_name="problems")
+    station = models.ForeignKey(
+        LiaisonStation,
+        on_delete=models.PROTECT,
+        related_name="problems",
+        verbose_name=_("liaison station"),
+    )
+    raised_on = models.DateField(_("raised on"))
+    summary = models.TextField(_("problem"))
+    category = models.ForeignKey(
+        "suggestions.Category",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="problems",
+        verbose_name=_("category"),
+    )
+    person_name = models.CharField(_("raised by (private)"), max_length=50, blank=True)
+    person_phone = models.CharField(_("their phone (private)"), max_length=30, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    handling = models.CharField(
+        _("handled by"), max_length=20, choices=Handling.choices, blank=True
+    )
+    unit = models.ForeignKey(
+        "congress.HandlingUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="problems",
+        verbose_name=_("handling unit"),
+    )
+    passed_on = models.DateField(_("passed on"), null=True, blank=True)
+    unit_answer = models.TextField(_("the unit's answer"), blank=True)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    suggestion = models.ForeignKey(
+        "suggestions.Suggestion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="source_problems",
+        verbose_name=_("suggestion"),
+    )
+    outcome = models.TextField(_("how it was solved"), blank=True)
+    solved = models.BooleanField(_("solved"), default=False)
+    person_told = models.BooleanField(_("the person was told the outcome"), default=False)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    objects = ProblemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_on", "-id"]
+        verbose_name = _("problem raised by the public")
+        verbose_name_plural = _("problems raised by the public")
+        indexes = [
+            models.Index(fields=["station", "status"], name="problem_station_status"),
+            models.Index(fields=["unit", "status"], name="problem_unit_status"),
+            models.Index(fields=["closed_on"], name="problem_closed_on"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="closed") | models.Q(closed_on__isnull=False),
+                name="problem_closed_has_a_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.summary[:40]
+
+
+class DutyActivity(models.Model):
+    """A deputy's duty outside the system (列席, 调研视察, 培训...), recorded by staff."""
+
+    class Kind(models.TextChoices):
+        SIT_IN = "sit_in", _("sat in on a standing committee meeting")
+        RESEARCH = "research", _("research or inspection")
+        TRAINING = "training", _("training")
+        OTHER = "other", _("other duty")
+
+    deputy = models.ForeignKey(
+        Deputy, on_delete=models.CASCADE, related_name="activities", verbose_name=_("deputy")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    held_on = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=200)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = _("duty activity")
+        verbose_name_plural = _("duty activities")
+        indexes = [models.Index(fields=["kind", "held_on"], name="activity_kind_date")]
+
+    def __str__(self):
+        return f"{self.deputy} {self.title}"

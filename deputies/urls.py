@@ -7,4 +7,5 @@ app_name = "deputies"
 urlpatterns = [
     path("stations/", views.station_list, name="stations"),
     path("stations/<int:pk>/", views.station_detail, name="station"),
+    path("stations/figures/", views.station_figures, name="figures"),
 ]

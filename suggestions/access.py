@@ -22,14 +22,38 @@ class Viewer:
         self.is_staff = is_congress_staff(user)
         self.deputy = Deputy.objects.filter(user=user).select_related("delegation").first()
         self.unit_ids = set(user.handling_units.values_list("pk", flat=True))
+        self.kept_station_ids = set(user.kept_stations.values_list("pk", flat=True))
 
     @property
     def is_unit(self):
         return bool(self.unit_ids)
 
     @property
+    def is_keeper(self):
+        return bool(self.kept_station_ids)
+
+    @property
     def has_role(self):
-        return self.is_staff or self.deputy is not None or self.is_unit
+        return self.is_staff or self.deputy is not None or self.is_unit or self.is_keeper
+
+    def keeps(self, station_id):
+        return self.is_staff or station_id in self.kept_station_ids
+
+    def visible_problems(self):
+        """Staff see all; keepers their stations'; units what was passed to them; deputies the
+        problems raised at stations they serve (to take them up)."""
+        from deputies.models import Problem
+
+        if self.is_staff:
+            return Problem.objects.all()
+        match = Q(station__in=self.kept_station_ids) | Q(unit__in=self.unit_ids)
+        if self.deputy:
+            match |= Q(station__deputies=self.deputy)
+        return Problem.objects.filter(pk__in=Problem.objects.filter(match).values("pk"))
+
+    def sees_private_details(self, problem):
+        """The person's name and phone: staff, the station's keepers, the unit handling it."""
+        return self.keeps(problem.station_id) or problem.unit_id in self.unit_ids
 
     def visible_suggestions(self):
         if self.is_staff:

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from congress.models import HandlingUnit, Session
+from deputies.models import Problem
 
 from . import stats
 from .filters import SuggestionFilter
@@ -99,6 +100,7 @@ def suggestion_detail(request, pk):
             Prefetch("evaluations", Evaluation.objects.select_related("deputy")),
             Prefetch("events", Event.objects.filter(is_public=True), to_attr="timeline"),
             "meetings",
+            Prefetch("source_problems", Problem.objects.select_related("station")),
         ),
         pk=pk,
     )

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from congress.models import Session
 from deputies import records
-from deputies.models import Deputy
+from deputies.models import Deputy, Problem
 
 from . import exports, services
 from .access import get_visible_suggestion, viewer_for
@@ -273,6 +273,7 @@ def suggestion_page(request, suggestion, viewer, bound=None, status=200):
             Prefetch("evaluations", Evaluation.objects.select_related("deputy")),
             Prefetch("events", Event.objects.select_related("actor")),
             "meetings",
+            Prefetch("source_problems", Problem.objects.select_related("station")),
         )
         .get(pk=suggestion.pk)
     )

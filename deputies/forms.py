@@ -1,0 +1,109 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from congress.models import Delegation, HandlingUnit
+from suggestions.forms import DATE_INPUT
+
+from .models import Deputy, DutyActivity
+
+
+class ReceptionForm(forms.Form):
+    held_on = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    deputies = forms.ModelMultipleChoiceField(
+        label=_("Deputies who came"),
+        queryset=Deputy.objects.none(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "pick-list"}),
+    )
+    people_received = forms.IntegerField(label=_("People received"), min_value=0, max_value=10000)
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, station, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The station's own deputies first; any serving deputy may come.
+        self.fields["deputies"].queryset = (
+            (
+                station.deputies.all()
+                | Deputy.objects.filter(is_active=True, delegation__division=station.division)
+            )
+            .distinct()
+            .select_related("delegation")
+        )
+
+    def clean_held_on(self):
+        held_on = self.cleaned_data["held_on"]
+        if held_on > timezone.localdate():
+            raise ValidationError(_("A reception cannot be dated in the future."))
+        return held_on
+
+
+class ProblemForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Problem raised"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    category = forms.ModelChoiceField(label=_("Category"), queryset=None, required=False)
+    person_name = forms.CharField(label=_("Name (private)"), max_length=50, required=False)
+    person_phone = forms.CharField(label=_("Phone (private)"), max_length=30, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from suggestions.models import Category
+
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.all()
+
+
+ProblemFormSet = forms.formset_factory(ProblemForm, extra=3, max_num=50)
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.CharField(
+        label=_("How it was answered or solved"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    person_told = forms.BooleanField(
+        label=_("The person was told the outcome"), required=False, initial=True
+    )
+
+
+class CloseProblemForm(OutcomeForm):
+    solved = forms.BooleanField(label=_("Solved"), required=False, initial=True)
+
+
+class PassForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        label=_("Handling unit"), queryset=HandlingUnit.objects.filter(is_active=True)
+    )
+
+
+class UnitAnswerForm(forms.Form):
+    answer = forms.CharField(label=_("The unit's answer"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TakeUpForm(forms.Form):
+    title = forms.CharField(label=_("Title of the suggestion"), max_length=200)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=None)
+
+    def __init__(self, *args, **kwargs):
+        from suggestions.models import Category
+
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.all()
+
+
+class ActivityForm(forms.Form):
+    deputy = forms.ModelChoiceField(
+        label=_("Deputy"), queryset=Deputy.objects.select_related("delegation")
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=DutyActivity.Kind.choices)
+    held_on = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class DelegationExportForm(forms.Form):
+    delegation = forms.ModelChoiceField(label=_("Delegation"), queryset=Delegation.objects.all())
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)

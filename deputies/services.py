@@ -1,0 +1,164 @@
+"""What happens at the liaison stations: receptions and the problems the public raise there.
+
+Like the suggestion workflow, each change is one function that checks the current state,
+locks the row and refuses with a readable `WorkflowError`.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from suggestions import notifications
+from suggestions import services as suggestion_services
+from suggestions.models import Suggestion, WorkflowError
+
+from .models import DutyActivity, Problem, Reception
+
+Status = Problem.Status
+
+
+@transaction.atomic
+def record_reception(*, station, held_on, deputies, people_received, note="", problems=(), by):
+    """A reception and the problems raised at it; `problems` are dicts of the Problem fields."""
+    if held_on > timezone.localdate():
+        raise WorkflowError(_("A reception cannot be dated in the future."))
+    if people_received < 0:
+        raise WorkflowError(_("The number of people received cannot be negative."))
+    problems = [p for p in problems if p.get("summary", "").strip()]
+    if len(problems) > people_received:
+        raise WorkflowError(_("More problems were recorded than people received."))
+    reception = Reception.objects.create(
+        station=station, held_on=held_on, people_received=people_received, note=note, recorded_by=by
+    )
+    reception.deputies.set(deputies)
+    Problem.objects.bulk_create(
+        Problem(reception=reception, station=station, raised_on=held_on, **fields)
+        for fields in problems
+    )
+    return reception
+
+
+def _lock(problem):
+    return Problem.objects.select_for_update().get(pk=problem.pk)
+
+
+def _require(problem, allowed, message):
+    if problem.status not in allowed:
+        raise WorkflowError(message)
+
+
+@transaction.atomic
+def answer_on_the_spot(*, problem, outcome, person_told=True, by, on=None):
+    on = on or timezone.localdate()
+    problem = _lock(problem)
+    _require(problem, [Status.OPEN], _("Only an open problem can be answered on the spot."))
+    if not outcome.strip():
+        raise WorkflowError(_("Say how the problem was answered."))
+    problem.status, problem.handling = Status.CLOSED, Problem.Handling.ON_THE_SPOT
+    problem.outcome, problem.solved, problem.person_told, problem.closed_on = (
+        outcome,
+        True,
+        person_told,
+        on,
+    )
+    problem.save()
+    return problem
+
+
+@transaction.atomic
+def pass_to_unit(*, problem, unit, by, on=None):
+    on = on or timezone.localdate()
+    problem = _lock(problem)
+    _require(problem, [Status.OPEN], _("Only an open problem can be passed to a unit."))
+    problem.status, problem.handling = Status.PASSED, Problem.Handling.UNIT
+    problem.unit, problem.passed_on = unit, on
+    problem.save()
+    notifications.notify(
+        notifications.unit_users([unit]),
+        gettext_lazy("A problem raised at %(station)s was passed to your unit: %(summary)s"),
+        {"station": problem.station, "summary": problem.summary[:60]},
+    )
+    return problem
+
+
+@transaction.atomic
+def unit_answers(*, problem, answer, by, on=None):
+    on = on or timezone.localdate()
+    problem = _lock(problem)
+    _require(problem, [Status.PASSED], _("This problem is not waiting for the unit's answer."))
+    if not answer.strip():
+        raise WorkflowError(_("The answer is empty."))
+    problem.status, problem.unit_answer, problem.answered_on = Status.ANSWERED, answer, on
+    problem.save()
+    return problem
+
+
+@transaction.atomic
+def turn_into_suggestion(*, problem, deputy, session, category, title, by):
+    """A deputy takes the problem up as a draft suggestion that links back to it."""
+    problem = _lock(problem)
+    _require(problem, [Status.OPEN], _("Only an open problem can become a suggestion."))
+    content = (
+        _("Raised by the public at %(station)s on %(date)s:")
+        % {"station": problem.station, "date": problem.raised_on}
+        + "\n\n"
+        + problem.summary
+    )
+    suggestion = suggestion_services.create_draft(
+        deputy=deputy, session=session, title=title, content=content, category=category, by=by
+    )
+    problem.status, problem.handling, problem.suggestion = (
+        Status.IN_SUGGESTION,
+        Problem.Handling.SUGGESTION,
+        suggestion,
+    )
+    problem.save()
+    return suggestion
+
+
+@transaction.atomic
+def close_problem(*, problem, outcome, solved, person_told, by, on=None):
+    """Close a problem: how it was solved (or why not) and whether the person was told."""
+    on = on or timezone.localdate()
+    problem = _lock(problem)
+    _require(
+        problem,
+        [Status.OPEN, Status.ANSWERED, Status.IN_SUGGESTION],
+        _("This problem cannot be closed now."),
+    )
+    if problem.status == Status.IN_SUGGESTION and (
+        problem.suggestion is None or problem.suggestion.first_replied_on is None
+    ):
+        raise WorkflowError(_("Wait for the reply to the suggestion before closing the problem."))
+    if not outcome.strip():
+        raise WorkflowError(_("Say how the problem was solved, or why it was not."))
+    problem.status, problem.outcome, problem.solved = Status.CLOSED, outcome, solved
+    problem.person_told, problem.closed_on = person_told, on
+    problem.save()
+    return problem
+
+
+def record_activity(*, deputy, kind, held_on, title, note=""):
+    if not title.strip():
+        raise WorkflowError(_("The title is empty."))
+    return DutyActivity.objects.create(
+        deputy=deputy, kind=kind, held_on=held_on, title=title, note=note
+    )
+
+
+def problem_outcome(problem):
+    """What the public and the station see as the problem's outcome so far (no personal data)."""
+    if problem.status == Status.CLOSED:
+        return problem.outcome
+    if problem.status == Status.ANSWERED:
+        return problem.unit_answer
+    if problem.status == Status.IN_SUGGESTION and problem.suggestion:
+        s = problem.suggestion
+        if s.status in (Suggestion.Status.DRAFT, Suggestion.Status.SUBMITTED):
+            return _("Taken up in a suggestion by a deputy.")
+        return _("Taken up in suggestion %(number)s: %(status)s") % {
+            "number": s.number_label,
+            "status": s.get_status_display(),
+        }
+    return ""
