@@ -676,7 +676,10 @@ def draft_edit(request, pk):
         except WorkflowError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Saved."))
+            messages.success(
+                request,
+                _("Submitted to congress staff.") if "submit" in request.POST else _("Saved."),
+            )
             return redirect("workbench:suggestion", pk=draft.pk)
     return render(request, "workbench/draft.html", {"form": form, "draft": draft, "viewer": viewer})
 

@@ -180,3 +180,61 @@ def build(session, category, deputy_a, staff):
 
 
 from .browser import browser, page  # noqa: E402,F401  (browser fixtures for every test module)
+
+
+@pytest.fixture
+def station(delegation, deputy_a):
+    from deputies.models import LiaisonStation
+
+    station = LiaisonStation.objects.create(
+        name="滨河街道人大代表联络站",
+        division=delegation.division,
+        township="滨河街道",
+        address="离石区滨河街道便民服务中心",
+        reception_days="每月10日",
+    )
+    station.deputies.add(deputy_a)
+    station.keepers.add(make_user("keeper"))
+    return station
+
+
+@pytest.fixture
+def other_station(delegation):
+    from deputies.models import LiaisonStation
+
+    station = LiaisonStation.objects.create(
+        name="吴城镇人大代表联络站",
+        division=delegation.division,
+        township="吴城镇",
+        address="吴城镇政府院内",
+    )
+    station.keepers.add(make_user("other_keeper"))
+    return station
+
+
+@pytest.fixture
+def reception(station, deputy_a, category, staff):
+    """A reception at `station` on 1 September 2026 with two problems raised."""
+    from deputies import services as station_services
+
+    return station_services.record_reception(
+        station=station,
+        held_on=START,
+        deputies=[deputy_a],
+        people_received=5,
+        by=staff,
+        problems=[
+            {
+                "summary": "小区供暖温度不达标",
+                "category": category,
+                "person_name": "群众甲",
+                "person_phone": "10055550001",
+            },
+            {
+                "summary": "村道坑洼积水",
+                "category": category,
+                "person_name": "群众乙",
+                "person_phone": "10055550002",
+            },
+        ],
+    )

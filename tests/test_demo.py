@@ -76,3 +76,48 @@ def test_demo_refuses_a_live_system_unless_forced(demo, db, settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG is off"):
         call_command("load_demo", verbosity=0)
+
+
+def test_2020_station_work_reproduces_the_article(demo, db):
+    from deputies.stats import city_figures
+
+    figures = city_figures(2020)
+    assert figures["stations"] == 707
+    assert figures["deputy_visits"] == 9199
+    assert figures["people_received"] == 10928
+    assert figures["problems_solved"] == 3541
+    assert figures["sit_ins"] == 137
+    assert figures["research_deputies"] >= 200
+
+
+def test_no_private_detail_of_the_demo_reaches_a_public_page(demo, client):
+    from deputies.models import Deputy, LiaisonStation, Problem
+    from suggestions.models import Evaluation, Reply
+
+    private = set()
+    for problem in Problem.objects.exclude(person_name="").order_by("-pk")[:60]:
+        private |= {problem.person_phone}
+    private |= set(Deputy.objects.values_list("phone", flat=True)[:50])
+    private |= set(Deputy.objects.values_list("id_number", flat=True)[:50])
+    private |= {
+        e.comment for e in Evaluation.objects.filter(comment_is_public=False).exclude(comment="")
+    }
+    unpublished = Reply.objects.filter(is_published=False).first()
+    stations = LiaisonStation.objects.filter(problems__isnull=False).distinct()[:5]
+    urls = [
+        "/",
+        "/?session=all",
+        "/suggestions/",
+        "/units/",
+        "/stations/",
+        "/stations/figures/",
+        f"/suggestions/{unpublished.suggestion_id}/",
+    ]
+    urls += [f"/stations/{s.pk}/" for s in stations]
+    for url in urls:
+        page = client.get(url).content.decode()
+        assert not [value for value in private if value and value in page], url
+    assert (
+        unpublished.text
+        not in client.get(f"/suggestions/{unpublished.suggestion_id}/").content.decode()
+    )
