@@ -2,11 +2,13 @@
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from congress.models import Division
+from suggestions import exports
 
 from . import stats
 from .filters import StationFilter
@@ -90,8 +92,8 @@ def station_detail(request, pk):
     )
 
 
-@require_GET
-def station_figures(request):
+def figure_rows(request):
+    """(year, years with data, divisions, [(division, its figures)]) for ?year=."""
     years = stats.years()
     wanted = request.GET.get("year", "")
     year = (
@@ -101,7 +103,20 @@ def station_figures(request):
     )
     per_division = stats.by_division(year)
     divisions = list(Division.objects.all())
-    rows = [(d, per_division.get(d.pk, {})) for d in divisions]
+    return year, years, divisions, [(d, per_division.get(d.pk, {})) for d in divisions]
+
+
+@require_GET
+def figures_export(request, fmt):
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    year, _years, _divisions, rows = figure_rows(request)
+    return exports.station_figures(year, rows, fmt)
+
+
+@require_GET
+def station_figures(request):
+    year, years, divisions, rows = figure_rows(request)
     top = max((r.get("stations", 0) for _d, r in rows), default=0) or 1
     tiles = []
     for division, row in rows:

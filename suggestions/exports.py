@@ -1,28 +1,137 @@
-"""Spreadsheets staff download: written with openpyxl in write-only mode (constant memory)."""
+"""Spreadsheets: suggestion lists, the responsibility list, unit statistics, station figures.
 
-from io import BytesIO
+Each export can be had as .xlsx (openpyxl, write-only: constant memory) or CSV (UTF-8 with a
+byte-order mark, so spreadsheet programs read the Chinese right). A suggestion list uses the
+import's columns first, so what is exported can be imported back.
+"""
+
+import csv
+import io
 
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from .models import Assignment, Suggestion
+from .models import Assignment, CoSigner, Suggestion
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+SUGGESTION_COLUMNS = [
+    ("number", gettext_lazy("Number")),
+    ("title", gettext_lazy("Title")),
+    ("content", gettext_lazy("Content")),
+    ("category", gettext_lazy("Category")),
+    ("lead_deputy", gettext_lazy("Lead deputy")),
+    ("delegation", gettext_lazy("Delegation")),
+    ("co_signers", gettext_lazy("Co-signing deputies")),
+    ("submitted_on", gettext_lazy("Submitted on")),
+    ("period", gettext_lazy("Submitted")),
+]
+# Read-only columns after the importable ones: the import ignores them.
+SUGGESTION_EXTRA_COLUMNS = [
+    gettext_lazy("Status"),
+    gettext_lazy("Lead unit"),
+    gettext_lazy("Co-handling units"),
+    gettext_lazy("Reply class"),
+    gettext_lazy("Satisfaction"),
+    gettext_lazy("Session"),
+]
 
-def xlsx_response(filename, title, header, rows):
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append([str(h) for h in header])
-    for row in rows:
-        sheet.append(row)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+
+def spreadsheet_response(fmt, filename, title, header, rows):
+    """An .xlsx or a CSV download of `rows` under `header`."""
+    header = [str(h) for h in header]
+    if fmt == "csv":
+        buffer = io.StringIO()
+        buffer.write("\ufeff")
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(["" if v is None else v for v in row] for row in rows)
+        response = HttpResponse(
+            buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8"
+        )
+        filename = filename.removesuffix(".xlsx") + ".csv"
+    else:
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(title=title[:31] or "sheet")
+        sheet.append(header)
+        for row in rows:
+            sheet.append(list(row))
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
     return response
+
+
+def xlsx_response(filename, title, header, rows):
+    return spreadsheet_response("xlsx", filename, title, header, rows)
+
+
+def _co_signer_cell(suggestion):
+    return "、".join(
+        f"{sig.deputy.name}（{sig.deputy.delegation.name}）" for sig in suggestion.signatures.all()
+    )
+
+
+def suggestion_rows(queryset):
+    """Rows in the import's columns, then the read-only facts. Queries do not grow with rows."""
+    queryset = queryset.select_related(
+        "category", "lead_deputy", "delegation", "session"
+    ).prefetch_related(
+        Prefetch(
+            "signatures",
+            CoSigner.objects.filter(confirmed_on__isnull=False).select_related(
+                "deputy__delegation"
+            ),
+        ),
+        Prefetch("assignments", Assignment.objects.select_related("unit")),
+    )
+    for s in queryset.iterator(chunk_size=2000):
+        units = list(s.assignments.all())
+        yield [
+            s.number,
+            s.title,
+            s.content,
+            s.category.name,
+            s.lead_deputy.name,
+            s.delegation.name,
+            _co_signer_cell(s),
+            s.submitted_on,
+            s.get_period_display(),
+            s.get_status_display(),
+            "、".join(a.unit.name for a in units if a.role != Assignment.Role.CO),
+            "、".join(a.unit.name for a in units if a.role == Assignment.Role.CO),
+            s.reply_class,
+            s.get_satisfaction_display(),
+            s.session.name,
+        ]
+
+
+def suggestion_list(fmt, queryset, filename="suggestions.xlsx"):
+    header = [label for _key, label in SUGGESTION_COLUMNS] + SUGGESTION_EXTRA_COLUMNS
+    return spreadsheet_response(fmt, filename, _("Suggestions"), header, suggestion_rows(queryset))
+
+
+def import_template(fmt):
+    """The import's columns with one example row."""
+    header = [label for _key, label in SUGGESTION_COLUMNS]
+    example = [
+        1,
+        "关于加快老旧小区改造的建议",
+        "（建议内容）",
+        "城乡建设",
+        "张三",
+        "离石区代表团",
+        "李四（离石区代表团）、王五（孝义市代表团）",
+        "2021-01-08",
+        "大会期间",
+    ]
+    return spreadsheet_response(
+        fmt, "suggestions-template.xlsx", _("Suggestions"), header, [example]
+    )
 
 
 def responsibility_rows(session):
@@ -51,7 +160,7 @@ def responsibility_rows(session):
         ]
 
 
-def responsibility_list(session):
+def responsibility_list(session, fmt="xlsx"):
     header = [
         _("Number"),
         _("Title"),
@@ -63,6 +172,72 @@ def responsibility_list(session):
         _("Status"),
         _("Reply class"),
     ]
-    return xlsx_response(
-        f"responsibility-{session.pk}.xlsx", session.name, header, responsibility_rows(session)
+    return spreadsheet_response(
+        fmt, f"responsibility-{session.pk}.xlsx", session.name, header, responsibility_rows(session)
+    )
+
+
+def unit_statistics(rows, fmt, name):
+    header = [
+        _("Unit"),
+        _("As lead"),
+        _("As co-handler"),
+        _("Replied"),
+        _("On time"),
+        _("Overdue now"),
+        _("Satisfied"),
+        _("Basically satisfied"),
+        _("Dissatisfied"),
+        _("Satisfaction rate"),
+    ]
+    return spreadsheet_response(
+        fmt,
+        "units.xlsx",
+        name,
+        header,
+        (
+            [
+                r["unit__name"],
+                r["lead"] + r["separate"],
+                r["co"],
+                r["replied"],
+                r["on_time_rate"],
+                r["overdue"],
+                r["satisfied"],
+                r["basically_satisfied"],
+                r["dissatisfied"],
+                r["satisfaction_rate"],
+            ]
+            for r in rows
+        ),
+    )
+
+
+def station_figures(year, rows, fmt):
+    header = [
+        _("County / district"),
+        _("Stations"),
+        _("Receptions"),
+        _("Deputy visits"),
+        _("People received"),
+        _("Problems raised"),
+        _("Problems solved"),
+    ]
+    return spreadsheet_response(
+        fmt,
+        f"stations-{year}.xlsx",
+        str(year),
+        header,
+        (
+            [
+                d.name,
+                r.get("stations", 0),
+                r.get("receptions", 0),
+                r.get("deputy_visits", 0),
+                r.get("people_received", 0) or 0,
+                r.get("problems_raised", 0),
+                r.get("problems_solved", 0),
+            ]
+            for d, r in rows
+        ),
     )

@@ -296,3 +296,34 @@ class SpecialReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = Session.objects.all()
         self.fields["unit"].queryset = HandlingUnit.objects.all()
+
+
+IMPORT_MAX_BYTES = 10 * 1024 * 1024
+
+
+class ImportForm(forms.Form):
+    session = forms.ModelChoiceField(label=_("Session"), queryset=None)
+    file = forms.FileField(label=_("Excel (.xlsx) or CSV file, at most 10 MB"))
+
+    def __init__(self, *args, **kwargs):
+        from congress.models import Session
+
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = Session.objects.all()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > IMPORT_MAX_BYTES:
+            raise ValidationError(_("The file is larger than 10 MB; split it."))
+        return upload
+
+
+class ImportConfirmForm(forms.Form):
+    session = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    token = forms.RegexField(regex=r"^[0-9a-f]{32}\.(xlsx|csv)$", widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        from congress.models import Session
+
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = Session.objects.all()

@@ -1009,3 +1009,71 @@ def record_special_report(
         basically_satisfied=basically_satisfied,
         dissatisfied=dissatisfied,
     )
+
+
+@transaction.atomic
+def import_suggestions(*, session, plans, by, on=None):
+    """Save a checked import all at once: every row or none. Returns how many were created.
+
+    Rows already in the session unchanged are skipped, so importing a file twice changes
+    nothing. The session row is locked so that two imports cannot take the same numbers.
+    """
+    on = _today(on)
+    refused = [p for p in plans if p.action == "refused"]
+    if refused:
+        raise WorkflowError(
+            _("%(count)s row(s) have problems; nothing was imported.") % {"count": len(refused)}
+        )
+    Session.objects.select_for_update().get(pk=session.pk)
+    new = [p for p in plans if p.action == "create"]
+    numbers = [p.values["number"] for p in new]
+    if Suggestion.objects.filter(session=session, number__in=numbers).exists():
+        raise WorkflowError(_("Some numbers were taken meanwhile; check the file again."))
+    created = Suggestion.objects.bulk_create(
+        [
+            Suggestion(
+                session=session,
+                number=p.values["number"],
+                title=p.values["title"],
+                content=p.values["content"],
+                category=p.category,
+                lead_deputy=p.lead,
+                delegation=p.lead.delegation,
+                period=p.values["period"],
+                submitted_on=p.values["submitted_on"],
+                status=Status.SUBMITTED,
+            )
+            for p in new
+        ],
+        batch_size=1000,
+    )
+    if created and created[0].pk is None:  # backends that do not return ids
+        by_number = dict(
+            Suggestion.objects.filter(session=session, number__in=numbers).values_list(
+                "number", "pk"
+            )
+        )
+        for suggestion in created:
+            suggestion.pk = by_number[suggestion.number]
+    CoSigner.objects.bulk_create(
+        [
+            CoSigner(suggestion_id=s.pk, deputy=deputy, confirmed_on=s.submitted_on)
+            for s, p in zip(created, new, strict=True)
+            for deputy in p.co_signers
+        ],
+        batch_size=2000,
+    )
+    Event.objects.bulk_create(
+        [
+            Event(
+                suggestion_id=s.pk,
+                action=Action.ENTERED,
+                occurred_on=s.submitted_on,
+                actor=by,
+                note=site_text(gettext_lazy("imported from a file")),
+            )
+            for s in created
+        ],
+        batch_size=2000,
+    )
+    return len(created)

@@ -2,13 +2,14 @@
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from congress.models import HandlingUnit, Session
 from deputies.models import Problem
 
-from . import stats
+from . import exports, stats
 from .filters import SuggestionFilter
 from .models import Assignment, CoSigner, Evaluation, Event, Reply, Suggestion
 
@@ -50,15 +51,25 @@ def home(request):
     )
 
 
+def filtered_suggestions(request):
+    queryset = Suggestion.objects.public().order_by("-session__opens_on", "number")
+    return SuggestionFilter(request.GET, queryset=queryset)
+
+
+@require_GET
+def suggestion_export(request, fmt):
+    """The filtered public list as a spreadsheet, in the import's columns."""
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    return exports.suggestion_list(fmt, filtered_suggestions(request).qs)
+
+
 @require_GET
 def suggestion_list(request):
-    queryset = (
-        Suggestion.objects.public()
-        .with_lead_unit()
-        .select_related("session", "category", "lead_deputy")
-        .order_by("-session__opens_on", "number")
+    filterset = filtered_suggestions(request)
+    filterset.queryset = filterset.queryset.with_lead_unit().select_related(
+        "session", "category", "lead_deputy"
     )
-    filterset = SuggestionFilter(request.GET, queryset=queryset)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -108,12 +119,47 @@ def suggestion_detail(request, pk):
 
 
 @require_GET
-def unit_list(request):
+def suggestion_print(request, pk):
+    """A formal A4 page (答复函) of a suggestion and its published replies."""
+    suggestion = get_object_or_404(
+        Suggestion.objects.public()
+        .select_related("session", "lead_deputy", "delegation", "category")
+        .prefetch_related(
+            Prefetch(
+                "replies",
+                Reply.objects.published().select_related("assignment__unit"),
+                to_attr="printed_replies",
+            ),
+            Prefetch("assignments", Assignment.objects.select_related("unit")),
+        ),
+        pk=pk,
+    )
+    return render(
+        request,
+        "suggestions/print.html",
+        {"suggestion": suggestion, "replies": suggestion.printed_replies},
+    )
+
+
+def unit_rows(request):
     session, sessions = chosen_session(request)
     assignments = Assignment.objects.all()
     if session:
         assignments = assignments.filter(suggestion__session=session)
-    rows = stats.by_unit(assignments)
+    return session, sessions, stats.by_unit(assignments)
+
+
+@require_GET
+def unit_export(request, fmt):
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    session, _sessions, rows = unit_rows(request)
+    return exports.unit_statistics(rows, fmt, session.name if session else "all")
+
+
+@require_GET
+def unit_list(request):
+    session, sessions, rows = unit_rows(request)
     sort = request.GET.get("sort", "")
     column = sort.lstrip("-")
     if column in stats.UNIT_COLUMNS:

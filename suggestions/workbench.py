@@ -612,7 +612,9 @@ def export_responsibility(request):
     session = session or Session.objects.current()
     if session is None:
         raise Http404
-    return exports.responsibility_list(session)
+    return exports.responsibility_list(
+        session, "csv" if request.GET.get("format") == "csv" else "xlsx"
+    )
 
 
 # --- deputies --------------------------------------------------------------------------------

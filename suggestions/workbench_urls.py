@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import workbench
+from . import import_views, workbench
 
 app_name = "workbench"
 
@@ -26,4 +26,7 @@ urlpatterns = [
     path("record/", workbench.duty_record, name="duty_record"),
     path("record/<int:deputy_pk>/", workbench.duty_record, name="deputy_record"),
     path("notifications/", workbench.notification_list, name="notifications"),
+    path("import/", import_views.upload, name="import"),
+    path("import/confirm/", import_views.confirm, name="import_confirm"),
+    path("import/template.<str:fmt>", import_views.template, name="import_template"),
 ]
