@@ -11,7 +11,7 @@ from typing import Literal
 
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -51,8 +51,23 @@ def only(request, allowed):
         raise HttpError(400, f"Unknown parameter(s): {', '.join(unknown)}")
 
 
+def check_filters(filterset):
+    """A filter naming an id that does not exist is a 404; any other bad value a 400."""
+    if filterset.is_valid():
+        return
+    errors = filterset.form.errors.as_data()
+    message = "; ".join(f"{k}: {' '.join(e.messages[0] for e in v)}" for k, v in errors.items())
+    unknown = all(e.code == "invalid_choice" for v in errors.values() for e in v)
+    raise HttpError(404 if unknown else 400, message)
+
+
 class Error(Schema):
     detail: str | list
+
+
+def responses(body):
+    """Every endpoint documents its refusals: 400 for bad parameters, 404 for unknown ids."""
+    return {200: body, 400: Error, 404: Error}
 
 
 class SessionOut(Schema):
@@ -255,13 +270,13 @@ def suggestion_out(s):
     }
 
 
-@api.get("/sessions", response=list[SessionOut], tags=["sessions"])
+@api.get("/sessions", response=responses(list[SessionOut]), tags=["sessions"])
 def list_sessions(request):
     only(request, [])
     return [session_out(s) for s in Session.objects.select_related("term")]
 
 
-@api.get("/sessions/{session_id}", response={200: SessionOut, 404: Error}, tags=["sessions"])
+@api.get("/sessions/{session_id}", response=responses(SessionOut), tags=["sessions"])
 def get_session(request, session_id: int):
     only(request, [])
     return session_out(get_object_or_404(Session.objects.select_related("term"), pk=session_id))
@@ -270,7 +285,7 @@ def get_session(request, session_id: int):
 Status = Literal["registered", "assigned", "replied", "re_handling", "evaluated", "closed"]
 
 
-@api.get("/suggestions", response=list[SuggestionOut], tags=["suggestions"])
+@api.get("/suggestions", response=responses(list[SuggestionOut]), tags=["suggestions"])
 @paginate(LimitOffsetPagination)
 def list_suggestions(
     request,
@@ -306,8 +321,7 @@ def list_suggestions(
         .select_related("session", "category", "lead_deputy", "delegation")
         .order_by("-session__opens_on", "number"),
     )
-    if not filterset.is_valid():
-        raise HttpError(400, "; ".join(f"{k}: {' '.join(v)}" for k, v in filterset.errors.items()))
+    check_filters(filterset)
     return _Mapped(filterset.qs, suggestion_out)
 
 
@@ -329,7 +343,7 @@ class _Mapped:
 
 @api.get(
     "/suggestions/{suggestion_id}",
-    response={200: SuggestionDetail, 404: Error},
+    response=responses(SuggestionDetail),
     tags=["suggestions"],
 )
 def get_suggestion(request, suggestion_id: int):
@@ -413,13 +427,13 @@ def get_suggestion(request, suggestion_id: int):
     }
 
 
-@api.get("/units", response=list[UnitOut], tags=["units"])
+@api.get("/units", response=responses(list[UnitOut]), tags=["units"])
 def list_units(request):
     only(request, [])
     return list(HandlingUnit.objects.values("id", "name", "short_name", "kind"))
 
 
-@api.get("/units/{unit_id}", response={200: UnitOut, 404: Error}, tags=["units"])
+@api.get("/units/{unit_id}", response=responses(UnitOut), tags=["units"])
 def get_unit(request, unit_id: int):
     only(request, [])
     unit = get_object_or_404(HandlingUnit, pk=unit_id)
@@ -430,7 +444,7 @@ def _session_or_404(session):
     return get_object_or_404(Session, pk=session) if session is not None else None
 
 
-@api.get("/statistics", response={200: Figures, 404: Error}, tags=["statistics"])
+@api.get("/statistics", response=responses(Figures), tags=["statistics"])
 def get_statistics(request, session: int | None = None):
     """The figures of one session, or of all time when no session is given."""
     only(request, ["session"])
@@ -463,7 +477,7 @@ def get_statistics(request, session: int | None = None):
     }
 
 
-@api.get("/statistics/units", response={200: list[UnitFigures], 404: Error}, tags=["statistics"])
+@api.get("/statistics/units", response=responses(list[UnitFigures]), tags=["statistics"])
 def get_unit_statistics(request, session: int | None = None):
     only(request, ["session"])
     chosen = _session_or_404(session)
@@ -492,7 +506,7 @@ def station_out(station):
     }
 
 
-@api.get("/stations", response=list[StationOut], tags=["stations"])
+@api.get("/stations", response=responses(list[StationOut]), tags=["stations"])
 @paginate(LimitOffsetPagination)
 def list_stations(
     request, division: int | None = None, township: str | None = None, q: str | None = None
@@ -509,19 +523,16 @@ def list_stations(
         .annotate(deputy_count=Count("deputies"))
         .order_by("division__order", "township", "name"),
     )
-    if not filterset.is_valid():
-        raise HttpError(400, "; ".join(f"{k}: {' '.join(v)}" for k, v in filterset.errors.items()))
+    check_filters(filterset)
     return _Mapped(filterset.qs, station_out)
 
 
-@api.get("/stations/figures", response=StationFigures, tags=["stations"])
-def get_station_figures(request, year: int | None = None):
+@api.get("/stations/figures", response=responses(StationFigures), tags=["stations"])
+def get_station_figures(request, year: int | None = Query(None, ge=1900, le=2200)):
     """City-wide figures of a year (the latest year with receptions by default), per county."""
     only(request, ["year"])
     years = station_stats.years()
     year = year if year is not None else (years[0] if years else datetime.date.today().year)
-    if not 1900 <= year <= 2200:
-        raise HttpError(400, "year: out of range")
     per_division = station_stats.by_division(year)
     divisions = [
         {
@@ -543,7 +554,7 @@ def get_station_figures(request, year: int | None = None):
     return {**station_stats.city_figures(year), "divisions": divisions}
 
 
-@api.get("/stations/{station_id}", response={200: StationDetail, 404: Error}, tags=["stations"])
+@api.get("/stations/{station_id}", response=responses(StationDetail), tags=["stations"])
 def get_station(request, station_id: int):
     only(request, [])
     station = get_object_or_404(

@@ -114,8 +114,29 @@ def test_no_private_detail_of_the_demo_reaches_a_public_page(demo, client):
         f"/suggestions/{unpublished.suggestion_id}/",
     ]
     urls += [f"/stations/{s.pk}/" for s in stations]
+    urls += [
+        "/api/v1/suggestions?limit=200",
+        f"/api/v1/suggestions/{unpublished.suggestion_id}",
+        "/api/v1/stations?limit=200",
+        "/api/v1/statistics",
+        "/api/v1/statistics/units",
+        "/suggestions/export.csv",
+        "/stations/figures/export.csv?year=2020",
+        f"/suggestions/{unpublished.suggestion_id}/print/",
+    ]
+    urls += [f"/api/v1/stations/{s.pk}" for s in stations]
+    urls += [
+        f"/api/v1/suggestions/{pk}"
+        for pk in Reply.objects.filter(is_published=True).values_list("suggestion_id", flat=True)[
+            :20
+        ]
+    ]
     for url in urls:
-        page = client.get(url).content.decode()
+        page = client.get(url).content.decode("utf-8-sig")
+        if url.startswith("/api/"):
+            import json
+
+            page = json.dumps(json.loads(page), ensure_ascii=False)
         assert not [value for value in private if value and value in page], url
     assert (
         unpublished.text

@@ -1,0 +1,37 @@
+"""The API keeps its promise: every response matches the OpenAPI schema it serves.
+
+Schemathesis generates requests from /api/v1/openapi.json (odd values included) and checks
+each response against the schema: no 5xx, documented status codes, matching bodies.
+"""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from congress.wsgi import application
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture
+def api_data(build, unit_x, staff, station):
+    closed = build("closed", lead_unit=unit_x)
+    from suggestions import services
+
+    services.publish_reply(reply=closed.replies.get(), by=staff)
+    build("assigned", lead_unit=unit_x)
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
+)
+def test_api_matches_its_schema(case, api_data):
+    case.call_and_validate()
