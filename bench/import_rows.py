@@ -10,8 +10,8 @@ database.
 
 import argparse
 import io
-import resource
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -123,9 +123,8 @@ def main():
         ),
     )
     assert again == 0
-    print(
-        f"{'process peak RSS':28} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:8.1f} MiB"
-    )
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{'process peak RSS':28} {rss:8.1f} MiB")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from typing import Literal
 
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -49,6 +49,14 @@ def only(request, allowed):
     unknown = sorted(set(request.GET) - set(allowed) - {"limit", "offset"})
     if unknown:
         raise HttpError(400, f"Unknown parameter(s): {', '.join(unknown)}")
+
+
+class Pages(LimitOffsetPagination):
+    """limit/offset, with the offset bounded so no database is asked for row 10**20."""
+
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=200)
+        offset: int = Field(0, ge=0, le=10_000_000)
 
 
 def check_filters(filterset):
@@ -286,7 +294,7 @@ Status = Literal["registered", "assigned", "replied", "re_handling", "evaluated"
 
 
 @api.get("/suggestions", response=responses(list[SuggestionOut]), tags=["suggestions"])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_suggestions(
     request,
     session: int | None = None,
@@ -507,7 +515,7 @@ def station_out(station):
 
 
 @api.get("/stations", response=responses(list[StationOut]), tags=["stations"])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_stations(
     request, division: int | None = None, township: str | None = None, q: str | None = None
 ):
