@@ -23,10 +23,6 @@ from suggestions import stats
 from suggestions.filters import SuggestionFilter
 from suggestions.models import (
     Assignment,
-    CoSigner,
-    Evaluation,
-    Event,
-    Reply,
     Suggestion,
 )
 
@@ -356,34 +352,7 @@ class _Mapped:
 )
 def get_suggestion(request, suggestion_id: int):
     only(request, [])
-    s = get_object_or_404(
-        Suggestion.objects.public()
-        .with_lead_unit()
-        .select_related(
-            "session",
-            "category",
-            "lead_deputy",
-            "delegation",
-            "supervision__leader",
-            "supervision__vice_mayor",
-            "supervision__committee",
-        )
-        .prefetch_related(
-            Prefetch(
-                "signatures",
-                CoSigner.objects.filter(confirmed_on__isnull=False).select_related("deputy"),
-            ),
-            Prefetch("assignments", Assignment.objects.select_related("unit")),
-            Prefetch(
-                "replies",
-                Reply.objects.published().select_related("assignment__unit"),
-                to_attr="published",
-            ),
-            Prefetch("evaluations", Evaluation.objects.select_related("deputy")),
-            Prefetch("events", Event.objects.filter(is_public=True), to_attr="public_events"),
-        ),
-        pk=suggestion_id,
-    )
+    s = get_object_or_404(Suggestion.objects.public_detail(), pk=suggestion_id)
     supervision = getattr(s, "supervision", None) if s.is_key else None
     return {
         **suggestion_out(s),
@@ -410,7 +379,7 @@ def get_suggestion(request, suggestion_id: int):
                 "replied_on": r.replied_on,
                 "published_on": r.published_on,
             }
-            for r in s.published
+            for r in s.published_replies
         ],
         "evaluations": [
             {
@@ -423,7 +392,7 @@ def get_suggestion(request, suggestion_id: int):
             for e in s.evaluations.all()
         ],
         "timeline": [
-            {"date": e.occurred_on, "action": e.action, "note": e.note} for e in s.public_events
+            {"date": e.occurred_on, "action": e.action, "note": e.note} for e in s.timeline
         ],
         "supervision": {
             "leader": str(supervision.leader),

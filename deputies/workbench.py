@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from congress.models import Session
 from suggestions.access import viewer_for
 from suggestions.models import WorkflowError
+from suggestions.workbench import service_form_page
 
 from . import records, services
 from .forms import (
@@ -250,20 +251,14 @@ def _staff_only(request):
 
 @login_required
 def activity_new(request):
-    viewer = _staff_only(request)
-    form = ActivityForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_activity(**form.cleaned_data)
-        except WorkflowError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The activity is recorded."))
-            return redirect("stations_work:activity_new")
-    return render(
+    _staff_only(request)
+    return service_form_page(
         request,
-        "workbench/form_page.html",
-        {"form": form, "title": _("Record a deputy's duty activity"), "viewer": viewer},
+        ActivityForm(request.POST or None),
+        lambda data: services.record_activity(**data),
+        title=_("Record a deputy's duty activity"),
+        done=_("The activity is recorded."),
+        next_url="stations_work:activity_new",
     )
 
 

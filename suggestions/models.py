@@ -106,6 +106,41 @@ class SuggestionQuerySet(models.QuerySet):
             )
         )
 
+    def public_detail(self):
+        """Public suggestions with everything their public page shows, in a fixed number of
+        queries: confirmed co-signers, units, published replies, ratings, public history."""
+        from deputies.models import Problem
+
+        return (
+            self.public()
+            .with_lead_unit()
+            .select_related(
+                "session",
+                "category",
+                "lead_deputy",
+                "delegation",
+                "supervision__leader",
+                "supervision__vice_mayor",
+                "supervision__committee",
+            )
+            .prefetch_related(
+                models.Prefetch(
+                    "signatures",
+                    CoSigner.objects.filter(confirmed_on__isnull=False).select_related("deputy"),
+                ),
+                models.Prefetch("assignments", Assignment.objects.select_related("unit")),
+                models.Prefetch(
+                    "replies",
+                    Reply.objects.published().select_related("assignment__unit"),
+                    to_attr="published_replies",
+                ),
+                models.Prefetch("evaluations", Evaluation.objects.select_related("deputy")),
+                models.Prefetch("events", Event.objects.filter(is_public=True), to_attr="timeline"),
+                "meetings",
+                models.Prefetch("source_problems", Problem.objects.select_related("station")),
+            )
+        )
+
     def involving_deputy(self, deputy):
         """Suggestions the deputy leads or was asked to co-sign."""
         signed = CoSigner.objects.filter(deputy=deputy).values("suggestion")

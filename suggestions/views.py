@@ -7,11 +7,10 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from congress.models import HandlingUnit, Session
-from deputies.models import Problem
 
 from . import exports, stats
 from .filters import SuggestionFilter
-from .models import Assignment, CoSigner, Evaluation, Event, Reply, Suggestion
+from .models import Assignment, Reply, Suggestion
 
 PAGE_SIZE = 20
 
@@ -86,35 +85,7 @@ def suggestion_list(request):
 
 @require_GET
 def suggestion_detail(request, pk):
-    suggestion = get_object_or_404(
-        Suggestion.objects.public()
-        .select_related(
-            "session",
-            "category",
-            "lead_deputy",
-            "delegation",
-            "supervision__leader",
-            "supervision__vice_mayor",
-            "supervision__committee",
-        )
-        .prefetch_related(
-            Prefetch(
-                "signatures",
-                CoSigner.objects.filter(confirmed_on__isnull=False).select_related("deputy"),
-            ),
-            Prefetch("assignments", Assignment.objects.select_related("unit")),
-            Prefetch(
-                "replies",
-                Reply.objects.published().select_related("assignment__unit"),
-                to_attr="published_replies",
-            ),
-            Prefetch("evaluations", Evaluation.objects.select_related("deputy")),
-            Prefetch("events", Event.objects.filter(is_public=True), to_attr="timeline"),
-            "meetings",
-            Prefetch("source_problems", Problem.objects.select_related("station")),
-        ),
-        pk=pk,
-    )
+    suggestion = get_object_or_404(Suggestion.objects.public_detail(), pk=pk)
     return render(request, "suggestions/suggestion_detail.html", {"suggestion": suggestion})
 
 

@@ -553,50 +553,58 @@ def decide(request, kind, pk):
     return redirect("workbench:suggestion", pk=suggestion_pk)
 
 
-@login_required
-def meeting_new(request):
-    viewer = _staff_only(request)
-    form = MeetingForm(request.POST or None)
+def service_form_page(request, form, save, *, title, done, next_url):
+    """A form whose save is one service call; a refusal shows on the form, not as a 500."""
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            services.record_meeting(
-                session=data["session"],
-                kind=data["kind"],
-                title=data["title"],
-                held_on=data["held_on"],
-                attendees=data["attendees"],
-                notes=data["notes"],
-                suggestions=data.get("suggestions", []),
-            )
+            save(form.cleaned_data)
         except WorkflowError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("The meeting is recorded."))
-            return redirect("workbench:dashboard")
+            messages.success(request, done)
+            return redirect(next_url)
     return render(
         request,
         "workbench/form_page.html",
-        {"form": form, "title": _("Record a supervision meeting"), "viewer": viewer},
+        {"form": form, "title": title, "viewer": viewer_for(request)},
+    )
+
+
+def _record_meeting(data):
+    services.record_meeting(
+        session=data["session"],
+        kind=data["kind"],
+        title=data["title"],
+        held_on=data["held_on"],
+        attendees=data["attendees"],
+        notes=data["notes"],
+        suggestions=data.get("suggestions", []),
+    )
+
+
+@login_required
+def meeting_new(request):
+    _staff_only(request)
+    return service_form_page(
+        request,
+        MeetingForm(request.POST or None),
+        _record_meeting,
+        title=_("Record a supervision meeting"),
+        done=_("The meeting is recorded."),
+        next_url="workbench:dashboard",
     )
 
 
 @login_required
 def report_new(request):
-    viewer = _staff_only(request)
-    form = SpecialReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_special_report(**form.cleaned_data)
-        except WorkflowError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The satisfaction vote is recorded."))
-            return redirect("workbench:dashboard")
-    return render(
+    _staff_only(request)
+    return service_form_page(
         request,
-        "workbench/form_page.html",
-        {"form": form, "title": _("Record a special report's satisfaction vote"), "viewer": viewer},
+        SpecialReportForm(request.POST or None),
+        lambda data: services.record_special_report(**data),
+        title=_("Record a special report's satisfaction vote"),
+        done=_("The satisfaction vote is recorded."),
+        next_url="workbench:dashboard",
     )
 
 
