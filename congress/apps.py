@@ -1,7 +1,18 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def refresh_staff_group(sender, **kwargs):
+    """After each migrate the congress staff group holds the permissions of every model."""
+    from .roles import staff_group
+
+    staff_group()
 
 
 class CongressConfig(AppConfig):
     name = "congress"
     verbose_name = _("Congress")
+
+    def ready(self):
+        post_migrate.connect(refresh_staff_group, sender=self)

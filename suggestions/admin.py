@@ -19,6 +19,7 @@ from .models import (
     Event,
     ExtensionRequest,
     KeySupervision,
+    Notification,
     Reply,
     ReturnRequest,
     SpecialReport,
@@ -595,4 +596,14 @@ class EventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["user", "text", "created_at", "read_at"]
+    list_select_related = ["user"]
+    search_fields = ["text", "user__username"]
+
+    def has_add_permission(self, request):
         return False

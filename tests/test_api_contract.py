@@ -6,6 +6,8 @@ each response against the schema: no 5xx, documented status codes, matching bodi
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from congress.wsgi import application
@@ -14,7 +16,18 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 @pytest.fixture
-def api_data(build, unit_x, staff, station):
+def same_connection():
+    """Requests here go straight to the WSGI app; like Django's test client, keep the test's
+    database connection (and its transaction) open between them."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_data(build, unit_x, staff, station, same_connection):
     closed = build("closed", lead_unit=unit_x)
     from suggestions import services
 
