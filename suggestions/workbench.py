@@ -337,6 +337,9 @@ def suggestion_page(request, suggestion, viewer, bound=None, status=200):
         for e in suggestion.evaluations.all()
     ]
     events = [e for e in suggestion.events.all() if viewer.is_staff or e.is_public]
+    suggestion.assign_by = (
+        services.assignment_deadline(suggestion) if suggestion.status == S.REGISTERED else None
+    )
     return render(
         request,
         "workbench/suggestion.html",
@@ -388,7 +391,7 @@ def _initial(name, viewer):
 @require_GET
 def dashboard(request):
     viewer = viewer_for(request)
-    context = {"viewer": viewer}
+    context = {"viewer": viewer, "today": timezone.localdate()}
     if viewer.deputy:
         mine = (
             Suggestion.objects.involving_deputy(viewer.deputy)
@@ -457,7 +460,11 @@ def _staff_queues():
         ),
         ("close", _("Rated, to close"), base.filter(status=S.EVALUATED).order_by("pk")),
     ]
-    result = [(key, title, qs[:QUEUE_SIZE], qs.count()) for key, title, qs in queues]
+    result = [(key, title, list(qs[:QUEUE_SIZE]), qs.count()) for key, title, qs in queues]
+    for key, _title, rows, _count in result:
+        if key == "assign":  # between-session suggestions are assigned within working days
+            for suggestion in rows:
+                suggestion.assign_by = services.assignment_deadline(suggestion)
     returns = ReturnRequest.objects.filter(decision=Decision.PENDING).select_related(
         "suggestion", "unit"
     )

@@ -355,3 +355,14 @@ def test_two_staff_assigning_at_once_one_wins_the_other_is_told(build, staff, un
         t.join()
     assert sorted(outcomes) == ["Only a registered suggestion can be assigned.", "assigned"]
     assert suggestion.assignments.count() == 1
+
+
+def test_staff_see_when_a_between_session_suggestion_must_be_assigned(client, build, staff):
+    suggestion = build(period="between")
+    services.register(suggestion=suggestion, by=staff, on=datetime.date(2026, 9, 29))
+    client.force_login(staff)
+    page = client.get(reverse("workbench:dashboard")).content.decode()
+    assert "assign by 2026-10-12" in page  # five working days over the National Day holiday
+    services.register(suggestion=build(period="between"), by=staff, on=datetime.date(2026, 12, 30))
+    page = client.get(reverse("workbench:dashboard")).content.decode()
+    assert "provisional" in page  # 2027's official calendar is not known yet
