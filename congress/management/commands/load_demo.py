@@ -18,6 +18,11 @@ class Command(BaseCommand):
             action="store_true",
             help="load even when DEBUG is off (never on a live database)",
         )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="do nothing when the database already holds any term (what make run uses)",
+        )
 
     def handle(self, *args, force=False, if_empty=False, **options):
         if not settings.DEBUG and not force:
