@@ -142,15 +142,3 @@ def test_no_private_detail_of_the_demo_reaches_a_public_page(demo, client):
         unpublished.text
         not in client.get(f"/suggestions/{unpublished.suggestion_id}/").content.decode()
     )
-
-
-def test_make_run_loads_the_demo_only_into_an_empty_database(db):
-    from io import StringIO
-
-    from congress.models import Term
-
-    Term.objects.create(number=1, name="真实数据", starts_on="2021-01-01")
-    out = StringIO()
-    call_command("load_demo", force=True, if_empty=True, stdout=out)
-    assert "not loaded" in out.getvalue()
-    assert not Suggestion.objects.exists()
