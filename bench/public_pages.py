@@ -170,6 +170,15 @@ def measure(repeat):
         "by delegation": f"/delegations/?session={session.pk}",
         "stations": "/stations/",
         "station page": f"/stations/{station.pk}/",
+        "station figures": "/stations/figures/",
+        "print a reply letter": f"/suggestions/{sample.pk}/print/",
+        "export list (csv, 1 session)": f"/suggestions/export.csv?session={session.pk}",
+        "API suggestions": f"/api/v1/suggestions?session={session.pk}",
+        "API suggestions, offset 9000": f"/api/v1/suggestions?session={session.pk}&offset=9000",
+        "API suggestion": f"/api/v1/suggestions/{sample.pk}",
+        "API statistics": f"/api/v1/statistics?session={session.pk}",
+        "API unit statistics": f"/api/v1/statistics/units?session={session.pk}",
+        "API stations": "/api/v1/stations",
     }
     print(
         f"\n{Suggestion.objects.count()} suggestions, {LiaisonStation.objects.count()} "
@@ -178,7 +187,7 @@ def measure(repeat):
     print(f"{'page':32} {'median ms':>10} {'max ms':>8} {'queries':>8}")
     for name, url in pages.items():
         timings = []
-        for _ in range(repeat):
+        for _ in range(3 if "export" in name else repeat):
             with CaptureQueriesContext(connection) as queries:
                 start = time.perf_counter()
                 response = client.get(url)
