@@ -23,7 +23,7 @@ def chromium_or_skip():
     pytest.skip(f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     chromium_or_skip()
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
@@ -35,6 +35,11 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser
         browser.close()
+        # While Playwright's loop runs, Django keeps its connections in that loop's context;
+        # close them, or PostgreSQL cannot drop the test database at the end.
+        from django.db import connections
+
+        connections.close_all()
 
 
 @pytest.fixture
