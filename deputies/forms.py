@@ -4,14 +4,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congress.models import Delegation, HandlingUnit
-from suggestions.forms import DATE_INPUT
+from suggestions.forms import DATE_INPUT, BoundedModelMultipleChoiceField
 
 from .models import Deputy, DutyActivity
 
 
 class ReceptionForm(forms.Form):
     held_on = forms.DateField(label=_("Date"), widget=DATE_INPUT)
-    deputies = forms.ModelMultipleChoiceField(
+    deputies = BoundedModelMultipleChoiceField(
         label=_("Deputies who came"),
         queryset=Deputy.objects.none(),
         widget=forms.CheckboxSelectMultiple(attrs={"class": "pick-list"}),

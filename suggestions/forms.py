@@ -7,6 +7,22 @@ from congress.models import HandlingUnit, Leader, WorkingCommittee
 from .models import Contact, ReplyClass, Satisfaction, SupervisionMeeting, WorkflowError
 
 
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses ids no database column can hold before the database is asked (an id such as
+    99999999999999999999 would otherwise crash the query instead of failing validation)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk)
+            if not (text.isascii() and text.isdigit() and len(text) <= 18):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 class RefuseForm(forms.Form):
     reason = forms.CharField(label=_("Reason for not registering"), widget=forms.Textarea)
     as_letter = forms.BooleanField(label=_("Handle it as a letter instead"), required=False)
@@ -16,13 +32,13 @@ class AssignForm(forms.Form):
     lead_unit = forms.ModelChoiceField(
         label=_("Lead unit"), queryset=HandlingUnit.objects.filter(is_active=True), required=False
     )
-    co_units = forms.ModelMultipleChoiceField(
+    co_units = BoundedModelMultipleChoiceField(
         label=_("Co-handling units"),
         queryset=HandlingUnit.objects.filter(is_active=True),
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "pick-list"}),
     )
-    separate_units = forms.ModelMultipleChoiceField(
+    separate_units = BoundedModelMultipleChoiceField(
         label=_("Or split between units that each reply"),
         queryset=HandlingUnit.objects.filter(is_active=True),
         required=False,
@@ -124,7 +140,7 @@ class DraftForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 8}))
     category = forms.ModelChoiceField(label=_("Category"), queryset=None)
-    co_signers = forms.ModelMultipleChoiceField(
+    co_signers = BoundedModelMultipleChoiceField(
         label=_("Co-signing deputies"),
         queryset=None,
         required=False,

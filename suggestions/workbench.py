@@ -500,7 +500,7 @@ def _staff_only(request):
 def bulk_assign(request):
     viewer = _staff_only(request)
     form = AssignForm(request.POST)
-    ids = [i for i in request.POST.getlist("suggestion") if i.isdigit()]
+    ids = [i for i in request.POST.getlist("suggestion") if i.isdigit() and len(i) <= 18]
     if not form.is_valid() or not ids:
         messages.error(request, _("Choose suggestions and a lead unit (or separate units)."))
         return redirect("workbench:dashboard")

@@ -292,3 +292,97 @@ def test_unknown_action_and_assignment_are_404(client_as, build, unit_x, unit_y)
     )
     assert client.post(reverse("workbench:act", args=[suggestion.pk, "reply"])).status_code == 404
     assert Event.objects.filter(suggestion=suggestion).count() == 3
+
+
+ODD_VALUES = [
+    "",
+    "0",
+    "-1",
+    "99999999999999999999",
+    "abc",
+    "🙂",
+    "' OR 1=1 --",
+    "%",
+    "1.5",
+    "2999-99-99",
+    "\u202e",
+    "x" * 300,
+]
+
+
+@pytest.mark.parametrize("value", ODD_VALUES)
+def test_odd_input_anywhere_in_the_workbench_never_gives_a_500(
+    client_as, build, unit_x, reception, value
+):
+    suggestion = build(Status.ASSIGNED, lead_unit=unit_x)
+    lead = suggestion.assignments.get()
+    client = client_as("staff")
+    for url in [
+        "workbench:dashboard",
+        "stations_work:problems",
+        "stations_work:stations",
+        "workbench:export_responsibility",
+        "stations_work:records_export",
+        "workbench:notifications",
+    ]:
+        params = {
+            k: value
+            for k in [
+                "status",
+                "role",
+                "dpage",
+                "upage",
+                "page",
+                "q",
+                "session",
+                "format",
+                "delegation",
+                "year",
+            ]
+        }
+        assert client.get(reverse(url), params).status_code < 500, url
+    posts = [
+        reverse("workbench:act", args=[suggestion.pk, "assign"]),
+        reverse("workbench:act", args=[suggestion.pk, "key"]),
+        reverse("workbench:act_on_assignment", args=[suggestion.pk, lead.pk, "reply"]),
+        reverse("workbench:act_on_assignment", args=[suggestion.pk, lead.pk, "extension"]),
+        reverse("workbench:act_on_assignment", args=[suggestion.pk, lead.pk, "contact"]),
+        reverse("workbench:bulk_assign"),
+        reverse("workbench:meeting_new"),
+        reverse("workbench:report_new"),
+        reverse("workbench:draft_new"),
+        reverse("stations_work:reception_new", args=[reception.station_id]),
+        reverse("stations_work:problem_act", args=[reception.problems.first().pk, "pass"]),
+        reverse("workbench:import_confirm"),
+    ]
+    data = {
+        k: value
+        for k in [
+            "lead_unit",
+            "co_units",
+            "leader",
+            "reply_class",
+            "text",
+            "signed_by",
+            "replied_on",
+            "due_on",
+            "reason",
+            "contacted_on",
+            "way",
+            "suggestion",
+            "session",
+            "held_on",
+            "numbers",
+            "title",
+            "content",
+            "category",
+            "deputies",
+            "people_received",
+            "unit",
+            "token",
+            "satisfied",
+            "problems-TOTAL_FORMS",
+        ]
+    }
+    for url in posts:
+        assert client.post(url, data).status_code < 500, url
