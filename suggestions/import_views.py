@@ -12,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from congress.models import Session
+
 from . import exports, services
 from .access import viewer_for
 from .forms import ImportConfirmForm, ImportForm
@@ -53,7 +55,9 @@ def _preview(request, session, token, rows, status=200):
 @login_required
 def upload(request):
     _staff(request)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(
+        request.POST or None, request.FILES or None, initial={"session": Session.objects.current()}
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
