@@ -154,6 +154,13 @@ ACTIONS = {
         _("The return request was sent to congress staff."),
         (S.ASSIGNED,),
     ),
+    "revise": SuggestionAction(
+        FollowUpForm,
+        "unit",
+        lambda v, s, a, d: services.revise_reply(reply=_current_reply(a), by=v.user, **d),
+        _("The reply is revised; the original stays on record."),
+        (S.REPLIED, S.EVALUATED),
+    ),
     "follow_up": SuggestionAction(
         FollowUpForm,
         "unit",
@@ -197,6 +204,13 @@ ACTIONS = {
         (S.REPLIED, S.EVALUATED),
     ),
 }
+
+
+def _current_reply(assignment):
+    reply = assignment.replies.current().filter(kind="reply").order_by("-replied_on", "-pk").first()
+    if reply is None:
+        raise WorkflowError(_("This unit has no reply to revise."))
+    return reply
 
 
 def _may(viewer, suggestion, who):
@@ -324,6 +338,7 @@ def suggestion_page(request, suggestion, viewer, bound=None, status=200):
             names.append("follow_up")
         if assignment.replied_on:
             names = [n for n in names if n not in ("reply", "extension", "return")]
+            names.append("revise")
         unit_forms.append((assignment, {n: offered(n, assignment) for n in names}))
 
     replies = list(suggestion.replies.all())

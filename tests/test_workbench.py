@@ -366,3 +366,18 @@ def test_staff_see_when_a_between_session_suggestion_must_be_assigned(client, bu
     services.register(suggestion=build(period="between"), by=staff, on=datetime.date(2026, 12, 30))
     page = client.get(reverse("workbench:dashboard")).content.decode()
     assert "provisional" in page  # 2027's official calendar is not known yet
+
+
+def test_unit_revises_its_reply_and_the_original_stays_on_record(client, build, unit_x):
+    suggestion = build(Status.REPLIED, lead_unit=unit_x, reply_class="B")
+    lead = suggestion.assignments.get()
+    login(client, unit_x.members.get())
+    response = client.post(
+        reverse("workbench:act_on_assignment", args=[suggestion.pk, lead.pk, "revise"]),
+        {"reply_class": "A", "text": "已全部解决", "signed_by": "局长"},
+    )
+    assert response.status_code == 302
+    assert suggestion.replies.count() == 2
+    assert list(suggestion.replies.current().values_list("reply_class", flat=True)) == ["A"]
+    page = client.get(reverse("workbench:suggestion", args=[suggestion.pk])).content.decode()
+    assert "已全部解决" in page and "已解决。" in page  # both versions are shown
