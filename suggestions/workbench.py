@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch
+from django.db.models import Case, F, Prefetch, Q, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -432,11 +432,18 @@ UNIT_STATUSES = [S.ASSIGNED, S.RE_HANDLING, S.REPLIED, S.EVALUATED, S.CLOSED]
 
 
 def _unit_section(request, viewer):
+    open_work = Q(suggestion__status__in=Suggestion.AWAITING_REPLY) & (
+        Q(role=Assignment.Role.CO) | Q(replied_on__isnull=True)
+    )
     assignments = (
         Assignment.objects.filter(unit__in=viewer.unit_ids)
         .select_related("suggestion__session", "suggestion__lead_deputy", "unit")
-        # Work still owed first, soonest due first; NULLS FIRST spelled out for PostgreSQL.
-        .order_by(F("replied_on").asc(nulls_first=True), "due_on", "pk")
+        .annotate(
+            # Work still owed comes first, soonest due first; finished work after, newest first.
+            open_due=Case(When(open_work, then=F("due_on")), default=None),
+            done_due=Case(When(open_work, then=None), default=F("due_on")),
+        )
+        .order_by(F("open_due").asc(nulls_last=True), F("done_due").desc(), "pk")
     )
     status = request.GET.get("status", "")
     role = request.GET.get("role", "")

@@ -381,3 +381,11 @@ def test_unit_revises_its_reply_and_the_original_stays_on_record(client, build, 
     assert list(suggestion.replies.current().values_list("reply_class", flat=True)) == ["A"]
     page = client.get(reverse("workbench:suggestion", args=[suggestion.pk])).content.decode()
     assert "已全部解决" in page and "已解决。" in page  # both versions are shown
+
+
+def test_unit_sees_open_work_before_finished_work(client, build, unit_x, unit_y):
+    done = build(Status.CLOSED, lead_unit=unit_y, co_units=[unit_x], on=datetime.date(2026, 1, 5))
+    open_ = build(Status.ASSIGNED, lead_unit=unit_x, on=datetime.date(2026, 9, 20))
+    login(client, unit_x.members.get())
+    page = client.get(reverse("workbench:dashboard")).context["unit_page"]
+    assert [a.suggestion for a in page] == [open_, done]
