@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from congress.models import Session
-from suggestions.access import viewer_for
+from suggestions.access import require_staff, viewer_for
 from suggestions.models import WorkflowError
 from suggestions.workbench import service_form_page
 
@@ -242,16 +242,9 @@ def reception_new(request, pk):
     )
 
 
-def _staff_only(request):
-    viewer = viewer_for(request)
-    if not viewer.is_staff:
-        raise PermissionDenied
-    return viewer
-
-
 @login_required
 def activity_new(request):
-    _staff_only(request)
+    require_staff(request)
     return service_form_page(
         request,
         ActivityForm(request.POST or None),
@@ -265,7 +258,7 @@ def activity_new(request):
 @login_required
 @require_GET
 def records_export(request):
-    _staff_only(request)
+    require_staff(request)
     form = DelegationExportForm(request.GET or None, initial={"year": timezone.localdate().year})
     if request.GET and form.is_valid():
         return records.delegation_workbook(

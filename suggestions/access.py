@@ -94,3 +94,11 @@ def get_visible_suggestion(viewer, pk):
     if suggestion is None:
         raise Http404
     return suggestion
+
+
+def require_staff(request):
+    """The viewer, when congress staff; 403 for anyone else."""
+    viewer = viewer_for(request)
+    if not viewer.is_staff:
+        raise PermissionDenied
+    return viewer

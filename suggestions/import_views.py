@@ -6,7 +6,6 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,16 +14,10 @@ from django.views.decorators.http import require_GET, require_POST
 from congress.models import Session
 
 from . import exports, services
-from .access import viewer_for
+from .access import require_staff, viewer_for
 from .forms import ImportConfirmForm, ImportForm
 from .imports import ImportFileError, plan_import, read_rows
 from .models import WorkflowError
-
-
-def _staff(request):
-    if not viewer_for(request).is_staff:
-        raise PermissionDenied
-    return viewer_for(request)
 
 
 def upload_dir():
@@ -54,7 +47,7 @@ def _preview(request, session, token, rows, status=200):
 
 @login_required
 def upload(request):
-    _staff(request)
+    require_staff(request)
     form = ImportForm(
         request.POST or None, request.FILES or None, initial={"session": Session.objects.current()}
     )
@@ -81,7 +74,7 @@ def upload(request):
 @login_required
 @require_POST
 def confirm(request):
-    viewer = _staff(request)
+    viewer = require_staff(request)
     form = ImportConfirmForm(request.POST)
     path = upload_dir() / form.data.get("token", "") if form.is_valid() else None
     if path is None or not path.is_file():
@@ -115,7 +108,7 @@ def confirm(request):
 @login_required
 @require_GET
 def template(request, fmt):
-    _staff(request)
+    require_staff(request)
     if fmt not in ("xlsx", "csv"):
         raise Http404
     return exports.import_template(fmt)

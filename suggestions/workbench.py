@@ -24,7 +24,7 @@ from deputies import records
 from deputies.models import Deputy, Problem
 
 from . import exports, services
-from .access import get_visible_suggestion, viewer_for
+from .access import get_visible_suggestion, require_staff, viewer_for
 from .forms import (
     AssignForm,
     ContactForm,
@@ -510,17 +510,10 @@ def _staff_queues():
 # --- staff pages ----------------------------------------------------------------------------
 
 
-def _staff_only(request):
-    viewer = viewer_for(request)
-    if not viewer.is_staff:
-        raise PermissionDenied
-    return viewer
-
-
 @login_required
 @require_POST
 def bulk_assign(request):
-    viewer = _staff_only(request)
+    viewer = require_staff(request)
     form = AssignForm(request.POST)
     ids = [i for i in request.POST.getlist("suggestion") if i.isdigit() and len(i) <= 18]
     if not form.is_valid() or not ids:
@@ -541,7 +534,7 @@ def bulk_assign(request):
 @login_required
 @require_POST
 def publish(request, pk):
-    viewer = _staff_only(request)
+    viewer = require_staff(request)
     reply = get_object_or_404(Reply, pk=pk)
     form = PublishForm(request.POST)
     if form.is_valid():
@@ -558,7 +551,7 @@ def publish(request, pk):
 @login_required
 @require_POST
 def decide(request, kind, pk):
-    viewer = _staff_only(request)
+    viewer = require_staff(request)
     kinds = {
         "return": (ReturnRequest, services.decide_return),
         "extension": (ExtensionRequest, services.decide_extension),
@@ -613,7 +606,7 @@ def _record_meeting(data):
 
 @login_required
 def meeting_new(request):
-    _staff_only(request)
+    require_staff(request)
     return service_form_page(
         request,
         MeetingForm(request.POST or None),
@@ -626,7 +619,7 @@ def meeting_new(request):
 
 @login_required
 def report_new(request):
-    _staff_only(request)
+    require_staff(request)
     return service_form_page(
         request,
         SpecialReportForm(request.POST or None),
@@ -640,7 +633,7 @@ def report_new(request):
 @login_required
 @require_GET
 def export_responsibility(request):
-    _staff_only(request)
+    require_staff(request)
     session = (
         Session.objects.filter(pk=request.GET.get("session") or 0).first()
         if (request.GET.get("session") or "").isdigit()
