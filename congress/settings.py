@@ -4,8 +4,6 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from django.utils.translation import gettext_lazy as _
-
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -138,5 +136,3 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
-
-SITE_TITLE = _("Deputies' Suggestions")

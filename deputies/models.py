@@ -147,9 +147,6 @@ class ProblemQuerySet(models.QuerySet):
     def solved(self):
         return self.filter(status=Problem.Status.CLOSED, solved=True)
 
-    def for_unit(self, unit_ids):
-        return self.filter(unit__in=unit_ids)
-
 
 class Problem(models.Model):
     """A problem raised by a member of the public (群众反映问题), followed until it is closed.

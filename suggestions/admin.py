@@ -70,8 +70,11 @@ class CoSignerFormSet(forms.BaseInlineFormSet):
         super().clean()
         for form in self.forms:
             deputy = form.cleaned_data.get("deputy") if hasattr(form, "cleaned_data") else None
-            if deputy and deputy.pk == self.instance.lead_deputy_id:
-                form.add_error("deputy", _("The lead deputy cannot also co-sign the suggestion."))
+            if deputy and self.instance.lead_deputy_id:
+                try:
+                    services.check_co_signers(self.instance.lead_deputy, [deputy])
+                except WorkflowError as error:
+                    form.add_error("deputy", str(error))
 
 
 class CoSignerInline(admin.TabularInline):
@@ -549,6 +552,7 @@ class KeySupervisionAdmin(admin.ModelAdmin):
 @admin.register(SupervisionMeeting)
 class SupervisionMeetingAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "session", "held_on"]
+    list_select_related = ["session"]
     list_filter = ["kind", "session"]
     raw_id_fields = ["suggestions"]
 

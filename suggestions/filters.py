@@ -52,7 +52,7 @@ class SuggestionFilter(django_filters.FilterSet):
         return queryset.filter(match)
 
     def for_unit(self, queryset, name, unit):
-        return queryset.filter(assignments__unit=unit) if unit else queryset
+        return queryset.for_unit(unit) if unit else queryset
 
     def key_only(self, queryset, name, value):
-        return queryset.filter(is_key=True) if value else queryset
+        return queryset.key() if value else queryset

@@ -161,9 +161,13 @@ class DraftForm(forms.Form):
         )
 
     def clean_co_signers(self):
+        from . import services
+
         co_signers = self.cleaned_data["co_signers"]
-        if any(d.pk == self.lead_deputy.pk for d in co_signers):
-            raise ValidationError(_("The lead deputy cannot also co-sign the suggestion."))
+        try:
+            services.check_co_signers(self.lead_deputy, co_signers)
+        except WorkflowError as error:
+            raise ValidationError(str(error)) from error
         return co_signers
 
 

@@ -79,7 +79,8 @@ class SuggestionQuerySet(models.QuerySet):
         )
 
     def for_unit(self, unit):
-        return self.filter(assignments__unit=unit).distinct()
+        # A unit holds at most one assignment per suggestion, so the join adds no duplicates.
+        return self.filter(assignments__unit=unit)
 
     def key(self):
         return self.filter(is_key=True)

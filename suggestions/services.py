@@ -126,7 +126,7 @@ def enter_suggestion(*, suggestion, co_signers=(), by, on=None):
     on = _today(on)
     if suggestion.pk:
         raise WorkflowError(_("This suggestion has already been entered."))
-    _check_co_signers(suggestion.lead_deputy, co_signers)
+    check_co_signers(suggestion.lead_deputy, co_signers)
     if suggestion.number is None:
         suggestion.number = _next_number(suggestion.session)
     elif Suggestion.objects.filter(session=suggestion.session, number=suggestion.number).exists():
@@ -143,7 +143,8 @@ def enter_suggestion(*, suggestion, co_signers=(), by, on=None):
     return suggestion
 
 
-def _check_co_signers(lead_deputy, co_signers):
+def check_co_signers(lead_deputy, co_signers):
+    """The co-signing rule every entry point shares (services, admin inline, workbench form)."""
     if any(deputy.pk == lead_deputy.pk for deputy in co_signers):
         raise WorkflowError(_("The lead deputy cannot also co-sign the suggestion."))
 
@@ -169,8 +170,10 @@ def _ask_co_signers(suggestion, deputies):
 def create_draft(*, deputy, session, title, content, category, co_signers=(), by):
     """A deputy drafts a suggestion between sessions; co-signers are asked to confirm."""
     co_signers = list(co_signers)
+    if session is None:
+        raise WorkflowError(_("No session is open for suggestions yet; ask congress staff."))
     _check_draft_fields(title, content)
-    _check_co_signers(deputy, co_signers)
+    check_co_signers(deputy, co_signers)
     suggestion = Suggestion.objects.create(
         session=session,
         title=title,
@@ -191,7 +194,7 @@ def update_draft(*, suggestion, title, content, category, co_signers=(), by):
     _require_status(suggestion, [Status.DRAFT], _("Only a draft can be edited."))
     co_signers = list(co_signers)
     _check_draft_fields(title, content)
-    _check_co_signers(suggestion.lead_deputy, co_signers)
+    check_co_signers(suggestion.lead_deputy, co_signers)
     suggestion.title, suggestion.content, suggestion.category = title, content, category
     suggestion.save(update_fields=["title", "content", "category"])
     wanted = {d.pk for d in co_signers}
@@ -422,11 +425,7 @@ def name_responsible_person(*, assignment, person, phone="", by, on=None):
 @transaction.atomic
 def record_contact(*, assignment, contacted_on, way, note="", by):
     suggestion, assignment = _lock_assignment(assignment)
-    if suggestion.status in [Status.CLOSED] or suggestion.status not in [
-        *Suggestion.AWAITING_REPLY,
-        Status.REPLIED,
-        Status.EVALUATED,
-    ]:
+    if suggestion.status not in [*Suggestion.AWAITING_REPLY, Status.REPLIED, Status.EVALUATED]:
         raise WorkflowError(_("Contacts are recorded while the suggestion is being handled."))
     if contacted_on < assignment.assigned_on:
         raise WorkflowError(_("A contact cannot be dated before the assignment."))
@@ -716,7 +715,7 @@ def reply(*, assignment, reply_class, text, signed_by, by, on=None, attachment=N
     new_reply = Reply.objects.create(
         suggestion=suggestion,
         assignment=assignment,
-        round=2 if suggestion.was_re_handled else 1,
+        round=suggestion.current_round,
         reply_class=reply_class,
         text=text,
         signed_by=signed_by,
@@ -875,7 +874,7 @@ def evaluate(
     last_reply_on = suggestion.replies.aggregate(last=Max("replied_on"))["last"]
     if last_reply_on and on < last_reply_on:
         raise WorkflowError(_("A rating cannot be dated before the reply it rates."))
-    round_ = 2 if suggestion.was_re_handled else 1
+    round_ = suggestion.current_round
     if Evaluation.objects.filter(suggestion=suggestion, deputy=deputy, round=round_).exists():
         raise WorkflowError(_("This deputy has already rated this reply."))
     evaluation = Evaluation.objects.create(

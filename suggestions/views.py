@@ -161,7 +161,7 @@ def unit_detail(request, pk):
     queryset = (
         Suggestion.objects.public()
         .for_session(session)
-        .filter(assignments__unit=unit)
+        .for_unit(unit)
         .with_lead_unit()
         .select_related("session", "category", "lead_deputy")
         .order_by("number")

@@ -315,7 +315,7 @@ def suggestion_page(request, suggestion, viewer, bound=None, status=200):
             forms["decline"] = EmptyForm()
     if viewer.deputy and (viewer.is_lead_deputy(suggestion) or viewer.is_co_signer(suggestion)):
         rated = any(
-            e.deputy_id == viewer.deputy.pk and e.round == (2 if suggestion.was_re_handled else 1)
+            e.deputy_id == viewer.deputy.pk and e.round == suggestion.current_round
             for e in suggestion.evaluations.all()
         )
         if not rated:

@@ -85,9 +85,8 @@ def test_bulk_action_reports_refusals_and_changes_nothing_for_them(staff_client,
         follow=True,
     )
     assert (
-        "Only a submitted suggestion can be registered" in response.content.decode()
-        or "只有" in response.content.decode()
-    )
+        "只有已提交的建议可以立案。" in response.content.decode()
+    )  # the back office speaks Chinese
     assert Suggestion.objects.get(pk=done.pk).status == Status.REGISTERED
 
 
@@ -193,7 +192,7 @@ def test_reply_refused_by_the_workflow_shows_on_the_form(staff_client, build, un
         },
     )
     assert response.status_code == 200
-    assert "errornote" in response.content.decode() or "errorlist" in response.content.decode()
+    assert "协办单位向主办单位提出意见，不单独答复。" in response.content.decode()
     assert not suggestion.replies.exists()
 
 
@@ -231,7 +230,7 @@ def test_history_cannot_be_edited_or_deleted(staff_client, build):
     change = staff_client.post(
         reverse("admin:suggestions_event_change", args=[event.pk]), {"note": "rewritten"}
     )
-    assert change.status_code in (403, 200)
+    assert change.status_code == 403
     event.refresh_from_db()
     assert event.note == ""
 

@@ -10,7 +10,6 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from suggestions import services
-from suggestions.exports import SUGGESTION_COLUMNS
 from suggestions.imports import ImportFileError, plan_import, read_rows
 from suggestions.models import Event, Suggestion, WorkflowError
 
@@ -79,7 +78,7 @@ def test_one_bad_row_among_150_creates_nothing_and_names_its_row(
 
 
 def test_every_kind_of_row_problem_is_listed(session, category, deputy_a, deputy_b, staff):
-    namesake = make_deputy(
+    make_deputy(  # a namesake in another delegation makes the bare name ambiguous
         deputy_a.delegation.__class__.objects.create(name="孝义市代表团"), deputy_a.name
     )
     rows = [
@@ -111,7 +110,6 @@ def test_every_kind_of_row_problem_is_listed(session, category, deputy_a, deputy
         assert expected in first, expected
     assert "also listed as a co-signer" in " ".join(problems[1])
     assert "also on row 3" in " ".join(problems[2])
-    assert namesake.pk
 
 
 def test_importing_the_same_file_twice_changes_nothing(
@@ -150,7 +148,6 @@ def test_malformed_files_get_a_clear_message(data, name, message):
 
 
 def test_a_csv_in_gb18030_with_english_headers_is_read(session, category, deputy_a, deputy_b):
-    header = [str(label) for _key, label in SUGGESTION_COLUMNS]
     text = (
         ",".join(["Number", "Title", "Content", "Category", "Lead deputy"])
         + "\n"
@@ -158,7 +155,6 @@ def test_a_csv_in_gb18030_with_english_headers_is_read(session, category, deputy
     )
     plans = plan_import(session, read_rows(text.encode("gb18030"), "a.csv"))
     assert plans[0].problems == [] and plans[0].values["number"] == 7
-    assert header
 
 
 def test_export_reads_back_with_chinese_text_and_imports_into_another_session(

@@ -168,9 +168,7 @@ def test_station_page_counts_its_receptions_and_problems(client, reception, staf
     }
 
 
-def test_station_pages_query_count_does_not_grow_with_receptions(
-    client, station, staff, deputy_a, django_assert_max_num_queries
-):
+def test_station_pages_query_count_does_not_grow_with_receptions(client, station, staff, deputy_a):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

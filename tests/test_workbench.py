@@ -389,3 +389,28 @@ def test_unit_sees_open_work_before_finished_work(client, build, unit_x, unit_y)
     login(client, unit_x.members.get())
     page = client.get(reverse("workbench:dashboard")).context["unit_page"]
     assert [a.suggestion for a in page] == [open_, done]
+
+
+def test_drafting_before_any_session_exists_is_refused_with_a_message(client, deputy_a, category):
+    login(client, deputy_a.user)
+    response = client.post(
+        reverse("workbench:draft_new"),
+        {"title": "关于修路的建议", "content": "内容", "category": category.pk, "save": "1"},
+    )
+    assert response.status_code == 200
+    assert "No session is open" in str(response.context["form"].non_field_errors())
+    assert not Suggestion.objects.exists()
+
+
+def test_a_problem_cannot_become_a_suggestion_before_any_session_exists(
+    client, reception, deputy_a, category
+):
+    problem = reception.problems.first()  # no session exists: `reception` needs none
+    login(client, deputy_a.user)
+    response = client.post(
+        reverse("stations_work:problem_act", args=[problem.pk, "take_up"]),
+        {"title": "关于修路的建议", "category": category.pk},
+    )
+    assert response.status_code == 400
+    problem.refresh_from_db()
+    assert problem.status == "open" and not Suggestion.objects.exists()
