@@ -8,6 +8,7 @@ import datetime
 import itertools
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.utils import translation
 
@@ -18,8 +19,22 @@ from suggestions import services
 from suggestions.models import Category, Suggestion
 
 TODAY = datetime.date(2026, 11, 26)
+# Tests live on TODAY whatever the machine's clock says (CI also runs them a year ahead): the
+# clock starts at 10:00 in Beijing and ticks, so durations and live servers still behave.
+NOW = datetime.datetime(2026, 11, 26, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
 START = datetime.date(2026, 9, 1)  # builders date each step from here: replied 30 days later
 _serial = itertools.count(1)
+
+
+def on_today():
+    """The test clock, for fixtures that run outside a single test (module-scoped data)."""
+    return time_machine.travel(NOW, tick=True)
+
+
+@pytest.fixture(autouse=True)
+def _on_today():
+    with on_today():
+        yield
 
 
 @pytest.fixture(autouse=True)

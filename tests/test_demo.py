@@ -8,18 +8,19 @@ from congress.models import HandlingUnit, Session
 from deputies.models import Deputy, LiaisonStation
 from suggestions.models import Event, Suggestion
 
+from .conftest import on_today
+
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), on_today():
         call_command("load_demo", force=True, verbosity=0)
         yield
         # Module-scoped data outlives the per-test transactions: clean it up by hand.
         call_command("flush", interactive=False, verbosity=0)
 
 
-@pytest.mark.django_db
-def test_seventh_session_has_150_suggestions_all_replied_and_closed(demo):
+def test_seventh_session_has_150_suggestions_all_replied_and_closed(demo, db):
     seventh = Session.objects.get(term__number=3, number=7)
     suggestions = Suggestion.objects.filter(session=seventh)
     assert suggestions.count() == 150
@@ -90,7 +91,7 @@ def test_2020_station_work_reproduces_the_article(demo, db):
     assert figures["research_deputies"] >= 200
 
 
-def test_no_private_detail_of_the_demo_reaches_a_public_page(demo, client):
+def test_no_private_detail_of_the_demo_reaches_a_public_page(demo, db, client):
     from deputies.models import Deputy, LiaisonStation, Problem
     from suggestions.models import Evaluation, Reply
 

@@ -7,11 +7,14 @@ Roles: anonymous, deputy A (the suggestion's lead deputy), deputy B (not involve
 import datetime
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from suggestions import services
 from suggestions.models import Event, ReturnRequest, Suggestion
+
+from .conftest import NOW
 
 Status = Suggestion.Status
 pytestmark = pytest.mark.django_db
@@ -182,9 +185,7 @@ def test_unit_action_matrix(client_as, build, unit_x, action, role):
     before = state(suggestion)
     url = reverse("workbench:act_on_assignment", args=[suggestion.pk, lead.pk, action])
     if action == "return":  # asked within ten days of assignment
-        services_date = datetime.date(2026, 9, 3)
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr("django.utils.timezone.localdate", lambda *a: services_date)
+        with time_machine.travel(datetime.datetime(2026, 9, 3, 10, tzinfo=NOW.tzinfo)):
             response = client_as(role).post(url, UNIT_ACTIONS[action])
     else:
         response = client_as(role).post(url, UNIT_ACTIONS[action])
