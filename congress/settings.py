@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "congress",
     "deputies",
     "suggestions",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -555,6 +555,7 @@ class SupervisionMeetingAdmin(admin.ModelAdmin):
     list_select_related = ["session"]
     list_filter = ["kind", "session"]
     raw_id_fields = ["suggestions"]
+    filter_horizontal = ["leaders"]
 
 
 @admin.register(SpecialReport)

@@ -257,6 +257,12 @@ class MeetingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=SupervisionMeeting.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     held_on = forms.DateField(label=_("Held on"), widget=DATE_INPUT)
+    leaders = forms.ModelMultipleChoiceField(
+        label=_("Leaders present"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     attendees = forms.CharField(
         label=_("Attendees"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
@@ -268,10 +274,11 @@ class MeetingForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from congress.models import Session
+        from congress.models import Leader, Session
 
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = Session.objects.all()
+        self.fields["leaders"].queryset = Leader.objects.all()
 
     def clean(self):
         from .models import Suggestion
@@ -311,10 +318,11 @@ class SpecialReportForm(forms.Form):
     dissatisfied = forms.IntegerField(label=_("Dissatisfied votes"), min_value=0, max_value=10000)
 
     def __init__(self, *args, **kwargs):
-        from congress.models import Session
+        from congress.models import Leader, Session
 
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = Session.objects.all()
+        self.fields["leaders"].queryset = Leader.objects.all()
         self.fields["unit"].queryset = HandlingUnit.objects.all()
 
 
@@ -326,10 +334,11 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=_("Excel (.xlsx) or CSV file, at most 10 MB"))
 
     def __init__(self, *args, **kwargs):
-        from congress.models import Session
+        from congress.models import Leader, Session
 
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = Session.objects.all()
+        self.fields["leaders"].queryset = Leader.objects.all()
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -343,7 +352,8 @@ class ImportConfirmForm(forms.Form):
     token = forms.RegexField(regex=r"^[0-9a-f]{32}\.(xlsx|csv)$", widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
-        from congress.models import Session
+        from congress.models import Leader, Session
 
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = Session.objects.all()
+        self.fields["leaders"].queryset = Leader.objects.all()

@@ -673,6 +673,9 @@ class SupervisionMeeting(models.Model):
     title = models.CharField(_("title"), max_length=200)
     held_on = models.DateField(_("held on"))
     attendees = models.TextField(_("attendees"), blank=True)
+    leaders = models.ManyToManyField(
+        Leader, blank=True, related_name="meetings", verbose_name=_("leaders present")
+    )
     notes = models.TextField(_("notes"), blank=True)
     suggestions = models.ManyToManyField(
         Suggestion, blank=True, related_name="meetings", verbose_name=_("suggestions covered")

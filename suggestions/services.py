@@ -980,15 +980,21 @@ def mark_key(*, suggestion, leader, vice_mayor=None, committee=None, by, on=None
 
 
 @transaction.atomic
-def record_meeting(*, session, kind, title, held_on, attendees="", notes="", suggestions=()):
-    """A meeting and the suggestions it covered; their timelines show it through the link."""
-    meeting = SupervisionMeeting.objects.create(
-        session=session, kind=kind, title=title, held_on=held_on, attendees=attendees, notes=notes
-    )
+def record_meeting(
+    *, session, kind, title, held_on, attendees="", notes="", suggestions=(), leaders=()
+):
+    """A meeting (交办会, 推进会, 督办会), the leaders present and the suggestions it covered;
+    their timelines show it through the link. Checked before anything is saved."""
+    if kind not in SupervisionMeeting.Kind.values:
+        raise WorkflowError(_("Choose the kind of meeting."))
     suggestions = list(suggestions)
     if any(s.session_id != session.pk for s in suggestions):
         raise WorkflowError(_("A meeting covers suggestions of its own session only."))
+    meeting = SupervisionMeeting.objects.create(
+        session=session, kind=kind, title=title, held_on=held_on, attendees=attendees, notes=notes
+    )
     meeting.suggestions.set(suggestions)
+    meeting.leaders.set(leaders)
     return meeting
 
 
