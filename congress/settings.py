@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "deputies",
     "suggestions",
     "reports",
+    "demo",  # the demo congress (load_demo); no models
 ]
 
 MIDDLEWARE = [
@@ -57,7 +58,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "suggestions.workbench.unread_count",
+                "suggestions.workbench.notifications.unread_count",
             ],
         },
     },
