@@ -11,13 +11,14 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congress.errors import WorkflowError
+
 from .models import CommitteeWork, Report, StudyMaterial, SupportPayment, TrainingCourse
 
 MAX_AMOUNT = Decimal("10000000")  # ten million yuan: no single payment to a deputy comes near
 
 
-class SupportError(Exception):
-    """Input the rules refuse; the message is for the user."""
+SupportError = WorkflowError  # the floor's error, so every form page shows it the same way
 
 
 def check_payment(*, kind, amount, paid_on, purpose, budget_line):

@@ -239,7 +239,7 @@ class MeetingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=SupervisionMeeting.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     held_on = forms.DateField(label=_("Held on"), widget=DATE_INPUT)
-    leaders = forms.ModelMultipleChoiceField(
+    leaders = BoundedModelMultipleChoiceField(
         label=_("Leaders present"),
         queryset=None,
         required=False,
@@ -256,7 +256,7 @@ class MeetingForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from congress.models import Leader, Session
+        from congress.models import Session
 
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = Session.objects.all()
@@ -300,11 +300,10 @@ class SpecialReportForm(forms.Form):
     dissatisfied = forms.IntegerField(label=_("Dissatisfied votes"), min_value=0, max_value=10000)
 
     def __init__(self, *args, **kwargs):
-        from congress.models import Leader, Session
+        from congress.models import Session
 
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = Session.objects.all()
-        self.fields["leaders"].queryset = Leader.objects.all()
         self.fields["unit"].queryset = HandlingUnit.objects.all()
 
 
@@ -316,11 +315,10 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=_("Excel (.xlsx) or CSV file, at most 10 MB"))
 
     def __init__(self, *args, **kwargs):
-        from congress.models import Leader, Session
+        from congress.models import Session
 
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = Session.objects.all()
-        self.fields["leaders"].queryset = Leader.objects.all()
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -334,8 +332,7 @@ class ImportConfirmForm(forms.Form):
     token = forms.RegexField(regex=r"^[0-9a-f]{32}\.(xlsx|csv)$", widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
-        from congress.models import Leader, Session
+        from congress.models import Session
 
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = Session.objects.all()
-        self.fields["leaders"].queryset = Leader.objects.all()
