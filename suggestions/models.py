@@ -134,7 +134,7 @@ class SuggestionQuerySet(models.QuerySet):
                 ),
                 models.Prefetch("evaluations", Evaluation.objects.select_related("deputy")),
                 models.Prefetch("events", Event.objects.filter(is_public=True), to_attr="timeline"),
-                "meetings",
+                "meetings__leaders",
                 models.Prefetch("source_problems", Problem.objects.select_related("station")),
             )
         )
