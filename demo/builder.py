@@ -28,6 +28,7 @@ from congress.models import (
 from congress.roles import staff_group
 from deputies import services as station_services
 from deputies.models import Deputy, DutyActivity, LiaisonStation, Problem, Reception
+from reports import demo as reports_demo
 from suggestions import services
 from suggestions.models import (
     Category,
@@ -74,6 +75,7 @@ class DemoBuilder:
         self.current_session()
         self.station_work_2020()
         self.station_work_now()
+        reports_demo.build(self)  # 2020's support for deputies, meetings' leaders, committee work
 
     # --- accounts and structure ------------------------------------------------------------
 
