@@ -193,10 +193,11 @@ def _handling(report, f, v, scope):
     reports = SpecialReport.objects.filter(session__in=scope.sessions).select_related("unit")
     votes = [
         [
+            # The votes are the special report's own record, listed behind "special reports".
             r.title,
-            Figure("special_reports", r.satisfied, f["special_reports"].url),
-            Figure("special_reports", r.basically_satisfied, f["special_reports"].url),
-            Figure("special_reports", r.dissatisfied, f["special_reports"].url),
+            str(r.satisfied),
+            str(r.basically_satisfied),
+            str(r.dissatisfied),
         ]
         for r in reports.order_by("heard_on", "pk")
     ]
@@ -293,7 +294,17 @@ def _results(report, f, v, scope):
             before = f[f"prev_{key}"] if rate is None else f.rate(*(f"prev_{k}" for k in rate))
         rows.append([label, now, before])
     blocks.append(
-        Table([_("Figure"), _("This time"), _("Previous")], rows, _("Compared with the previous"))
+        Table(
+            [
+                _("Figure"),
+                scope.name,
+                _("Previous session") if report.session_id else _("Previous year"),
+            ],
+            rows,
+            _("Compared with the previous session")
+            if report.session_id
+            else _("Compared with the previous year"),
+        )
     )
     blocks.append(
         sentence(

@@ -29,6 +29,16 @@ PAYMENT_COLUMNS = [
     ("budget_line", gettext_lazy("Budget line")),
 ]
 REQUIRED = ["deputy", "kind", "amount", "paid_on", "purpose", "budget_line"]
+# Headers that staff's own sheets use for the same columns.
+ALIASES = {
+    "姓名": "deputy",
+    "代表姓名": "deputy",
+    "类别": "kind",
+    "金额": "amount",
+    "金额(元)": "amount",
+    "支付日期": "paid_on",
+    "发放日期": "paid_on",
+}
 
 
 @dataclass
@@ -48,11 +58,22 @@ def _names(columns):
                 names[str(label).strip().lower()] = key
     for key, _label in columns:
         names[key] = key
-    return names
+    return {**ALIASES, **names}
+
+
+KIND_ALIASES = {
+    "专项活动经费": "activity_fund",
+    "活动经费": "activity_fund",
+    "通讯补贴": "subsidy",
+    "交通补贴": "subsidy",
+    "通讯交通补贴": "subsidy",
+    "误工补贴": "lost_work",
+    "误工补助": "lost_work",
+}
 
 
 def _kinds():
-    kinds = {}
+    kinds = dict(KIND_ALIASES)
     for code in ("zh-hans", "en"):
         with translation.override(code):
             for value, label in SupportPayment.Kind.choices:
