@@ -10,12 +10,14 @@ import re
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from suggestions import stats
 from suggestions.models import Assignment, KeySupervision, SpecialReport
 
 from .figures import Figure, Figures, scope_of, work_items
+from .models import CommitteeWork
 
 PLACEHOLDER = re.compile(r"\{([a-z_A-Z]+)\}")
 
@@ -33,6 +35,7 @@ class Narrative:
 
     field: str
     text: str
+    title: str = ""
 
     kind = "narrative"
 
@@ -49,11 +52,32 @@ class Table:
 
     kind = "table"
 
+    @property
+    def labelled_rows(self):
+        """Each row as (column header, cell) pairs: a phone shows the header beside the cell."""
+        return [list(zip(self.header, row, strict=True)) for row in self.rows]
+
 
 @dataclass
 class Section:
     title: str
     blocks: list = field(default_factory=list)
+    heading: str = ""  # the numbered title, as the document prints it
+
+
+CHINESE_NUMBERS = "一二三四五六七八九十"
+
+
+def numbered(sections):
+    """一、总体情况 in Chinese (the form of such reports), 1. Overview otherwise."""
+    chinese = (get_language() or "").startswith("zh")
+    for n, section in enumerate(sections, start=1):
+        section.heading = (
+            f"{CHINESE_NUMBERS[n - 1]}、{section.title}"
+            if chinese and n <= 10
+            else f"{n}. {section.title}"
+        )
+    return sections
 
 
 def sentence(text, values):
@@ -93,11 +117,14 @@ def compose(report):
         _units(report, scope),
         Section(
             _("Problems and next steps"),
-            [Narrative("problems", report.problems), Narrative("next_steps", report.next_steps)],
+            [
+                Narrative("problems", report.problems, _("Problems that remain")),
+                Narrative("next_steps", report.next_steps, _("Next steps")),
+            ],
         ),
         _support(f, v),
     ]
-    return sections
+    return numbered(sections)
 
 
 @dataclass
@@ -317,7 +344,8 @@ def _results(report, f, v, scope):
             v,
         )
     )
-    items = work_items(scope)
+    order = list(CommitteeWork.Kind.values)
+    items = sorted(work_items(scope), key=lambda w: (order.index(w.kind), w.title))
     work_rows = [[w.get_kind_display(), str(w.year), w.title, w.outcome] for w in items]
     if work_rows:
         blocks.append(Table([_("Kind"), _("Year"), _("Item"), _("Outcome")], work_rows))

@@ -417,7 +417,9 @@ class Figures(dict):
     def __init__(self, report):
         super().__init__()
         self.report = report
-        self.has_previous = previous_scope(report) is not None
+        previous = previous_scope(report)
+        # A previous session with nothing in the system is no comparison: it shows "—".
+        self.has_previous = previous is not None and previous.suggestions.exists()
 
     def __missing__(self, key):
         value = figure(self.report, key)
