@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "congress",
     "deputies",
     "suggestions",
+    "demo",  # the demo congress (load_demo); no models
 ]
 
 MIDDLEWARE = [
@@ -56,7 +57,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "suggestions.workbench.unread_count",
+                "suggestions.workbench.notifications.unread_count",
             ],
         },
     },

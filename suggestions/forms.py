@@ -2,25 +2,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from congress.forms import DATE_INPUT, BoundedModelMultipleChoiceField  # noqa: F401
 from congress.models import HandlingUnit, Leader, WorkingCommittee
 
 from .models import Contact, ReplyClass, Satisfaction, SupervisionMeeting, WorkflowError
-
-
-class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Refuses ids no database column can hold before the database is asked (an id such as
-    99999999999999999999 would otherwise crash the query instead of failing validation)."""
-
-    def _check_values(self, value):
-        for pk in value:
-            text = str(pk)
-            if not (text.isascii() and text.isdigit() and len(text) <= 18):
-                raise ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": pk},
-                )
-        return super()._check_values(value)
 
 
 class RefuseForm(forms.Form):
@@ -131,9 +116,6 @@ def validate_attachment(upload):
             _("The file's content is not a real %(kind)s file.") % {"kind": extension.upper()}
         )
     return upload
-
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class DraftForm(forms.Form):

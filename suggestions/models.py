@@ -15,12 +15,9 @@ from django.db.models import Case, Exists, ExpressionWrapper, OuterRef, Q, Subqu
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from congress.errors import WorkflowError  # noqa: F401  (services and views import it from here)
 from congress.models import Delegation, HandlingUnit, Leader, Session, WorkingCommittee
 from deputies.models import Deputy
-
-
-class WorkflowError(Exception):
-    """A transition the rules do not allow; the message is for the user."""
 
 
 class Category(models.Model):
