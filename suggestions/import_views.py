@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from congress.models import Session
+from congress.viewer import require_staff, viewer_for
 
 from . import exports, services
-from .access import require_staff, viewer_for
 from .forms import IMPORT_MAX_BYTES, ImportForm
 from .import_mapping import FIELDS, HEADER_ROWS, headers_key, remember_mapping
 from .imports import ImportFileError, plan_import, read_file

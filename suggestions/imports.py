@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from congress.models import HandlingUnit
 from deputies.models import Deputy
@@ -96,6 +98,8 @@ def _filled(value):
 
 
 def _trim(cells):
+    if cells.count(None) == len(cells):  # the common empty row, answered in C
+        return []
     cells = list(cells)
     while cells and not _filled(cells[-1]):
         cells.pop()
@@ -162,8 +166,33 @@ def _check_zip(data):
     return archive
 
 
+def _sheet_size_from_its_head(worksheet):
+    """openpyxl 3.1 looks for a sheet's <dimension> until the *end* of its rows: a sheet saved
+    without one (a million empty rows) is parsed whole before the first row is read. The
+    dimension, when there is one, comes before the rows; stop looking where they start."""
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
+    from openpyxl.worksheet.dimensions import SheetDimension
+
+    with worksheet._get_source() as source:
+        for _event, element in iterparse(source, events=("start",)):
+            if element.tag == DATA_TAG:
+                return
+            if element.tag == DIMENSION_TAG:
+                (
+                    worksheet._min_column,
+                    worksheet._min_row,
+                    worksheet._max_column,
+                    worksheet._max_row,
+                ) = SheetDimension.from_tree(element).boundaries
+                return
+
+
+ReadOnlyWorksheet._get_size = _sheet_size_from_its_head
+
+
 def _xlsx_sheets(data):
-    from openpyxl import load_workbook
 
     archive = _check_zip(data)
     try:

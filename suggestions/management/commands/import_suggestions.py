@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from congress.models import Session
 from suggestions import services
-from suggestions.imports import ImportFileError, plan_import, read_file
+from suggestions.imports import MAX_FILE_BYTES, ImportFileError, plan_import, read_file
 from suggestions.models import WorkflowError
 
 
@@ -36,6 +36,8 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No file at {path}")
+        if path.stat().st_size > MAX_FILE_BYTES:  # refused before it is read into memory
+            raise CommandError(f"The file is larger than {MAX_FILE_BYTES // 1024 // 1024} MB.")
         try:
             sheets = read_file(path.read_bytes(), path.name)
         except ImportFileError as error:
