@@ -59,7 +59,7 @@ def measure(label, fn):
     seconds = time.perf_counter() - start
     peak = f"peak {tracemalloc.get_traced_memory()[1] / 1024 / 1024:7.1f} MiB" if TRACE else ""
     tracemalloc.stop()
-    print(f"{label:28} {seconds:8.2f} s   {peak}")
+    print(f"{label:28} {seconds:8.2f} s   {peak}  RSS now {resident():6.1f} MiB")
     return result
 
 
@@ -211,6 +211,13 @@ def hostile_file(kind):
         spaces = b" " * (1 << 20)
         return "bomb.xlsx", xlsx_with_sheet([head, *(spaces for _ in range(1024)), b"</worksheet>"])
     return "big.csv", ("编号,案由\n" + ",\n" * (25 * 1024 * 1024)).encode()
+
+
+def resident():
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0
 
 
 def high_water_mark():

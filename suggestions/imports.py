@@ -16,7 +16,6 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
@@ -452,9 +451,10 @@ class DeputyIndex:
     """Every deputy by name, loaded once for the whole file."""
 
     def __init__(self):
-        self.by_name = {}
+        self.by_name, self.by_pk = {}, {}
         for deputy in Deputy.objects.select_related("delegation"):
             self.by_name.setdefault(deputy.name, []).append(deputy)
+            self.by_pk[deputy.pk] = deputy
 
     def knows(self, text):
         match = NAME_WITH_DELEGATION.match(text)
@@ -503,12 +503,16 @@ class NameIndex:
 
     def __init__(self, kind):
         self.kind = kind
-        self.by_name = {}
+        self.by_name, self.by_pk = {}, {}
         if kind == ImportAlias.Kind.CATEGORY:
             for category in Category.objects.all():
                 self.by_name[category.name] = category
+                self.by_pk[category.pk] = category
         else:
-            for unit in HandlingUnit.objects.filter(is_active=True):
+            for unit in HandlingUnit.objects.all():
+                self.by_pk[unit.pk] = unit
+                if not unit.is_active:
+                    continue
                 self.by_name[unit.name] = unit
                 if unit.short_name:
                     self.by_name.setdefault(unit.short_name, unit)
@@ -571,6 +575,7 @@ class RowPlan:
     responsible_person: str = ""
     responsible_lead: Assignment | None = None
     responsible_change: bool = False
+    given: set = field(default_factory=set)  # the fields the file fills for this row
 
     @property
     def outcome(self):
@@ -684,18 +689,26 @@ def plan_import(session, sheets):
     ]
     mapped = {key for s in used for key in s.mapping if key}
     numbers = {n for p in raw if (n := _number(p.values.get("number"))[0]) is not None}
+    # Plain values, not model graphs: a re-imported session of 10,000 stays small in memory.
     existing = {
         s.number: s
-        for s in Suggestion.objects.filter(session=session, number__in=numbers)
-        .select_related("category", "lead_deputy__delegation", "delegation")
-        .prefetch_related(
-            Prefetch(
-                "signatures",
-                CoSigner.objects.filter(confirmed_on__isnull=False).select_related("deputy"),
-            ),
-            Prefetch("assignments", Assignment.objects.select_related("unit")),
-        )
+        for s in Suggestion.objects.filter(session=session, number__in=numbers).only(*COMPARED)
     }
+    ids = {s.pk for s in existing.values()}
+    signers, assigned = {}, {}
+    for suggestion_id, deputy_id in CoSigner.objects.filter(
+        suggestion__session=session, confirmed_on__isnull=False
+    ).values_list("suggestion_id", "deputy_id"):
+        if suggestion_id in ids:
+            signers.setdefault(suggestion_id, []).append(deputies.by_pk.get(deputy_id))
+    for row in Assignment.objects.filter(suggestion__session=session).values_list(
+        "suggestion_id", "pk", "unit_id", "role", "responsible_person"
+    ):
+        if row[0] in ids:
+            assigned.setdefault(row[0], []).append(row[1:])
+    for suggestion in existing.values():
+        suggestion.known_signers = [d for d in signers.get(suggestion.pk, []) if d]
+        suggestion.known_assignments = assigned.get(suggestion.pk, [])
     missing = sorted(
         set(
             Suggestion.objects.filter(session=session, number__isnull=False).values_list(
@@ -707,6 +720,8 @@ def plan_import(session, sheets):
     seen = {}
     for plan in raw:
         _check_row(plan, session, mapped, deputies, categories, units, seen, existing)
+        if plan.existing is not None:
+            _compare(plan, mapped, deputies, categories, units)
     return ImportPlan(
         rows=raw,
         sheets=summary,
@@ -719,6 +734,7 @@ def plan_import(session, sheets):
 
 def _check_row(plan, session, mapped, deputies, categories, units, seen, existing):
     values, problems, notes = plan.values, plan.problems, plan.notes
+    plan.given = {key for key, value in values.items() if _filled(value)}
     number, note = _number(values.get("number"))
     if note:
         notes.append(note)
@@ -812,8 +828,6 @@ def _check_row(plan, session, mapped, deputies, categories, units, seen, existin
             content = MISSING_CONTENT
             plan.warnings.append(_("no content in the file: marked “%(text)s”") % {"text": content})
         plan.conclude = plan.lead_unit is not None
-    else:
-        _compare(plan, mapped, title, content, submitted_on, period)
     values.update(
         number=number,
         title=title,
@@ -823,10 +837,6 @@ def _check_row(plan, session, mapped, deputies, categories, units, seen, existin
     )
     if problems:
         plan.action = "refused"
-    elif plan.existing is not None:
-        plan.action = (
-            "update" if plan.changes or plan.conclude or plan.responsible_change else ("unchanged")
-        )
 
 
 def _co_signer_items(value, deputies, notes):
@@ -930,29 +940,47 @@ def _display(value):
     return str(value)
 
 
-def _compare(plan, mapped, title, content, submitted_on, period):
+COMPARED = [
+    "id",
+    "number",
+    "title",
+    "content",
+    "category_id",
+    "lead_deputy_id",
+    "submitted_on",
+    "period",
+    "status",
+    "reply_class",
+    "satisfaction",
+]
+
+
+def _compare(plan, mapped, deputies, categories, units):
     """What the file changes in a suggestion already in the session, field by field."""
-    s = plan.existing
+    if plan.problems:
+        return
+    s, values = plan.existing, plan.values
     wanted = {}
-    if title:
-        wanted["title"] = title
-    if content:
-        wanted["content"] = content
+    if values["title"]:
+        wanted["title"] = (values["title"], s.title)
+    if values["content"]:
+        wanted["content"] = (values["content"], s.content)
     if plan.category:
-        wanted["category"] = plan.category
+        wanted["category"] = (plan.category, categories.by_pk.get(s.category_id))
     if plan.lead:
-        wanted["lead_deputy"] = plan.lead
-    if "submitted_on" in mapped and _filled(plan.values.get("submitted_on")) and submitted_on:
-        wanted["submitted_on"] = submitted_on
-    if "period" in mapped and _filled(plan.values.get("period")):
-        wanted["period"] = period
-    for key, new in wanted.items():
-        old = getattr(s, key)
+        wanted["lead_deputy"] = (plan.lead, deputies.by_pk.get(s.lead_deputy_id))
+    if "submitted_on" in plan.given:
+        wanted["submitted_on"] = (values["submitted_on"], s.submitted_on)
+    if "period" in plan.given:
+        wanted["period"] = (values["period"], s.period)
+    for key, (new, old) in wanted.items():
         if old != new:
             plan.changes[key] = new
+            if key == "period":
+                old, new = Suggestion.Period(old).label, Suggestion.Period(new).label
             plan.diffs.append((FIELD_LABELS[key], _display(old), _display(new)))
     if "co_signers" in mapped:
-        old = [sig.deputy for sig in s.signatures.all()]
+        old = s.known_signers
         if {d.pk for d in old} != {d.pk for d in plan.co_signers}:
             plan.changes["co_signers"] = plan.co_signers
             plan.diffs.append(
@@ -962,6 +990,16 @@ def _compare(plan, mapped, title, content, submitted_on, period):
                     _display([d.name for d in plan.co_signers]),
                 )
             )
+    assignments = [
+        Assignment(
+            pk=pk,
+            suggestion_id=s.pk,
+            unit=units.by_pk.get(unit_id) or HandlingUnit(pk=unit_id, name="?"),
+            role=role,
+            responsible_person=person,
+        )
+        for pk, unit_id, role, person in s.known_assignments
+    ]
     assignments = list(s.assignments.all())
     if plan.lead_unit and s.status == Suggestion.Status.SUBMITTED and not assignments:
         plan.conclude = True
@@ -1014,3 +1052,6 @@ def _compare(plan, mapped, title, content, submitted_on, period):
         )
     if plan.lead and "lead_deputy" in plan.changes:
         plan.changes["delegation"] = plan.lead.delegation
+    plan.action = (
+        "update" if plan.changes or plan.conclude or plan.responsible_change else ("unchanged")
+    )
