@@ -1000,7 +1000,6 @@ def _compare(plan, mapped, deputies, categories, units):
         )
         for pk, unit_id, role, person in s.known_assignments
     ]
-    assignments = list(s.assignments.all())
     if plan.lead_unit and s.status == Suggestion.Status.SUBMITTED and not assignments:
         plan.conclude = True
     elif plan.lead_unit:
