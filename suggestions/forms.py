@@ -312,7 +312,7 @@ IMPORT_MAX_BYTES = 10 * 1024 * 1024
 
 class ImportForm(forms.Form):
     session = forms.ModelChoiceField(label=_("Session"), queryset=None)
-    file = forms.FileField(label=_("Excel (.xlsx) or CSV file, at most 10 MB"))
+    file = forms.FileField(label=_("Excel (.xlsx, .xls) or CSV file, at most 10 MB"))
 
     def __init__(self, *args, **kwargs):
         from congress.models import Session

@@ -741,6 +741,7 @@ class Event(models.Model):
         RE_HANDLING = "re_handling", _("sent back for re-handling")
         CLOSED = "closed", _("closed")
         MARKED_KEY = "marked_key", _("chosen as a key suggestion")
+        UPDATED = "updated", _("details corrected")
 
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=30, choices=Action.choices)
@@ -762,6 +763,8 @@ class Event(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
     is_public = models.BooleanField(_("shown to the public"), default=True)
+    # Steps replayed from a spreadsheet of work done outside the app (a concluded session).
+    imported = models.BooleanField(_("imported from a file"), default=False)
 
     class Meta:
         ordering = ["occurred_on", "id"]
@@ -810,3 +813,46 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class ImportAlias(models.Model):
+    """Another name the office's spreadsheets use for a category or a unit (市住建局)."""
+
+    class Kind(models.TextChoices):
+        CATEGORY = "category", _("category")
+        UNIT = "unit", _("handling unit")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    alias = models.CharField(_("name in spreadsheets"), max_length=100)
+    name = models.CharField(
+        _("name in the app"),
+        max_length=100,
+        help_text=_("The category's or the unit's full name exactly as the app shows it."),
+    )
+
+    class Meta:
+        ordering = ["kind", "alias"]
+        verbose_name = _("import alias")
+        verbose_name_plural = _("import aliases")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "alias"], name="import_alias_once_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.alias} → {self.name}"
+
+
+class ImportMapping(models.Model):
+    """The columns staff chose for a file whose header reads exactly so; offered next time."""
+
+    headers_key = models.CharField(max_length=64, unique=True)
+    headers = models.JSONField(_("headers"))
+    mapping = models.JSONField(_("columns"))  # one field key (or "") per header cell
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("remembered column mapping")
+        verbose_name_plural = _("remembered column mappings")
+
+    def __str__(self):
+        return " | ".join(h for h in self.headers if h)[:100]

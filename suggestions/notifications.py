@@ -3,6 +3,8 @@
 Called by the services inside their transaction; mail goes out only once it commits.
 """
 
+import contextlib
+import contextvars
 import datetime
 
 from django.conf import settings
@@ -34,8 +36,23 @@ def deputy_users(deputies):
     return get_user_model().objects.filter(deputy__in=deputies, is_active=True)
 
 
+_muted = contextvars.ContextVar("notifications_muted", default=False)
+
+
+@contextlib.contextmanager
+def muted():
+    """Replaying past work (an imported concluded session) tells nobody anything."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
 def notify(users, text, values=None, *, suggestion=None, key=""):
     """Notify each user once (per key, when given), in the site's language."""
+    if _muted.get():
+        return []
     with override(settings.LANGUAGE_CODE):
         values = {k: str(v() if callable(v) else v) for k, v in (values or {}).items()}
         text = str(text) % values if values else str(text)

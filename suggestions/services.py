@@ -5,6 +5,8 @@ the current state, saves what changed and writes an `Event`. A transition the ru
 raises `WorkflowError` with a message for the user and changes nothing.
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
@@ -1016,20 +1018,165 @@ def record_special_report(
     )
 
 
-@transaction.atomic
-def import_suggestions(*, session, plans, by, on=None):
-    """Save a checked import all at once: every row or none. Returns how many were created.
+# --- corrections and imports ----------------------------------------------------------------
 
-    Rows already in the session unchanged are skipped, so importing a file twice changes
-    nothing. The session row is locked so that two imports cannot take the same numbers.
+UPDATABLE = ["title", "content", "category", "lead_deputy", "delegation", "submitted_on", "period"]
+
+
+def _shown(value):
+    if value is None or value == "":
+        return "—"
+    return str(value)
+
+
+@transaction.atomic
+def update_suggestion(*, suggestion, changes: dict, by, reason="", on=None):
+    """Correct a suggestion's details; history names each field with its old and new value.
+
+    `changes` maps a field of `UPDATABLE` (or "co_signers", a list of deputies) to its new
+    value. Returns the (label, old, new) of what actually changed; nothing changed, no event.
     """
     on = _today(on)
+    suggestion = _lock(suggestion)
+    unknown = set(changes) - {*UPDATABLE, "co_signers"}
+    if unknown:
+        raise WorkflowError(
+            _("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(unknown)}
+        )
+    if suggestion.status == Status.DRAFT:
+        raise WorkflowError(_("A draft is edited by its deputy."))
+    if "title" in changes or "content" in changes:
+        _check_draft_fields(changes.get("title", suggestion.title), changes.get("content", "-"))
+    diffs, fields = [], []
+    for name in UPDATABLE:
+        if name not in changes:
+            continue
+        old, new = getattr(suggestion, name), changes[name]
+        if old == new:
+            continue
+        setattr(suggestion, name, new)
+        fields.append(name)
+        if name == "period":
+            old, new = Suggestion.Period(old).label, Suggestion.Period(new).label
+        diffs.append((Suggestion._meta.get_field(name).verbose_name, _shown(old), _shown(new)))
+    if "co_signers" in changes:
+        wanted = list(changes["co_signers"])
+        check_co_signers(suggestion.lead_deputy, wanted)
+        current = list(suggestion.signatures.select_related("deputy"))
+        if {s.deputy_id for s in current} != {d.pk for d in wanted} or any(
+            not s.confirmed_on for s in current
+        ):
+            suggestion.signatures.exclude(deputy__in=wanted).delete()
+            suggestion.signatures.filter(deputy__in=wanted).update(
+                confirmed_on=suggestion.submitted_on or on
+            )
+            have = {s.deputy_id for s in current}
+            signed_on = suggestion.submitted_on or on
+            CoSigner.objects.bulk_create(
+                CoSigner(suggestion=suggestion, deputy=d, confirmed_on=signed_on)
+                for d in wanted
+                if d.pk not in have
+            )
+            diffs.append(
+                (
+                    gettext_lazy("co-signing deputies"),
+                    "、".join(s.deputy.name for s in current) or "—",
+                    "、".join(d.name for d in wanted) or "—",
+                )
+            )
+    elif "lead_deputy" in fields:
+        signatures = suggestion.signatures.select_related("deputy")
+        check_co_signers(suggestion.lead_deputy, [s.deputy for s in signatures])
+    if not diffs:
+        return []
+    if fields:
+        suggestion.save(update_fields=fields)
+    note = "；".join(f"{site_text(label)}：{old} → {new}" for label, old, new in diffs)
+    if reason:
+        note += f"（{reason}）"
+    _record(suggestion, Action.UPDATED, by=by, on=on, note=note, is_public=False)
+    return diffs
+
+
+def bring_to_final_state(
+    *,
+    suggestion,
+    lead_unit,
+    co_units=(),
+    reply_class="",
+    satisfaction="",
+    assigned_on=None,
+    replied_on=None,
+    contacted=False,
+    responsible_person="",
+    by,
+    today=None,
+):
+    """Replay the handling of a concluded suggestion through the ordinary services.
+
+    Registered and assigned on the day given (by default when the session closed), replied
+    with its class (by default on its due date: nothing says it was late), rated by its lead
+    deputy the same day, and closed; without a rating it is closed once the evaluation period
+    has passed. A dissatisfied rating leaves it in re-handling, as it would be in the app.
+    """
+    today = _today(today)
+    submitted = suggestion.submitted_on or suggestion.session.opens_on
+    assigned_on = assigned_on or max(submitted, suggestion.session.closes_on or submitted)
+    register(suggestion=suggestion, by=by, on=min(submitted, assigned_on))
+    assign(suggestion=suggestion, lead_unit=lead_unit, co_units=co_units, by=by, on=assigned_on)
+    assignment = suggestion.assignments.get(role=Assignment.Role.LEAD)
+    if responsible_person:
+        name_responsible_person(
+            assignment=assignment, person=responsible_person, by=by, on=assigned_on
+        )
+    if not reply_class:
+        return
+    replied_on = replied_on or max(assigned_on, min(assignment.due_on, today))
+    text = site_text(gettext_lazy("Imported from a file; the reply's text is to be added."))
+    reply(
+        assignment=assignment,
+        reply_class=reply_class,
+        text=text,
+        signed_by=site_text(gettext_lazy("(imported)")),
+        by=by,
+        on=replied_on,
+    )
+    if satisfaction:
+        evaluate(
+            suggestion=suggestion,
+            deputy=suggestion.lead_deputy,
+            satisfaction=satisfaction,
+            contacted=contacted,
+            by=by,
+            on=replied_on,
+        )
+        if satisfaction != Satisfaction.DISSATISFIED:
+            close(suggestion=suggestion, by=by, on=replied_on)
+        return
+    closes_on = replied_on + timezone.timedelta(days=rule("EVALUATION_DAYS"))
+    if closes_on <= today:
+        close(suggestion=suggestion, by=by, on=closes_on)
+
+
+@transaction.atomic
+def import_suggestions(*, session, plans, by, on=None):
+    """Save a checked import all at once: every row or none. Returns the counts.
+
+    New rows are created (and, with handling columns, brought to their final state through
+    the services); rows of suggestions already in the session apply their changes through
+    `update_suggestion`; unchanged rows are skipped, so importing a file twice changes nothing.
+    Every event the import writes is marked as imported. The session row is locked so that
+    two imports cannot take the same numbers. Nobody is notified of replayed work.
+    """
+    on = _today(on)
+    plans = list(plans)
     refused = [p for p in plans if p.action == "refused"]
     if refused:
         raise WorkflowError(
             _("%(count)s row(s) have problems; nothing was imported.") % {"count": len(refused)}
         )
     Session.objects.select_for_update().get(pk=session.pk)
+    first_event = Event.objects.aggregate(n=Max("pk"))["n"] or 0
     new = [p for p in plans if p.action == "create"]
     numbers = [p.values["number"] for p in new]
     if Suggestion.objects.filter(session=session, number__in=numbers).exists():
@@ -1076,9 +1223,57 @@ def import_suggestions(*, session, plans, by, on=None):
                 occurred_on=s.submitted_on,
                 actor=by,
                 note=site_text(gettext_lazy("imported from a file")),
+                imported=True,
             )
             for s in created
         ],
         batch_size=2000,
     )
-    return len(created)
+    updated = concluded = 0
+    reason = site_text(gettext_lazy("imported from a file"))
+    with notifications.muted():
+        for suggestion, plan in zip(created, new, strict=True):
+            if plan.conclude:
+                suggestion.session = session
+                _conclude(suggestion, plan, by, on)
+                concluded += 1
+        for plan in plans:
+            if plan.action != "update":
+                continue
+            updated += 1
+            suggestion = plan.existing
+            if plan.changes:
+                update_suggestion(suggestion=suggestion, changes=plan.changes, by=by, reason=reason)
+                suggestion.refresh_from_db()
+            if plan.conclude:
+                _conclude(suggestion, plan, by, on)
+                concluded += 1
+            elif plan.responsible_change:
+                name_responsible_person(
+                    assignment=plan.responsible_lead, person=plan.responsible_person, by=by, on=on
+                )
+    touched = [s.pk for s in created] + [p.existing.pk for p in plans if p.action == "update"]
+    Event.objects.filter(pk__gt=first_event, suggestion_id__in=touched).update(imported=True)
+    return ImportCounts(created=len(created), updated=updated, concluded=concluded)
+
+
+def _conclude(suggestion, plan, by, on):
+    bring_to_final_state(
+        suggestion=suggestion,
+        lead_unit=plan.lead_unit,
+        co_units=plan.co_units,
+        reply_class=plan.reply_class,
+        satisfaction=plan.satisfaction,
+        assigned_on=plan.values.get("assigned_on"),
+        replied_on=plan.values.get("replied_on"),
+        responsible_person=plan.responsible_person,
+        by=by,
+        today=on,
+    )
+
+
+@dataclass
+class ImportCounts:
+    created: int = 0
+    updated: int = 0
+    concluded: int = 0
