@@ -9,11 +9,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from suggestions.imports import DeputyIndex, ImportFileError
-from suggestions.imports import _csv_rows as csv_rows
+from suggestions.imports import DeputyIndex, ImportFileError, read_file
 from suggestions.imports import _date as parse_date
 from suggestions.imports import _text as text
-from suggestions.imports import _xlsx_rows as xlsx_rows
 
 from .models import SupportPayment
 from .services import check_payment
@@ -86,19 +84,20 @@ def _kinds():
 def read_payments(data, filename=""):
     """[(row number, {column: value})] of an .xlsx or CSV file; ImportFileError when the file
     as a whole cannot be read."""
-    if not data:
-        raise ImportFileError(_("The file is empty."))
-    if data[:4] == b"PK\x03\x04":
-        table = xlsx_rows(data)
-    elif filename.lower().endswith((".xlsx", ".xls")):
-        raise ImportFileError(_("This is not an Excel .xlsx file; save it as .xlsx or CSV."))
-    else:
-        table = csv_rows(data)
-    header = next(table, None)
-    if not header or not any(header):
-        raise ImportFileError(_("The file has no header row."))
     known = _names(PAYMENT_COLUMNS)
-    keys = [known.get(str(cell or "").strip().lower()) for cell in header]
+    # The suggestion import's reader: the same file kinds and limits, merged cells filled.
+    for sheet in read_file(data, filename):
+        for index, header in enumerate(sheet.rows[:10]):
+            keys = [known.get(str(cell or "").strip().lower()) for cell in header]
+            if "deputy" in keys and "amount" in keys:
+                table = iter(sheet.rows[index + 1 :])
+                first_row = index + 2
+                break
+        else:
+            continue
+        break
+    else:
+        raise ImportFileError(_("The file has no header row."))
     missing = [str(label) for key, label in PAYMENT_COLUMNS if key in REQUIRED and key not in keys]
     if missing:
         raise ImportFileError(
@@ -106,7 +105,7 @@ def read_payments(data, filename=""):
             % {"columns": "、".join(missing)}
         )
     rows = []
-    for number, cells in enumerate(table, start=2):
+    for number, cells in enumerate(table, start=first_row):
         values = {key: cells[i] if i < len(cells) else None for i, key in enumerate(keys) if key}
         if all(v in (None, "") for v in values.values()):
             continue
@@ -140,7 +139,7 @@ def check_payments(rows):
         shown = {k: text(v) for k, v in raw.items()}
         kind = kinds.get(text(raw.get("kind")).lower(), "")
         amount = _amount(raw.get("amount"))
-        paid_on = parse_date(raw.get("paid_on"), None)
+        paid_on, _note = parse_date(raw.get("paid_on"))
         values = {
             "kind": kind,
             "amount": amount,

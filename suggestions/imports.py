@@ -448,11 +448,14 @@ def _did_you_mean(matches):
 
 
 class DeputyIndex:
-    """Every deputy by name, loaded once for the whole file."""
+    """Every deputy by name (or only those `names` name), loaded once for the whole file."""
 
-    def __init__(self):
+    def __init__(self, names=None):
         self.by_name, self.by_pk = {}, {}
-        for deputy in Deputy.objects.select_related("delegation"):
+        deputies = Deputy.objects.select_related("delegation")
+        if names is not None:
+            deputies = deputies.filter(name__in=names)
+        for deputy in deputies:
             self.by_name.setdefault(deputy.name, []).append(deputy)
             self.by_pk[deputy.pk] = deputy
 
