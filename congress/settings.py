@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "ninja",
+    "huey.contrib.djhuey",
     "congress",
     "deputies",
     "suggestions",
@@ -133,6 +134,24 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Background jobs (Huey): the worker is `manage.py run_huey`; it runs the periodic jobs too
+# (reminders, stale import previews, its own heartbeat). Redis when REDIS_URL is set, else an
+# embedded SQLite queue under var/ that needs nothing installed. With DEBUG on (make run, no
+# worker) tasks run at once in the calling process; HUEY_IMMEDIATE overrides either way.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+HUEY = {
+    "name": "congress",
+    "immediate": env_bool("HUEY_IMMEDIATE", DEBUG),
+    "utc": False,  # crontab times are the congress's local time (TIME_ZONE)
+    "consumer": {"workers": int(os.environ.get("HUEY_WORKERS", "2")), "worker_type": "thread"},
+}
+if REDIS_URL:
+    HUEY |= {"huey_class": "huey.RedisHuey", "connection": {"url": REDIS_URL}}
+else:
+    HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")}
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200

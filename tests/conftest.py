@@ -31,6 +31,15 @@ def on_today():
     return time_machine.travel(NOW, tick=True)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _jobs_run_at_once():
+    """Background jobs run inside the test, in memory: no worker, no queue file."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _on_today():
     with on_today():
