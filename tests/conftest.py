@@ -49,6 +49,12 @@ def _on_today():
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Pages render {% static %} without a collectstatic run; tests/test_production.py checks
+    # the hashed, compressed storage that production uses.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Rule tests match the English source messages; pages are served in the visitor's language.
     with translation.override("en"):
