@@ -146,8 +146,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-MEDIA_URL = "media/"
+MEDIA_URL = "media/"  # never served as such: attachments go through a view that checks access
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Behind nginx: the view allows, nginx sends the file from this internal location.
+SENDFILE_X_ACCEL = env_bool("SENDFILE_X_ACCEL")
+SENDFILE_URL_PREFIX = "/protected-media/"
 
 # Mail: SMTP once EMAIL_HOST is set, else the console (nothing leaves the machine).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 from congress.api import api
 
@@ -15,6 +13,3 @@ urlpatterns = [
     path("", include("deputies.urls")),
     path("", include("suggestions.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -18,6 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from congress.models import Delegation, HandlingUnit, Leader, Session, WorkingCommittee
 from deputies.models import Deputy
 
+from .attachments import EXTENSIONS as ATTACHMENT_EXTENSIONS
+from .attachments import storage_name, validate_attachment
+
 
 class WorkflowError(Exception):
     """A transition the rules do not allow; the message is for the user."""
@@ -507,7 +510,8 @@ class ExtensionRequest(UnitRequest):
 
 
 def attachment_path(instance, filename):
-    return f"replies/{instance.suggestion.session_id}/{instance.suggestion_id}/{filename}"
+    # Kept for the migrations that name it; new files get random names (attachments.py).
+    return storage_name(instance, filename)
 
 
 class ReplyQuerySet(models.QuerySet):
@@ -537,9 +541,12 @@ class Reply(models.Model):
     due_on = models.DateField(_("due on at the time"), null=True, blank=True)
     attachment = models.FileField(
         _("attachment"),
-        upload_to=attachment_path,
+        upload_to=storage_name,
         blank=True,
-        validators=[FileExtensionValidator(["pdf", "png", "jpg", "jpeg"])],
+        validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS), validate_attachment],
+    )
+    attachment_name = models.CharField(
+        _("attachment's original name"), max_length=255, blank=True, editable=False
     )
     supersedes = models.OneToOneField(
         "self",

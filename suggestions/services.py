@@ -5,6 +5,8 @@ the current state, saves what changed and writes an `Event`. A transition the ru
 raises `WorkflowError` with a message for the user and changes nothing.
 """
 
+import os
+
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
@@ -722,6 +724,7 @@ def reply(*, assignment, reply_class, text, signed_by, by, on=None, attachment=N
         replied_on=on,
         due_on=assignment.due_on,
         attachment=attachment or "",
+        attachment_name=os.path.basename(getattr(attachment, "name", "") or "")[:255],
         recorded_by=by,
     )
     assignment.replied_on = on
