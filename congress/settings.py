@@ -29,7 +29,10 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # Hardening, each from the environment (deploy/production.env sets them all for HTTPS behind
 # nginx; `check --deploy` then reports no warning).
-if env_bool("SECURE_PROXY_SSL_HEADER"):  # only behind a proxy that sets X-Forwarded-Proto
+# Behind nginx (deploy/nginx.conf): trust its X-Forwarded-Proto, and take the client's address
+# for login lockouts from the last X-Forwarded-For entry, the one nginx itself added.
+BEHIND_PROXY = env_bool("SECURE_PROXY_SSL_HEADER")
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
@@ -54,6 +57,7 @@ INSTALLED_APPS = [
     "congress",
     "deputies",
     "suggestions",
+    "axes",  # last: lockout after repeated failed logins
 ]
 
 MIDDLEWARE = [
@@ -66,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "congress.urls"
@@ -123,9 +128,28 @@ CACHES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out account or address first
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout after AXES_FAILURE_LIMIT failed logins, per account and (separately) per address, on
+# the site's and the admin's login, for AXES_COOLOFF_HOURS; staff unlock earlier in the back
+# office (Access attempts: delete the row). A success resets the count.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "congress.accounts.client_ip"
+AXES_VERBOSE = False
+# Password reset by mail exists only when real mail is configured (congress/accounts.py).
+PASSWORD_RESET_TIMEOUT = 60 * 60  # an hour: a reset link is short-lived
+PASSWORD_RESET_PER_HOUR = int(os.environ.get("PASSWORD_RESET_PER_HOUR", "5"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/workbench/"
 LOGOUT_REDIRECT_URL = "/"

@@ -7,7 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("congress.accounts")),
     path("workbench/", include("suggestions.workbench_urls")),
     path("workbench/", include("deputies.workbench_urls")),
     path("", include("deputies.urls")),

@@ -29,4 +29,4 @@ bind="${BIND:-127.0.0.1:${PORT:-8000}}"
 echo "Serving on http://$bind/ with ${WEB_CONCURRENCY:-2} workers (Ctrl-C stops web and worker)."
 .venv/bin/gunicorn congress.wsgi:application \
   --workers "${WEB_CONCURRENCY:-2}" --bind "$bind" \
-  --access-logfile - --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+  --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}"
