@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "congress",
     "deputies",
     "suggestions",
+    "demo",  # the demo congress (load_demo); no models
     "axes",  # last: lockout after repeated failed logins
 ]
 
@@ -87,7 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "suggestions.workbench.unread_count",
+                "suggestions.workbench.notifications.unread_count",
             ],
         },
     },

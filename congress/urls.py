@@ -1,7 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from congress.api import api
+from congress import api as congress_api
+from deputies import api as deputies_api
+from suggestions import api as suggestions_api
+
+# The open data API: one router per app, on one versioned API.
+api = congress_api.api
+api.add_router("", congress_api.router)
+api.add_router("", suggestions_api.router)
+api.add_router("", deputies_api.router)
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -3,8 +3,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from congress.forms import DATE_INPUT, BoundedModelMultipleChoiceField
 from congress.models import Delegation, HandlingUnit
-from suggestions.forms import DATE_INPUT, BoundedModelMultipleChoiceField
 
 from .models import Deputy, DutyActivity
 

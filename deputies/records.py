@@ -5,7 +5,7 @@ from collections import defaultdict
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from suggestions.exports import xlsx_response
+from congress.spreadsheets import xlsx_response
 from suggestions.models import CoSigner, Suggestion
 
 from .models import Deputy, DutyActivity, Reception

@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from congress.errors import WorkflowError
 from suggestions import notifications
 from suggestions import services as suggestion_services
-from suggestions.models import Suggestion, WorkflowError
+from suggestions.models import Suggestion
 
 from .models import DutyActivity, Problem, Reception
 

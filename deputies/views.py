@@ -8,9 +8,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from congress.models import Division
-from suggestions import exports
 
-from . import stats
+from . import exports, stats
 from .filters import StationFilter
 from .models import Deputy, LiaisonStation, Problem, Reception
 

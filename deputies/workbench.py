@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from congress.errors import WorkflowError
 from congress.models import Session
-from suggestions.access import require_staff, viewer_for
-from suggestions.models import WorkflowError
-from suggestions.workbench import service_form_page
+from congress.viewer import require_staff, viewer_for
+from congress.views import service_form_page
 
 from . import records, services
 from .forms import (

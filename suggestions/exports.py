@@ -5,18 +5,13 @@ byte-order mark, so spreadsheet programs read the Chinese right). A suggestion l
 import's columns first, so what is exported can be imported back.
 """
 
-import csv
-import io
-
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
+
+from congress.spreadsheets import XLSX, spreadsheet_response, xlsx_response  # noqa: F401
 
 from .models import Assignment, CoSigner, Suggestion
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 SUGGESTION_COLUMNS = [
     ("number", gettext_lazy("Number")),
@@ -38,36 +33,6 @@ SUGGESTION_EXTRA_COLUMNS = [
     gettext_lazy("Satisfaction"),
     gettext_lazy("Session"),
 ]
-
-
-def spreadsheet_response(fmt, filename, title, header, rows):
-    """An .xlsx or a CSV download of `rows` under `header`."""
-    header = [str(h) for h in header]
-    if fmt == "csv":
-        buffer = io.StringIO()
-        buffer.write("\ufeff")
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(["" if v is None else v for v in row] for row in rows)
-        response = HttpResponse(
-            buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8"
-        )
-        filename = filename.removesuffix(".xlsx") + ".csv"
-    else:
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title=title[:31] or "sheet")
-        sheet.append(header)
-        for row in rows:
-            sheet.append(list(row))
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
-
-
-def xlsx_response(filename, title, header, rows):
-    return spreadsheet_response("xlsx", filename, title, header, rows)
 
 
 def _co_signer_cell(suggestion):
@@ -209,35 +174,5 @@ def unit_statistics(rows, fmt, name):
                 r["satisfaction_rate"],
             ]
             for r in rows
-        ),
-    )
-
-
-def station_figures(year, rows, fmt):
-    header = [
-        _("County / district"),
-        _("Stations"),
-        _("Receptions"),
-        _("Deputy visits"),
-        _("People received"),
-        _("Problems raised"),
-        _("Problems solved"),
-    ]
-    return spreadsheet_response(
-        fmt,
-        f"stations-{year}.xlsx",
-        str(year),
-        header,
-        (
-            [
-                d.name,
-                r.get("stations", 0),
-                r.get("receptions", 0),
-                r.get("deputy_visits", 0),
-                r.get("people_received", 0) or 0,
-                r.get("problems_raised", 0),
-                r.get("problems_solved", 0),
-            ]
-            for d, r in rows
         ),
     )

@@ -2,26 +2,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from congress.forms import DATE_INPUT, BoundedModelMultipleChoiceField  # noqa: F401
 from congress.models import HandlingUnit, Leader, WorkingCommittee
 
 from .attachments import MAX_BYTES, validate_attachment
 from .models import Contact, ReplyClass, Satisfaction, SupervisionMeeting, WorkflowError
-
-
-class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Refuses ids no database column can hold before the database is asked (an id such as
-    99999999999999999999 would otherwise crash the query instead of failing validation)."""
-
-    def _check_values(self, value):
-        for pk in value:
-            text = str(pk)
-            if not (text.isascii() and text.isdigit() and len(text) <= 18):
-                raise ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": pk},
-                )
-        return super()._check_values(value)
 
 
 class RefuseForm(forms.Form):
@@ -110,9 +95,6 @@ class ServiceModelForm(forms.ModelForm):
 # --- workbench forms ---------------------------------------------------------------------
 
 ATTACHMENT_MAX_BYTES = MAX_BYTES  # one validator for the workbench and the admin
-
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class DraftForm(forms.Form):

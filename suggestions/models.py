@@ -15,15 +15,12 @@ from django.db.models import Case, Exists, ExpressionWrapper, OuterRef, Q, Subqu
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from congress.errors import WorkflowError  # noqa: F401  (services and views import it from here)
 from congress.models import Delegation, HandlingUnit, Leader, Session, WorkingCommittee
 from deputies.models import Deputy
 
 from .attachments import EXTENSIONS as ATTACHMENT_EXTENSIONS
 from .attachments import storage_name, validate_attachment
-
-
-class WorkflowError(Exception):
-    """A transition the rules do not allow; the message is for the user."""
 
 
 class Category(models.Model):

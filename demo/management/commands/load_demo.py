@@ -3,8 +3,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 
-from congress import demo
 from congress.models import Term
+from demo import builder as demo
 
 DUMMY_MAIL = "django.core.mail.backends.dummy.EmailBackend"
 

@@ -1,0 +1,298 @@
+"""The open data API's suggestions and statistics (mounted in `congress/urls.py`)."""
+
+import datetime
+from typing import Literal
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.pagination import paginate
+
+from congress.api import Mapped, Pages, check_filters, only, responses
+from congress.models import Session
+
+from . import stats
+from .filters import SuggestionFilter
+from .models import Assignment, Suggestion
+
+router = Router()
+
+
+class SuggestionOut(Schema):
+    id: int
+    session_id: int
+    session: str
+    number: int
+    title: str
+    category: str
+    lead_deputy: str
+    delegation: str
+    period: str
+    submitted_on: datetime.date | None
+    status: str
+    is_key: bool
+    lead_unit: str | None
+    due_on: datetime.date | None
+    reply_class: str
+    satisfaction: str
+
+
+class AssignmentOut(Schema):
+    unit_id: int
+    unit: str
+    role: str
+    assigned_on: datetime.date
+    due_on: datetime.date
+    replied_on: datetime.date | None
+
+
+class ReplyOut(Schema):
+    unit: str
+    kind: str
+    reply_class: str
+    text: str
+    signed_by: str
+    replied_on: datetime.date
+    published_on: datetime.date | None
+
+
+class EvaluationOut(Schema):
+    deputy: str
+    satisfaction: str
+    contacted: bool
+    comment: str | None
+    evaluated_on: datetime.date
+
+
+class EventOut(Schema):
+    date: datetime.date
+    action: str
+    note: str
+
+
+class SupervisionOut(Schema):
+    leader: str
+    vice_mayor: str | None
+    committee: str | None
+
+
+class SuggestionDetail(SuggestionOut):
+    content: str
+    co_signers: list[str]
+    assignments: list[AssignmentOut]
+    replies: list[ReplyOut]
+    evaluations: list[EvaluationOut]
+    timeline: list[EventOut]
+    supervision: SupervisionOut | None
+
+
+class Figures(Schema):
+    session_id: int | None
+    received: int
+    registered: int
+    assigned: int
+    replied: int
+    closed: int
+    overdue: int
+    on_time: int
+    face_to_face: int
+    re_handled: int
+    classes: dict[str, int]
+    satisfaction: dict[str, int]
+    closure_rate: float | None
+    on_time_rate: float | None
+    solved_rate: float | None
+    contact_rate: float | None
+    satisfaction_rate: float | None
+
+
+class UnitFigures(Schema):
+    unit_id: int
+    unit: str
+    lead: int
+    co: int
+    separate: int
+    replied: int
+    on_time: int
+    overdue: int
+    satisfied: int
+    basically_satisfied: int
+    dissatisfied: int
+    satisfaction_rate: float | None
+    on_time_rate: float | None
+
+
+def suggestion_out(s):
+    return {
+        "id": s.pk,
+        "session_id": s.session_id,
+        "session": s.session.name,
+        "number": s.number,
+        "title": s.title,
+        "category": s.category.name,
+        "lead_deputy": s.lead_deputy.name,
+        "delegation": s.delegation.name,
+        "period": s.period,
+        "submitted_on": s.submitted_on,
+        "status": s.status,
+        "is_key": s.is_key,
+        "lead_unit": getattr(s, "lead_unit_name", None),
+        "due_on": s.due_on if s.status in Suggestion.AWAITING_REPLY else None,
+        "reply_class": s.reply_class,
+        "satisfaction": s.satisfaction,
+    }
+
+
+Status = Literal["registered", "assigned", "replied", "re_handling", "evaluated", "closed"]
+
+
+@router.get("/suggestions", response=responses(list[SuggestionOut]), tags=["suggestions"])
+@paginate(Pages)
+def list_suggestions(
+    request,
+    session: int | None = None,
+    category: int | None = None,
+    status: Status | None = None,
+    unit: int | None = None,
+    delegation: int | None = None,
+    is_key: bool | None = None,
+    reply_class: Literal["A", "B", "C", "D"] | None = None,
+    satisfaction: Literal["satisfied", "basically_satisfied", "dissatisfied"] | None = None,
+    q: str | None = None,
+):
+    """Public suggestions, filtered like the public list; `q` searches number, title, content."""
+    params = {
+        "session": session,
+        "category": category,
+        "status": status,
+        "unit": unit,
+        "delegation": delegation,
+        "reply_class": reply_class,
+        "satisfaction": satisfaction,
+        "q": q,
+    }
+    only(request, [*params, "is_key"])
+    data = {k: v for k, v in params.items() if v is not None}
+    if is_key:
+        data["is_key"] = "on"
+    filterset = SuggestionFilter(
+        data,
+        queryset=Suggestion.objects.public()
+        .with_lead_unit()
+        .select_related("session", "category", "lead_deputy", "delegation")
+        .order_by("-session__opens_on", "number"),
+    )
+    check_filters(filterset)
+    return Mapped(filterset.qs, suggestion_out)
+
+
+@router.get(
+    "/suggestions/{suggestion_id}",
+    response=responses(SuggestionDetail),
+    tags=["suggestions"],
+)
+def get_suggestion(request, suggestion_id: int):
+    only(request, [])
+    s = get_object_or_404(Suggestion.objects.public_detail(), pk=suggestion_id)
+    supervision = getattr(s, "supervision", None) if s.is_key else None
+    return {
+        **suggestion_out(s),
+        "content": s.content,
+        "co_signers": [sig.deputy.name for sig in s.signatures.all()],
+        "assignments": [
+            {
+                "unit_id": a.unit_id,
+                "unit": a.unit.name,
+                "role": a.role,
+                "assigned_on": a.assigned_on,
+                "due_on": a.due_on,
+                "replied_on": a.replied_on,
+            }
+            for a in s.assignments.all()
+        ],
+        "replies": [
+            {
+                "unit": r.assignment.unit.name,
+                "kind": r.kind,
+                "reply_class": r.reply_class,
+                "text": r.shown_text,
+                "signed_by": r.signed_by,
+                "replied_on": r.replied_on,
+                "published_on": r.published_on,
+            }
+            for r in s.published_replies
+        ],
+        "evaluations": [
+            {
+                "deputy": e.deputy.name,
+                "satisfaction": e.satisfaction,
+                "contacted": e.contacted,
+                "comment": e.comment if e.comment_is_public else None,
+                "evaluated_on": e.evaluated_on,
+            }
+            for e in s.evaluations.all()
+        ],
+        "timeline": [
+            {"date": e.occurred_on, "action": e.action, "note": e.note} for e in s.timeline
+        ],
+        "supervision": {
+            "leader": str(supervision.leader),
+            "vice_mayor": str(supervision.vice_mayor or "") or None,
+            "committee": str(supervision.committee or "") or None,
+        }
+        if supervision
+        else None,
+    }
+
+
+def _session_or_404(session):
+    return get_object_or_404(Session, pk=session) if session is not None else None
+
+
+@router.get("/statistics", response=responses(Figures), tags=["statistics"])
+def get_statistics(request, session: int | None = None):
+    """The figures of one session, or of all time when no session is given."""
+    only(request, ["session"])
+    chosen = _session_or_404(session)
+    f = stats.overview(Suggestion.objects.for_session(chosen))
+    c = f.counts
+    return {
+        "session_id": chosen.pk if chosen else None,
+        **{
+            k: c[k]
+            for k in [
+                "received",
+                "registered",
+                "assigned",
+                "replied",
+                "closed",
+                "overdue",
+                "on_time",
+                "face_to_face",
+                "re_handled",
+            ]
+        },
+        "classes": {x: c[f"class_{x}"] for x in "ABCD"},
+        "satisfaction": {k: c[k] for k in ["satisfied", "basically_satisfied", "dissatisfied"]},
+        "closure_rate": f.closure_rate,
+        "on_time_rate": f.on_time_rate,
+        "solved_rate": f.solved_rate,
+        "contact_rate": f.contact_rate,
+        "satisfaction_rate": f.satisfaction_rate,
+    }
+
+
+@router.get("/statistics/units", response=responses(list[UnitFigures]), tags=["statistics"])
+def get_unit_statistics(request, session: int | None = None):
+    only(request, ["session"])
+    chosen = _session_or_404(session)
+    assignments = Assignment.objects.all()
+    if chosen:
+        assignments = assignments.filter(suggestion__session=chosen)
+    return [
+        {
+            "unit_id": r["unit"],
+            "unit": r["unit__name"],
+            **{k: r[k] for k in UnitFigures.model_fields if k not in ("unit_id", "unit")},
+        }
+        for r in stats.by_unit(assignments)
+    ]

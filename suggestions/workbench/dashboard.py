@@ -1,0 +1,25 @@
+"""The page each role opens on: a deputy's suggestions, a unit's work, staff queues."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from ..access import viewer_for
+from .deputy import deputy_section
+from .staff import staff_section
+from .unit import unit_section
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    viewer = viewer_for(request)
+    context = {"viewer": viewer, "today": timezone.localdate()}
+    if viewer.deputy:
+        context.update(deputy_section(request, viewer))
+    if viewer.is_unit:
+        context.update(unit_section(request, viewer))
+    if viewer.is_staff:
+        context.update(staff_section(request, viewer))
+    return render(request, "workbench/dashboard.html", context)

@@ -1,0 +1,122 @@
+"""A deputy's own work: their suggestions, drafts, co-signing requests, the duty record."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from congress.models import Session
+from deputies import records
+from deputies.models import Deputy
+
+from .. import services
+from ..access import get_visible_suggestion, viewer_for
+from ..forms import DraftForm
+from ..models import CoSigner, Suggestion, WorkflowError
+
+S = Suggestion.Status
+QUEUE_SIZE = 30
+
+
+def deputy_section(request, viewer):
+    mine = (
+        Suggestion.objects.involving_deputy(viewer.deputy)
+        .with_lead_unit()
+        .with_rating_state(viewer.deputy)
+        .select_related("session", "lead_deputy")
+        .order_by("-session__opens_on", "-pk")
+    )
+    return {
+        "deputy_page": Paginator(mine, 50).get_page(request.GET.get("dpage")),
+        "to_confirm": CoSigner.objects.filter(
+            deputy=viewer.deputy, confirmed_on__isnull=True
+        ).select_related("suggestion__lead_deputy")[:QUEUE_SIZE],
+    }
+
+
+def _deputy_only(request):
+    viewer = viewer_for(request)
+    if viewer.deputy is None:
+        raise PermissionDenied
+    return viewer
+
+
+@login_required
+def draft_new(request):
+    viewer = _deputy_only(request)
+    session = Session.objects.current()
+    form = DraftForm(request.POST or None, lead_deputy=viewer.deputy)
+    if request.method == "POST" and form.is_valid():
+        try:
+            draft = services.create_draft(
+                deputy=viewer.deputy, session=session, by=viewer.user, **form.cleaned_data
+            )
+            if "submit" in request.POST:
+                services.submit(suggestion=draft, by=viewer.user)
+        except WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("Submitted to congress staff.")
+                if "submit" in request.POST
+                else _("Saved as a draft."),
+            )
+            return redirect("workbench:suggestion", pk=draft.pk)
+    return render(
+        request, "workbench/draft.html", {"form": form, "session": session, "viewer": viewer}
+    )
+
+
+@login_required
+def draft_edit(request, pk):
+    viewer = _deputy_only(request)
+    draft = get_visible_suggestion(viewer, pk)
+    if not viewer.is_lead_deputy(draft):
+        raise PermissionDenied
+    if draft.status != S.DRAFT:
+        messages.error(request, _("Only a draft can be edited."))
+        return redirect("workbench:suggestion", pk=draft.pk)
+    initial = {
+        "title": draft.title,
+        "content": draft.content,
+        "category": draft.category,
+        "co_signers": [s.deputy for s in draft.signatures.select_related("deputy")],
+    }
+    form = DraftForm(request.POST or None, initial=initial, lead_deputy=viewer.deputy)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_draft(suggestion=draft, by=viewer.user, **form.cleaned_data)
+            if "submit" in request.POST:
+                services.submit(suggestion=draft, by=viewer.user)
+        except WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("Submitted to congress staff.") if "submit" in request.POST else _("Saved."),
+            )
+            return redirect("workbench:suggestion", pk=draft.pk)
+    return render(request, "workbench/draft.html", {"form": form, "draft": draft, "viewer": viewer})
+
+
+@login_required
+@require_GET
+def duty_record(request, deputy_pk=None):
+    viewer = viewer_for(request)
+    if deputy_pk is None:
+        if viewer.deputy is None:
+            raise PermissionDenied
+        deputy = viewer.deputy
+    else:
+        if not viewer.is_staff and not (viewer.deputy and viewer.deputy.pk == deputy_pk):
+            raise PermissionDenied
+        deputy = get_object_or_404(Deputy.objects.select_related("delegation"), pk=deputy_pk)
+    return render(
+        request,
+        "workbench/duty_record.html",
+        {"deputy": deputy, "viewer": viewer, **records.duty_record(deputy)},
+    )

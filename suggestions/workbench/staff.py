@@ -1,0 +1,196 @@
+"""Congress staff: the queues, bulk assignment, publishing, decisions, meetings, exports."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+
+from congress.models import Session
+from congress.views import service_form_page
+
+from .. import exports, services
+from ..access import require_staff
+from ..forms import AssignForm, MeetingForm, PublishForm, SpecialReportForm, StaffDecisionForm
+from ..models import (
+    Decision,
+    ExtensionRequest,
+    Reply,
+    ReturnRequest,
+    Suggestion,
+    WorkflowError,
+)
+
+S = Suggestion.Status
+QUEUE_SIZE = 30
+
+
+def staff_section(request, viewer):
+    return {
+        "queues": staff_queues(),
+        "assign_form": AssignForm(),
+        "sessions": Session.objects.all(),
+    }
+
+
+def staff_queues():
+    today = timezone.localdate()
+    base = Suggestion.objects.select_related("session", "lead_deputy").with_lead_unit()
+    evaluation_days = services.rule("EVALUATION_DAYS")
+    queues = [
+        ("review", _("Submitted, to review"), base.filter(status=S.SUBMITTED).order_by("pk")),
+        ("assign", _("Registered, to assign"), base.filter(status=S.REGISTERED).order_by("pk")),
+        ("overdue", _("Overdue"), base.overdue(today).order_by("due_on")),
+        ("re_handling", _("In re-handling"), base.filter(status=S.RE_HANDLING).order_by("due_on")),
+        (
+            "evaluation",
+            _("Replied, rating missing"),
+            base.filter(status=S.REPLIED).order_by("first_replied_on"),
+        ),
+        ("close", _("Rated, to close"), base.filter(status=S.EVALUATED).order_by("pk")),
+    ]
+    result = [(key, title, list(qs[:QUEUE_SIZE]), qs.count()) for key, title, qs in queues]
+    for key, _title, rows, _count in result:
+        if key == "assign":  # between-session suggestions are assigned within working days
+            for suggestion in rows:
+                suggestion.assign_by = services.assignment_deadline(suggestion)
+    returns = ReturnRequest.objects.filter(decision=Decision.PENDING).select_related(
+        "suggestion", "unit"
+    )
+    extensions = ExtensionRequest.objects.filter(decision=Decision.PENDING).select_related(
+        "assignment__suggestion", "assignment__unit"
+    )
+    to_publish = (
+        Reply.objects.filter(is_published=False, superseded_by__isnull=True)
+        .select_related("suggestion", "assignment__unit")
+        .order_by("replied_on")
+    )
+    return {
+        "suggestions": result,
+        "returns": (returns[:QUEUE_SIZE], returns.count()),
+        "extensions": (extensions[:QUEUE_SIZE], extensions.count()),
+        "to_publish": (to_publish[:QUEUE_SIZE], to_publish.count()),
+        "evaluation_days": evaluation_days,
+    }
+
+
+@login_required
+@require_POST
+def bulk_assign(request):
+    viewer = require_staff(request)
+    form = AssignForm(request.POST)
+    ids = [i for i in request.POST.getlist("suggestion") if i.isdigit() and len(i) <= 18]
+    if not form.is_valid() or not ids:
+        messages.error(request, _("Choose suggestions and a lead unit (or separate units)."))
+        return redirect("workbench:dashboard")
+    done = 0
+    for suggestion in Suggestion.objects.filter(pk__in=ids):
+        try:
+            services.assign(suggestion=suggestion, by=viewer.user, **form.cleaned_data)
+            done += 1
+        except WorkflowError as error:
+            messages.error(request, f"{suggestion}：{error}")
+    if done:
+        messages.success(request, _("%(count)s suggestion(s) assigned.") % {"count": done})
+    return redirect("workbench:dashboard")
+
+
+@login_required
+@require_POST
+def publish(request, pk):
+    viewer = require_staff(request)
+    reply = get_object_or_404(Reply, pk=pk)
+    form = PublishForm(request.POST)
+    if form.is_valid():
+        try:
+            services.publish_reply(
+                reply=reply, public_text=form.cleaned_data["public_text"], by=viewer.user
+            )
+            messages.success(request, _("The reply is published."))
+        except WorkflowError as error:
+            messages.error(request, str(error))
+    return redirect("workbench:suggestion", pk=reply.suggestion_id)
+
+
+@login_required
+@require_POST
+def decide(request, kind, pk):
+    viewer = require_staff(request)
+    kinds = {
+        "return": (ReturnRequest, services.decide_return),
+        "extension": (ExtensionRequest, services.decide_extension),
+    }
+    if kind not in kinds:
+        raise Http404
+    model, call = kinds[kind]
+    request_obj = get_object_or_404(model, pk=pk)
+    suggestion_pk = (
+        request_obj.suggestion_id if kind == "return" else request_obj.assignment.suggestion_id
+    )
+    form = StaffDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            call(request=request_obj, by=viewer.user, **form.cleaned_data)
+            messages.success(request, _("The request is decided; the unit is told."))
+        except WorkflowError as error:
+            messages.error(request, str(error))
+    else:
+        messages.error(request, _("Choose approve or refuse."))
+    return redirect("workbench:suggestion", pk=suggestion_pk)
+
+
+def _record_meeting(data):
+    services.record_meeting(
+        session=data["session"],
+        kind=data["kind"],
+        title=data["title"],
+        held_on=data["held_on"],
+        attendees=data["attendees"],
+        notes=data["notes"],
+        suggestions=data.get("suggestions", []),
+    )
+
+
+@login_required
+def meeting_new(request):
+    require_staff(request)
+    return service_form_page(
+        request,
+        MeetingForm(request.POST or None),
+        _record_meeting,
+        title=_("Record a supervision meeting"),
+        done=_("The meeting is recorded."),
+        next_url="workbench:dashboard",
+    )
+
+
+@login_required
+def report_new(request):
+    require_staff(request)
+    return service_form_page(
+        request,
+        SpecialReportForm(request.POST or None),
+        lambda data: services.record_special_report(**data),
+        title=_("Record a special report's satisfaction vote"),
+        done=_("The satisfaction vote is recorded."),
+        next_url="workbench:dashboard",
+    )
+
+
+@login_required
+@require_GET
+def export_responsibility(request):
+    require_staff(request)
+    session = (
+        Session.objects.filter(pk=request.GET.get("session") or 0).first()
+        if (request.GET.get("session") or "").isdigit()
+        else None
+    )
+    session = session or Session.objects.current()
+    if session is None:
+        raise Http404
+    return exports.responsibility_list(
+        session, "csv" if request.GET.get("format") == "csv" else "xlsx"
+    )
