@@ -139,6 +139,15 @@ DATABASES = {
     else {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
 }
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "0"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent clicks wait instead of failing with "database is locked": WAL lets readers
+    # run beside the writer, IMMEDIATE takes the write lock when a transaction begins (a
+    # read-then-write transaction cannot fail to upgrade), and a writer waits up to 20 s.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
 
 # Redis when REDIS_URL is set (shared by every web process), else each process's own memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -272,6 +272,35 @@ def submit(*, suggestion, by, on=None):
 
 
 @transaction.atomic
+def draft_and_submit(*, deputy, session, title, content, category, co_signers=(), by):
+    """Draft and submit in one go, in one transaction: a refused submission leaves no draft."""
+    draft = create_draft(
+        deputy=deputy,
+        session=session,
+        title=title,
+        content=content,
+        category=category,
+        co_signers=co_signers,
+        by=by,
+    )
+    return submit(suggestion=draft, by=by)
+
+
+@transaction.atomic
+def update_and_submit(*, suggestion, title, content, category, co_signers=(), by):
+    """Save the draft's last edits and submit it; neither happens without the other."""
+    update_draft(
+        suggestion=suggestion,
+        title=title,
+        content=content,
+        category=category,
+        co_signers=co_signers,
+        by=by,
+    )
+    return submit(suggestion=suggestion, by=by)
+
+
+@transaction.atomic
 def register(*, suggestion, by, on=None):
     on = _today(on)
     suggestion = _lock(suggestion)
