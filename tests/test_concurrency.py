@@ -16,6 +16,7 @@ from suggestions import services
 from suggestions.models import Category, Suggestion, WorkflowError
 
 from .conftest import make_deputy
+from .databases import use_database
 
 THREADS = 8
 
@@ -27,18 +28,9 @@ def database_file(tmp_path):
     if connection.vendor != "sqlite":
         yield
         return
-    original_settings = connections.settings["default"]
-    original_connection = connections["default"]
-    file_settings = {**original_settings, "NAME": str(tmp_path / "concurrent.sqlite3")}
-    connections.settings["default"] = file_settings
-    connections["default"] = connections.create_connection("default")
-    try:
+    with use_database(NAME=str(tmp_path / "concurrent.sqlite3")):
         call_command("migrate", verbosity=0)
         yield
-    finally:
-        connections["default"].close()
-        connections.settings["default"] = original_settings
-        connections["default"] = original_connection
 
 
 @pytest.fixture
