@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 from congress import api as congress_api
 from deputies import api as deputies_api
@@ -17,13 +15,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("congress.accounts")),
     path("workbench/", include("suggestions.workbench_urls")),
     path("workbench/", include("deputies.workbench_urls")),
     path("reports/", include("reports.urls")),
     path("", include("deputies.urls")),
     path("", include("suggestions.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

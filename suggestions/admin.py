@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from congress.models import HandlingUnit
 
 from . import services
+from .attachments import validate_attachment
 from .forms import AssignForm, DecisionForm, MarkKeyForm, PublishForm, RefuseForm, ServiceModelForm
 from .models import (
     Assignment,
@@ -353,6 +354,11 @@ class ReplyAddForm(ServiceModelForm):
     class Meta:
         model = Reply
         fields = ["assignment", "reply_class", "text", "signed_by", "replied_on", "attachment"]
+
+    def clean_attachment(self):
+        # The workbench's validator: size, and the whole PDF or image must open.
+        upload = self.cleaned_data.get("attachment")
+        return validate_attachment(upload) if upload else upload
 
     def run_service(self, data):
         return services.reply(

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from congress.forms import DATE_INPUT, BoundedModelMultipleChoiceField  # noqa: F401
 from congress.models import HandlingUnit, Leader, WorkingCommittee
 
+from .attachments import MAX_BYTES, validate_attachment
 from .models import Contact, ReplyClass, Satisfaction, SupervisionMeeting, WorkflowError
 
 
@@ -93,29 +94,7 @@ class ServiceModelForm(forms.ModelForm):
 
 # --- workbench forms ---------------------------------------------------------------------
 
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
-ATTACHMENT_SIGNATURES = {
-    "pdf": [b"%PDF-"],
-    "png": [b"\x89PNG\r\n\x1a\n"],
-    "jpg": [b"\xff\xd8\xff"],
-    "jpeg": [b"\xff\xd8\xff"],
-}
-
-
-def validate_attachment(upload):
-    """A PDF or an image, at most 10 MB, whose content matches its name."""
-    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-    if extension not in ATTACHMENT_SIGNATURES:
-        raise ValidationError(_("Attach a PDF, PNG or JPEG file."))
-    if upload.size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError(_("The attachment is larger than 10 MB."))
-    head = upload.read(8)
-    upload.seek(0)
-    if not any(head.startswith(sig) for sig in ATTACHMENT_SIGNATURES[extension]):
-        raise ValidationError(
-            _("The file's content is not a real %(kind)s file.") % {"kind": extension.upper()}
-        )
-    return upload
+ATTACHMENT_MAX_BYTES = MAX_BYTES  # one validator for the workbench and the admin
 
 
 class DraftForm(forms.Form):

@@ -19,6 +19,9 @@ from congress.errors import WorkflowError  # noqa: F401  (services and views imp
 from congress.models import Delegation, HandlingUnit, Leader, Session, WorkingCommittee
 from deputies.models import Deputy
 
+from .attachments import EXTENSIONS as ATTACHMENT_EXTENSIONS
+from .attachments import storage_name, validate_attachment
+
 
 class Category(models.Model):
     name = models.CharField(_("name"), max_length=50, unique=True)
@@ -504,7 +507,8 @@ class ExtensionRequest(UnitRequest):
 
 
 def attachment_path(instance, filename):
-    return f"replies/{instance.suggestion.session_id}/{instance.suggestion_id}/{filename}"
+    # Kept for the migrations that name it; new files get random names (attachments.py).
+    return storage_name(instance, filename)
 
 
 class ReplyQuerySet(models.QuerySet):
@@ -534,9 +538,12 @@ class Reply(models.Model):
     due_on = models.DateField(_("due on at the time"), null=True, blank=True)
     attachment = models.FileField(
         _("attachment"),
-        upload_to=attachment_path,
+        upload_to=storage_name,
         blank=True,
-        validators=[FileExtensionValidator(["pdf", "png", "jpg", "jpeg"])],
+        validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS), validate_attachment],
+    )
+    attachment_name = models.CharField(
+        _("attachment's original name"), max_length=255, blank=True, editable=False
     )
     supersedes = models.OneToOneField(
         "self",

@@ -5,6 +5,7 @@ the current state, saves what changed and writes an `Event`. A transition the ru
 raises `WorkflowError` with a message for the user and changes nothing.
 """
 
+import os
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -269,6 +270,35 @@ def submit(*, suggestion, by, on=None):
         suggestion=suggestion,
     )
     return suggestion
+
+
+@transaction.atomic
+def draft_and_submit(*, deputy, session, title, content, category, co_signers=(), by):
+    """Draft and submit in one go, in one transaction: a refused submission leaves no draft."""
+    draft = create_draft(
+        deputy=deputy,
+        session=session,
+        title=title,
+        content=content,
+        category=category,
+        co_signers=co_signers,
+        by=by,
+    )
+    return submit(suggestion=draft, by=by)
+
+
+@transaction.atomic
+def update_and_submit(*, suggestion, title, content, category, co_signers=(), by):
+    """Save the draft's last edits and submit it; neither happens without the other."""
+    update_draft(
+        suggestion=suggestion,
+        title=title,
+        content=content,
+        category=category,
+        co_signers=co_signers,
+        by=by,
+    )
+    return submit(suggestion=suggestion, by=by)
 
 
 @transaction.atomic
@@ -724,6 +754,7 @@ def reply(*, assignment, reply_class, text, signed_by, by, on=None, attachment=N
         replied_on=on,
         due_on=assignment.due_on,
         attachment=attachment or "",
+        attachment_name=os.path.basename(getattr(attachment, "name", "") or "")[:255],
         recorded_by=by,
     )
     assignment.replied_on = on

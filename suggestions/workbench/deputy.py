@@ -51,11 +51,10 @@ def draft_new(request):
     form = DraftForm(request.POST or None, lead_deputy=viewer.deputy)
     if request.method == "POST" and form.is_valid():
         try:
-            draft = services.create_draft(
+            write = services.draft_and_submit if "submit" in request.POST else services.create_draft
+            draft = write(
                 deputy=viewer.deputy, session=session, by=viewer.user, **form.cleaned_data
             )
-            if "submit" in request.POST:
-                services.submit(suggestion=draft, by=viewer.user)
         except WorkflowError as error:
             form.add_error(None, str(error))
         else:
@@ -89,9 +88,10 @@ def draft_edit(request, pk):
     form = DraftForm(request.POST or None, initial=initial, lead_deputy=viewer.deputy)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_draft(suggestion=draft, by=viewer.user, **form.cleaned_data)
-            if "submit" in request.POST:
-                services.submit(suggestion=draft, by=viewer.user)
+            write = (
+                services.update_and_submit if "submit" in request.POST else services.update_draft
+            )
+            write(suggestion=draft, by=viewer.user, **form.cleaned_data)
         except WorkflowError as error:
             form.add_error(None, str(error))
         else:
