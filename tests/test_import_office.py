@@ -599,3 +599,12 @@ def test_the_alias_table_is_seeded_with_the_demo_units_short_forms():
     seed(apps, None)  # what the migration runs; idempotent
     assert ImportAlias.objects.get(kind="unit", alias="市住建局").name == "吕梁市住房和城乡建设局"
     assert ImportAlias.objects.get(kind="category", alias="社保").name == "社会保障"
+
+
+@pytest.mark.parametrize("value", ["²", "-1", "99", "' OR 1=1 --", "\u202e", "x" * 300, ""])
+def test_odd_choices_on_the_mapping_page_never_give_a_500(office, staff, client, value):
+    client.force_login(staff)
+    token = _upload(client, office["session"], office_workbook())
+    choices = {"use-0": value, "header-0": value, "map-0-1": value, "map-0-2": value}
+    response = client.post(reverse("workbench:import_columns", args=[token]), choices)
+    assert response.status_code in (200, 302, 400)
