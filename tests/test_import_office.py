@@ -608,3 +608,17 @@ def test_odd_choices_on_the_mapping_page_never_give_a_500(office, staff, client,
     choices = {"use-0": value, "header-0": value, "map-0-1": value, "map-0-2": value}
     response = client.post(reverse("workbench:import_columns", args=[token]), choices)
     assert response.status_code in (200, 302, 400)
+
+
+def test_a_delegation_merged_down_several_rows_reads_on_each_row(office):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(OFFICE_HEADER)
+    for row in office_rows()[:2]:
+        sheet.append([*row[:5], None, *row[6:]])
+    sheet["F2"] = "离石区代表团"
+    sheet.merge_cells("F2:F3")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    plan = plan_of(office["session"], buffer.getvalue())
+    assert [p.values["delegation"] for p in plan] == ["离石区代表团", "离石区代表团"]
