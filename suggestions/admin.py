@@ -19,6 +19,8 @@ from .models import (
     Evaluation,
     Event,
     ExtensionRequest,
+    ImportAlias,
+    ImportMapping,
     KeySupervision,
     Notification,
     Reply,
@@ -615,6 +617,27 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["user", "text", "created_at", "read_at"]
     list_select_related = ["user"]
     search_fields = ["text", "user__username"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ImportAlias)
+class ImportAliasAdmin(admin.ModelAdmin):
+    """Other names the office's spreadsheets use; the import reads them as the full name."""
+
+    list_display = ["alias", "name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["alias", "name"]
+
+
+@admin.register(ImportMapping)
+class ImportMappingAdmin(admin.ModelAdmin):
+    """Column choices remembered by the import; delete one to map that header afresh."""
+
+    list_display = ["__str__", "updated_at"]
+    readonly_fields = ["headers", "mapping", "updated_at"]
+    exclude = ["headers_key"]
 
     def has_add_permission(self, request):
         return False

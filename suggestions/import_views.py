@@ -157,7 +157,8 @@ def _apply_choices(data, saved, sheets):
     errors = []
     for k, sheet in enumerate(sheets):
         header = data.get(f"header-{k}", "")
-        index = int(header) - 1 if header.isdigit() and 0 < int(header) <= HEADER_ROWS else None
+        number = int(header) if header.isascii() and header.isdigit() else 0
+        index = number - 1 if 0 < number <= HEADER_ROWS else None
         if index is not None and index >= len(sheet.rows):
             index = None
         if index != sheet.header_index:

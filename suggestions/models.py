@@ -848,6 +848,18 @@ class ImportAlias(models.Model):
     def __str__(self):
         return f"{self.alias} → {self.name}"
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        targets = Category.objects if self.kind == self.Kind.CATEGORY else HandlingUnit.objects
+        if self.kind and not targets.filter(name=self.name).exists():
+            raise ValidationError(
+                {
+                    "name": _("Nothing of this kind is named “%(name)s” in the app.")
+                    % {"name": self.name}
+                }
+            )
+
 
 class ImportMapping(models.Model):
     """The columns staff chose for a file whose header reads exactly so; offered next time."""

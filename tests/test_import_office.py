@@ -58,6 +58,10 @@ def office(db, session, delegation, category):
     }
     people["孝义高明"] = make_deputy(other, "高明")  # a namesake in another delegation
     people["秦岭"] = make_deputy(other, "秦岭")
+    # Seeded by a migration, but a browser test's flush may have emptied the table.
+    ImportAlias.objects.get_or_create(
+        kind="unit", alias="市住建局", defaults={"name": "吕梁市住房和城乡建设局"}
+    )
     units = {
         "housing": HandlingUnit.objects.create(name="吕梁市住房和城乡建设局"),
         "transport": HandlingUnit.objects.create(name="吕梁市交通运输局", short_name="市交通局"),
@@ -172,6 +176,7 @@ def test_columns_map_by_their_synonyms_and_the_rest_are_reported_ignored(office)
 
 def test_a_concluded_session_lands_through_the_services_with_its_figures(office, staff):
     plan = plan_of(office["session"], office_workbook())
+    assert plan.without_content == 3  # summary sheets have no content: said, then marked
     counts = services.import_suggestions(session=office["session"], plans=plan.rows, by=staff)
     assert (counts.created, counts.concluded) == (3, 3)
     first = Suggestion.objects.get(number=1)
@@ -498,7 +503,7 @@ def test_the_same_field_twice_on_the_mapping_page_is_refused_with_a_message(offi
     token = _upload(client, office["session"], office_workbook())
     choices = {"use-0": "1", "header-0": "3", "map-0-1": "title", "map-0-2": "title"}
     response = client.post(reverse("workbench:import_columns", args=[token]), choices)
-    assert response.status_code == 400 and "more than one column" in response.content.decode()
+    assert response.status_code == 400 and "有多列都对应" in response.content.decode()
 
 
 def test_after_a_row_problem_a_corrected_file_replaces_the_first_in_place(office, staff, client):
@@ -575,3 +580,45 @@ def test_the_command_lists_the_sessions_when_the_name_is_wrong(office, tmp_path)
     path.write_bytes(office_workbook())
     with pytest.raises(CommandError, match="Sessions: .*九届一次会议"):
         call_command("import_suggestions", str(path), session="十届一次会议")
+
+
+def test_an_alias_must_name_a_real_category_or_unit(office):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="Nothing of this kind"):
+        ImportAlias(kind="unit", alias="某局", name="不存在的局").full_clean()
+    ImportAlias(kind="category", alias="社保类", name="社会保障").full_clean()
+
+
+def test_the_alias_table_is_seeded_with_the_demo_units_short_forms():
+    import importlib
+
+    from django.apps import apps
+
+    seed = importlib.import_module("suggestions.migrations.0005_seed_import_aliases").seed
+    seed(apps, None)  # what the migration runs; idempotent
+    assert ImportAlias.objects.get(kind="unit", alias="市住建局").name == "吕梁市住房和城乡建设局"
+    assert ImportAlias.objects.get(kind="category", alias="社保").name == "社会保障"
+
+
+@pytest.mark.parametrize("value", ["²", "-1", "99", "' OR 1=1 --", "\u202e", "x" * 300, ""])
+def test_odd_choices_on_the_mapping_page_never_give_a_500(office, staff, client, value):
+    client.force_login(staff)
+    token = _upload(client, office["session"], office_workbook())
+    choices = {"use-0": value, "header-0": value, "map-0-1": value, "map-0-2": value}
+    response = client.post(reverse("workbench:import_columns", args=[token]), choices)
+    assert response.status_code in (200, 302, 400)
+
+
+def test_a_delegation_merged_down_several_rows_reads_on_each_row(office):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(OFFICE_HEADER)
+    for row in office_rows()[:2]:
+        sheet.append([*row[:5], None, *row[6:]])
+    sheet["F2"] = "离石区代表团"
+    sheet.merge_cells("F2:F3")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    plan = plan_of(office["session"], buffer.getvalue())
+    assert [p.values["delegation"] for p in plan] == ["离石区代表团", "离石区代表团"]
