@@ -237,6 +237,10 @@ class Problem(models.Model):
     def __str__(self):
         return self.summary[:40]
 
+    @property
+    def is_closed(self):
+        return self.status == self.Status.CLOSED
+
 
 class DutyActivity(models.Model):
     """A deputy's duty outside the system (列席, 调研视察, 培训...), recorded by staff."""

@@ -17,6 +17,7 @@ from congress.workdays import add_months, add_workdays
 
 from . import notifications
 from .models import (
+    FOLLOW_UP_CLASSES,
     Assignment,
     CoHandlerOpinion,
     Contact,
@@ -803,7 +804,7 @@ def follow_up(*, assignment, reply_class, text, signed_by, by, on=None):
     on = _today(on)
     suggestion, assignment = _lock_assignment(assignment)
     latest = assignment.replies.current().order_by("-replied_on", "-id").first()
-    if latest is None or latest.reply_class not in [ReplyClass.B, ReplyClass.C]:
+    if latest is None or latest.reply_class not in FOLLOW_UP_CLASSES:
         raise WorkflowError(_("Only a reply classed B or C is followed up."))
     _check_reply_fields(reply_class, text, signed_by)
     if on < latest.replied_on:
