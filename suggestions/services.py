@@ -118,6 +118,188 @@ def _next_number(session):
     return (current or 0) + 1
 
 
+# --- preconditions -------------------------------------------------------------------------
+# Each service's check of the current state, on its own: the service runs it on the locked row,
+# and the workbench asks the same function which actions to offer (`workbench/actions.py`).
+# They read related rows through `.all()`, so a page that prefetched them asks no more queries.
+# Input (texts, dates, units chosen) is checked by the services themselves, after these.
+
+
+def _signature(suggestion, deputy):
+    return next((s for s in suggestion.signatures.all() if s.deputy_id == deputy.pk), None)
+
+
+def check_submit(suggestion):
+    _require_status(suggestion, [Status.DRAFT], _("Only a draft can be submitted."))
+    _check_draft_fields(suggestion.title, suggestion.content)
+
+
+def check_confirm_co_signature(suggestion, deputy):
+    signature = _signature(suggestion, deputy)
+    if signature is None:
+        raise WorkflowError(_("You were not asked to co-sign this suggestion."))
+    if signature.confirmed_on:
+        raise WorkflowError(_("You have already co-signed this suggestion."))
+    if suggestion.status in [Status.NOT_REGISTERED, Status.MERGED, Status.CLOSED]:
+        raise WorkflowError(_("This suggestion can no longer be co-signed."))
+    return signature
+
+
+def check_decline_co_signature(suggestion, deputy):
+    signature = _signature(suggestion, deputy)
+    if signature is None or signature.confirmed_on:
+        raise WorkflowError(_("There is no request to co-sign waiting for you here."))
+    return signature
+
+
+def check_register(suggestion):
+    _require_status(
+        suggestion, [Status.SUBMITTED], _("Only a submitted suggestion can be registered.")
+    )
+
+
+def check_refuse_registration(suggestion):
+    _require_status(
+        suggestion, [Status.SUBMITTED], _("Only a submitted suggestion can be refused.")
+    )
+
+
+def check_assign(suggestion):
+    _require_status(
+        suggestion, [Status.REGISTERED], _("Only a registered suggestion can be assigned.")
+    )
+
+
+def check_name_responsible_person(suggestion, assignment):
+    _require_status(
+        suggestion, Suggestion.AWAITING_REPLY, _("The suggestion is not being handled now.")
+    )
+
+
+def check_record_contact(suggestion, assignment):
+    if suggestion.status not in [*Suggestion.AWAITING_REPLY, Status.REPLIED, Status.EVALUATED]:
+        raise WorkflowError(_("Contacts are recorded while the suggestion is being handled."))
+
+
+def check_send_co_opinion(suggestion, assignment):
+    if assignment.role != Assignment.Role.CO:
+        raise WorkflowError(_("Only a co-handling unit sends its views to the lead unit."))
+    _require_status(suggestion, Suggestion.AWAITING_REPLY, _("The lead unit has already replied."))
+
+
+def check_request_return(suggestion, assignment, on=None):
+    on = _today(on)
+    _require_status(
+        suggestion,
+        [Status.ASSIGNED],
+        _("A return can only be asked for while the suggestion awaits its reply."),
+    )
+    limit = rule("RETURN_REQUEST_DAYS")
+    if (on - assignment.assigned_on).days > limit:
+        raise WorkflowError(
+            _("A return must be asked for within %(days)s days of assignment.") % {"days": limit}
+        )
+    if assignment.replied_on:
+        raise WorkflowError(_("A unit that has replied cannot return the suggestion."))
+    if any(r.decision == Decision.PENDING for r in assignment.return_requests.all()):
+        raise WorkflowError(_("A return request is already waiting for a decision."))
+
+
+def check_request_extension(suggestion, assignment):
+    _require_status(
+        suggestion,
+        Suggestion.AWAITING_REPLY,
+        _("An extension can only be asked for while a reply is owed."),
+    )
+    if not assignment.owes_reply or assignment.replied_on:
+        raise WorkflowError(_("This unit owes no reply now."))
+    if any(r.decision == Decision.PENDING for r in assignment.extension_requests.all()):
+        raise WorkflowError(_("An extension request is already waiting for a decision."))
+
+
+def check_reply(suggestion, assignment):
+    if not assignment.owes_reply:
+        raise WorkflowError(
+            _("A co-handling unit sends its views to the lead unit; it does not reply.")
+        )
+    _require_status(
+        suggestion, Suggestion.AWAITING_REPLY, _("This suggestion is not waiting for a reply.")
+    )
+    if assignment.replied_on:
+        raise WorkflowError(_("This unit has already replied; revise the reply instead."))
+
+
+def _current_replies(suggestion, assignment):
+    """The unit's replies not revised since, newest first (a revision keeps the original)."""
+    replies = [r for r in suggestion.replies.all() if r.assignment_id == assignment.pk]
+    revised = {r.supersedes_id for r in replies if r.supersedes_id}
+    current = [r for r in replies if r.pk not in revised]
+    return sorted(current, key=lambda r: (r.replied_on, r.pk), reverse=True)
+
+
+def current_reply(suggestion, assignment):
+    """The unit's reply (not a follow-up) as it stands now: what a revision replaces."""
+    reply = next(
+        (r for r in _current_replies(suggestion, assignment) if r.kind == Reply.Kind.REPLY), None
+    )
+    if reply is None:
+        raise WorkflowError(_("This unit has no reply to revise."))
+    return reply
+
+
+def check_revise_reply(suggestion, reply):
+    if any(r.supersedes_id == reply.pk for r in suggestion.replies.all()):
+        raise WorkflowError(_("This reply has already been revised; revise the newest one."))
+    if suggestion.status == Status.CLOSED:
+        raise WorkflowError(_("A closed suggestion's reply cannot be revised."))
+
+
+def check_follow_up(suggestion, assignment):
+    """A follow-up comes after this round's reply, when the newest one promised more (B/C)."""
+    current = _current_replies(suggestion, assignment)
+    if not assignment.replied_on or not current or current[0].reply_class not in FOLLOW_UP_CLASSES:
+        raise WorkflowError(_("Only a reply classed B or C is followed up."))
+    return current[0]
+
+
+def check_evaluate(suggestion, deputy):
+    is_lead = deputy.pk == suggestion.lead_deputy_id
+    signature = _signature(suggestion, deputy)
+    if not is_lead and not (signature and signature.confirmed_on):
+        raise WorkflowError(_("Only the suggestion's deputies can rate its reply."))
+    allowed = [Status.REPLIED] if is_lead else [Status.REPLIED, Status.EVALUATED]
+    _require_status(suggestion, allowed, _("There is no reply waiting to be rated."))
+    round_ = suggestion.current_round
+    if any(e.deputy_id == deputy.pk and e.round == round_ for e in suggestion.evaluations.all()):
+        raise WorkflowError(_("This deputy has already rated this reply."))
+    return is_lead
+
+
+def check_close(suggestion, on=None):
+    on = _today(on)
+    if suggestion.status == Status.REPLIED:
+        last_reply = max((r.replied_on for r in suggestion.replies.all()), default=None)
+        waited = (on - last_reply).days if last_reply else 0
+        if waited < rule("EVALUATION_DAYS"):
+            raise WorkflowError(
+                _("The deputy has %(days)s days to rate the reply; it cannot be closed yet.")
+                % {"days": rule("EVALUATION_DAYS")}
+            )
+    else:
+        _require_status(
+            suggestion,
+            [Status.EVALUATED],
+            _("Only a replied and evaluated suggestion can be closed."),
+        )
+
+
+def check_mark_key(suggestion):
+    if not suggestion.is_public or suggestion.status == Status.CLOSED:
+        raise WorkflowError(_("Only a registered suggestion still in handling can be chosen."))
+    if suggestion.is_key:
+        raise WorkflowError(_("This is already a key suggestion."))
+
+
 # --- submission and review ---------------------------------------------------------------
 
 
@@ -210,13 +392,7 @@ def confirm_co_signature(*, suggestion, deputy, by, on=None):
     """A co-signer confirms (附议); only confirmed co-signers count."""
     on = _today(on)
     suggestion = _lock(suggestion)
-    signature = suggestion.signatures.filter(deputy=deputy).first()
-    if signature is None:
-        raise WorkflowError(_("You were not asked to co-sign this suggestion."))
-    if signature.confirmed_on:
-        raise WorkflowError(_("You have already co-signed this suggestion."))
-    if suggestion.status in [Status.NOT_REGISTERED, Status.MERGED, Status.CLOSED]:
-        raise WorkflowError(_("This suggestion can no longer be co-signed."))
+    signature = check_confirm_co_signature(suggestion, deputy)
     signature.confirmed_on = on
     signature.save(update_fields=["confirmed_on"])
     _record(
@@ -234,10 +410,7 @@ def confirm_co_signature(*, suggestion, deputy, by, on=None):
 def decline_co_signature(*, suggestion, deputy, by, on=None):
     on = _today(on)
     suggestion = _lock(suggestion)
-    signature = suggestion.signatures.filter(deputy=deputy, confirmed_on__isnull=True).first()
-    if signature is None:
-        raise WorkflowError(_("There is no request to co-sign waiting for you here."))
-    signature.delete()
+    check_decline_co_signature(suggestion, deputy).delete()
     if suggestion.status != Status.DRAFT:
         _record(
             suggestion, Action.CO_SIGN_DECLINED, by=by, on=on, note=str(deputy), is_public=False
@@ -249,8 +422,7 @@ def submit(*, suggestion, by, on=None):
     """A deputy submits a draft; it gets its number and goes to staff for review."""
     on = _today(on)
     suggestion = _lock(suggestion)
-    _require_status(suggestion, [Status.DRAFT], _("Only a draft can be submitted."))
-    _check_draft_fields(suggestion.title, suggestion.content)
+    check_submit(suggestion)
     suggestion.number = _next_number(suggestion.session)
     suggestion.submitted_on = on
     _move(
@@ -274,9 +446,7 @@ def submit(*, suggestion, by, on=None):
 def register(*, suggestion, by, on=None):
     on = _today(on)
     suggestion = _lock(suggestion)
-    _require_status(
-        suggestion, [Status.SUBMITTED], _("Only a submitted suggestion can be registered.")
-    )
+    check_register(suggestion)
     suggestion.registered_on = on
     _move(suggestion, Status.REGISTERED, Action.REGISTERED, by=by, on=on, fields=["registered_on"])
     return suggestion
@@ -289,9 +459,7 @@ def refuse_registration(*, suggestion, reason, as_letter=False, by, on=None):
     if not reason.strip():
         raise WorkflowError(_("Say why the suggestion is not registered."))
     suggestion = _lock(suggestion)
-    _require_status(
-        suggestion, [Status.SUBMITTED], _("Only a submitted suggestion can be refused.")
-    )
+    check_refuse_registration(suggestion)
     suggestion.not_registered_reason = reason
     suggestion.handled_as_letter = as_letter
     _move(
@@ -342,9 +510,7 @@ def assign(*, suggestion, lead_unit=None, co_units=(), separate_units=(), by, on
     """Assign (交办) to one lead unit with optional co-handlers, or split between units."""
     on = _today(on)
     suggestion = _lock(suggestion)
-    _require_status(
-        suggestion, [Status.REGISTERED], _("Only a registered suggestion can be assigned.")
-    )
+    check_assign(suggestion)
     if suggestion.registered_on and on < suggestion.registered_on:
         raise WorkflowError(_("A suggestion cannot be assigned before it was registered."))
     co_units, separate_units = list(co_units), list(separate_units)
@@ -404,9 +570,7 @@ def _lock_assignment(assignment):
 def name_responsible_person(*, assignment, person, phone="", by, on=None):
     on = _today(on)
     suggestion, assignment = _lock_assignment(assignment)
-    _require_status(
-        suggestion, Suggestion.AWAITING_REPLY, _("The suggestion is not being handled now.")
-    )
+    check_name_responsible_person(suggestion, assignment)
     if not person.strip():
         raise WorkflowError(_("Name the responsible person."))
     assignment.responsible_person = person
@@ -426,8 +590,7 @@ def name_responsible_person(*, assignment, person, phone="", by, on=None):
 @transaction.atomic
 def record_contact(*, assignment, contacted_on, way, note="", by):
     suggestion, assignment = _lock_assignment(assignment)
-    if suggestion.status not in [*Suggestion.AWAITING_REPLY, Status.REPLIED, Status.EVALUATED]:
-        raise WorkflowError(_("Contacts are recorded while the suggestion is being handled."))
+    check_record_contact(suggestion, assignment)
     if contacted_on < assignment.assigned_on:
         raise WorkflowError(_("A contact cannot be dated before the assignment."))
     if contacted_on > timezone.localdate():
@@ -453,9 +616,7 @@ def send_co_opinion(*, assignment, text, by, on=None):
     """A co-handler sends its views to the lead unit."""
     on = _today(on)
     suggestion, assignment = _lock_assignment(assignment)
-    if assignment.role != Assignment.Role.CO:
-        raise WorkflowError(_("Only a co-handling unit sends its views to the lead unit."))
-    _require_status(suggestion, Suggestion.AWAITING_REPLY, _("The lead unit has already replied."))
+    check_send_co_opinion(suggestion, assignment)
     if not text.strip():
         raise WorkflowError(_("The opinion is empty."))
     opinion = CoHandlerOpinion.objects.create(
@@ -474,24 +635,9 @@ def send_co_opinion(*, assignment, text, by, on=None):
 def request_return(*, assignment, reason, by, on=None):
     on = _today(on)
     suggestion, assignment = _lock_assignment(assignment)
-    _require_status(
-        suggestion,
-        [Status.ASSIGNED],
-        _("A return can only be asked for while the suggestion awaits its reply."),
-    )
+    check_request_return(suggestion, assignment, on)
     if not reason.strip():
         raise WorkflowError(_("Say why the unit is not responsible."))
-    limit = rule("RETURN_REQUEST_DAYS")
-    if (on - assignment.assigned_on).days > limit:
-        raise WorkflowError(
-            _("A return must be asked for within %(days)s days of assignment.") % {"days": limit}
-        )
-    if assignment.replied_on:
-        raise WorkflowError(_("A unit that has replied cannot return the suggestion."))
-    if ReturnRequest.objects.filter(
-        suggestion=suggestion, unit=assignment.unit, decision=Decision.PENDING
-    ).exists():
-        raise WorkflowError(_("A return request is already waiting for a decision."))
     request = ReturnRequest.objects.create(
         suggestion=suggestion,
         unit=assignment.unit,
@@ -568,18 +714,10 @@ def decide_return(*, request, approve, note="", by, on=None):
 def request_extension(*, assignment, reason, due_on, by, on=None):
     on = _today(on)
     suggestion, assignment = _lock_assignment(assignment)
-    _require_status(
-        suggestion,
-        Suggestion.AWAITING_REPLY,
-        _("An extension can only be asked for while a reply is owed."),
-    )
-    if not assignment.owes_reply or assignment.replied_on:
-        raise WorkflowError(_("This unit owes no reply now."))
+    check_request_extension(suggestion, assignment)
     if not reason.strip():
         raise WorkflowError(_("Say why more time is needed."))
     _check_extension_date(assignment, due_on)
-    if ExtensionRequest.objects.filter(assignment=assignment, decision=Decision.PENDING).exists():
-        raise WorkflowError(_("An extension request is already waiting for a decision."))
     request = ExtensionRequest.objects.create(
         assignment=assignment,
         reason=reason,
@@ -701,15 +839,7 @@ def reply(*, assignment, reply_class, text, signed_by, by, on=None, attachment=N
     """The unit's written reply (答复). When every reply owed is in, the suggestion is replied."""
     on = _today(on)
     suggestion, assignment = _lock_assignment(assignment)
-    if not assignment.owes_reply:
-        raise WorkflowError(
-            _("A co-handling unit sends its views to the lead unit; it does not reply.")
-        )
-    _require_status(
-        suggestion, Suggestion.AWAITING_REPLY, _("This suggestion is not waiting for a reply.")
-    )
-    if assignment.replied_on:
-        raise WorkflowError(_("This unit has already replied; revise the reply instead."))
+    check_reply(suggestion, assignment)
     _check_reply_fields(reply_class, text, signed_by)
     if on < assignment.assigned_on:
         raise WorkflowError(_("A reply cannot be dated before the assignment."))
@@ -768,10 +898,7 @@ def revise_reply(*, reply, reply_class, text, signed_by, by, on=None):
     on = _today(on)
     suggestion = _lock(reply.suggestion)
     original = Reply.objects.select_for_update().get(pk=reply.pk)
-    if Reply.objects.filter(supersedes=original).exists():
-        raise WorkflowError(_("This reply has already been revised; revise the newest one."))
-    if suggestion.status == Status.CLOSED:
-        raise WorkflowError(_("A closed suggestion's reply cannot be revised."))
+    check_revise_reply(suggestion, original)
     _check_reply_fields(reply_class, text, signed_by)
     revised = Reply.objects.create(
         suggestion=suggestion,
@@ -803,9 +930,7 @@ def follow_up(*, assignment, reply_class, text, signed_by, by, on=None):
     """The follow-up reply (跟踪办理) that a B or C class promised, once the promise is kept."""
     on = _today(on)
     suggestion, assignment = _lock_assignment(assignment)
-    latest = assignment.replies.current().order_by("-replied_on", "-id").first()
-    if latest is None or latest.reply_class not in FOLLOW_UP_CLASSES:
-        raise WorkflowError(_("Only a reply classed B or C is followed up."))
+    latest = check_follow_up(suggestion, assignment)
     _check_reply_fields(reply_class, text, signed_by)
     if on < latest.replied_on:
         raise WorkflowError(_("A follow-up reply cannot be dated before the reply it follows."))
@@ -864,20 +989,11 @@ def evaluate(
     suggestion = _lock(suggestion)
     if satisfaction not in Satisfaction.values:
         raise WorkflowError(_("Choose satisfied, basically satisfied or dissatisfied."))
-    is_lead = deputy.pk == suggestion.lead_deputy_id
-    if (
-        not is_lead
-        and not suggestion.signatures.filter(deputy=deputy, confirmed_on__isnull=False).exists()
-    ):
-        raise WorkflowError(_("Only the suggestion's deputies can rate its reply."))
-    allowed = [Status.REPLIED] if is_lead else [Status.REPLIED, Status.EVALUATED]
-    _require_status(suggestion, allowed, _("There is no reply waiting to be rated."))
+    is_lead = check_evaluate(suggestion, deputy)
     last_reply_on = suggestion.replies.aggregate(last=Max("replied_on"))["last"]
     if last_reply_on and on < last_reply_on:
         raise WorkflowError(_("A rating cannot be dated before the reply it rates."))
     round_ = suggestion.current_round
-    if Evaluation.objects.filter(suggestion=suggestion, deputy=deputy, round=round_).exists():
-        raise WorkflowError(_("This deputy has already rated this reply."))
     evaluation = Evaluation.objects.create(
         suggestion=suggestion,
         deputy=deputy,
@@ -934,22 +1050,7 @@ def close(*, suggestion, by, on=None):
     """Close (办结): rated, or the evaluation period passed without a rating."""
     on = _today(on)
     suggestion = _lock(suggestion)
-    if suggestion.status == Status.REPLIED:
-        last_reply = (
-            suggestion.replies.order_by("-replied_on").values_list("replied_on", flat=True).first()
-        )
-        waited = (on - last_reply).days if last_reply else 0
-        if waited < rule("EVALUATION_DAYS"):
-            raise WorkflowError(
-                _("The deputy has %(days)s days to rate the reply; it cannot be closed yet.")
-                % {"days": rule("EVALUATION_DAYS")}
-            )
-    else:
-        _require_status(
-            suggestion,
-            [Status.EVALUATED],
-            _("Only a replied and evaluated suggestion can be closed."),
-        )
+    check_close(suggestion, on)
     suggestion.closed_on = on
     _move(suggestion, Status.CLOSED, Action.CLOSED, by=by, on=on, fields=["closed_on"])
     return suggestion
@@ -963,10 +1064,7 @@ def mark_key(*, suggestion, leader, vice_mayor=None, committee=None, by, on=None
     """Choose a key suggestion (重点建议) and name who supervises it."""
     on = _today(on)
     suggestion = _lock(suggestion)
-    if not suggestion.is_public or suggestion.status == Status.CLOSED:
-        raise WorkflowError(_("Only a registered suggestion still in handling can be chosen."))
-    if suggestion.is_key:
-        raise WorkflowError(_("This is already a key suggestion."))
+    check_mark_key(suggestion)
     KeySupervision.objects.create(
         suggestion=suggestion,
         leader=leader,
