@@ -705,8 +705,21 @@ def decide_return(*, request, approve, note="", by, on=None):
     else:
         assignment.delete()
         _refresh_due_on(suggestion)
-        suggestion.save(update_fields=["due_on"])
-        _record(suggestion, Action.RETURN_APPROVED, by=by, on=on, note=f"{request.unit}：{note}")
+        note = f"{request.unit}：{note}"
+        if suggestion.due_on is None:
+            # The returned unit was the last one owing a reply: the others have all replied.
+            _move(
+                suggestion,
+                Status.REPLIED,
+                Action.RETURN_APPROVED,
+                by=by,
+                on=on,
+                fields=["due_on"],
+                note=note,
+            )
+        else:
+            suggestion.save(update_fields=["due_on"])
+            _record(suggestion, Action.RETURN_APPROVED, by=by, on=on, note=note)
     return request
 
 

@@ -183,14 +183,17 @@ EXPLANATIONS = {
     "received": _("Suggestions submitted to the congress (drafts not counted)."),
     "registered": _("Received and accepted for handling (立案), merged and refused ones left out."),
     "assigned": _("Registered suggestions given to at least one handling unit."),
-    "replied": _("Suggestions with a written reply from every unit that owes one."),
+    "replied": _(
+        "Suggestions answered in writing by every unit that owes a reply: each unit of a split,"
+        " otherwise the lead unit (co-handlers send views, not replies). Re-handled ones count."
+    ),
     "closed": _("Replied, rated (or the rating period passed) and closed."),
     "closure_rate": _("办结率 = closed ÷ registered."),
     "on_time_rate": _(
         "按期答复率 = replied by the due date in force (extensions count) ÷ replied."
     ),
     "overdue": _("Still waiting for a reply whose due date has passed, today."),
-    "solved_rate": _("解决采纳率 = replies classed A ÷ classed replies."),
+    "solved_rate": _("解决采纳率 = replied suggestions classed A ÷ replied suggestions."),
     "contact_rate": _(
         "见面沟通率 = suggestions whose unit met the deputy face to face ÷ assigned."
     ),
