@@ -242,6 +242,45 @@ class Problem(models.Model):
         return self.status == self.Status.CLOSED
 
 
+class ProblemEvent(models.Model):
+    """One line of a problem's history, written by `deputies.services`. Append-only."""
+
+    class Action(models.TextChoices):
+        RAISED = "raised", _("raised at a reception")
+        ANSWERED_ON_THE_SPOT = "on_the_spot", _("answered on the spot")
+        PASSED = "passed", _("passed to a handling unit")
+        UNIT_ANSWERED = "unit_answered", _("answered by the unit")
+        TAKEN_UP = "taken_up", _("taken up in a suggestion")
+        CLOSED = "closed", _("closed")
+        EDITED = "edited", _("details edited")
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    from_status = models.CharField(
+        _("from"), max_length=20, choices=Problem.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=20, choices=Problem.Status.choices, blank=True)
+    occurred_on = models.DateField(_("date"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["occurred_on", "id"]
+        verbose_name = _("problem history event")
+        verbose_name_plural = _("problem history")
+
+    def __str__(self):
+        return f"{self.occurred_on} {self.get_action_display()}"
+
+
 class DutyActivity(models.Model):
     """A deputy's duty outside the system (列席, 调研视察, 培训...), recorded by staff."""
 

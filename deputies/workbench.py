@@ -129,6 +129,7 @@ def problem_page(request, viewer, problem, bound=None, status=200):
             "forms": forms,
             "private": viewer.sees_private_details(problem),
             "outcome": services.problem_outcome(problem),
+            "events": problem.events.select_related("actor"),
         },
         status=status,
     )

@@ -789,6 +789,8 @@ class Event(models.Model):
         RE_HANDLING = "re_handling", _("sent back for re-handling")
         CLOSED = "closed", _("closed")
         MARKED_KEY = "marked_key", _("chosen as a key suggestion")
+        EDITED = "edited", _("details edited")
+        CORRECTED = "corrected", _("corrected after closing")
 
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=30, choices=Action.choices)

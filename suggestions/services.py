@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
+from congress.history import describe_changes
 from congress.models import Session
 from congress.workdays import add_months, add_workdays
 
@@ -298,6 +299,115 @@ def check_mark_key(suggestion):
         raise WorkflowError(_("Only a registered suggestion still in handling can be chosen."))
     if suggestion.is_key:
         raise WorkflowError(_("This is already a key suggestion."))
+
+
+# --- editing after entry ------------------------------------------------------------------
+
+# What staff may edit on a suggestion after it was entered; the workflow's own facts (status,
+# dates, class, ...) change only through the transitions below.
+EDITABLE_FIELDS = [
+    "session",
+    "number",
+    "title",
+    "content",
+    "category",
+    "lead_deputy",
+    "delegation",
+    "period",
+    "submitted_on",
+    "staff_note",
+]
+
+
+def check_update_suggestion(suggestion, changes, reason=""):
+    """The edit rule the admin form asks before saving: known fields, a reason once closed."""
+    unknown = set(changes) - {*EDITABLE_FIELDS, "co_signers"}
+    if unknown:
+        raise WorkflowError(
+            _("These fields change only through the workflow: %(fields)s")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
+    if suggestion.status == Status.CLOSED and not reason.strip():
+        raise WorkflowError(
+            _("A closed suggestion is only corrected, with a reason (e.g. a typo in the title).")
+        )
+
+
+@transaction.atomic
+def update_suggestion(*, suggestion, changes: dict, by, reason="", on=None):
+    """Edit a suggestion's details (title, content, number, lead deputy, co-signers...).
+
+    `changes` maps field names to new values (`co_signers` to the deputies who co-sign). The
+    history names each field changed with its old and new value; a closed suggestion takes a
+    reason and the line says it was corrected. Changing nothing writes nothing.
+    """
+    on = _today(on)
+    suggestion = _lock(suggestion)
+    check_update_suggestion(suggestion, changes, reason)
+    changes = dict(changes)
+    signatures = {sig.deputy_id: sig for sig in suggestion.signatures.select_related("deputy")}
+    old = {"co_signers": sorted(str(sig.deputy) for sig in signatures.values())}
+    co_signers = changes.pop("co_signers", None)
+    lead = changes.get("lead_deputy", suggestion.lead_deputy)
+    if co_signers is not None:
+        co_signers = list(co_signers)
+        check_co_signers(lead, co_signers)
+    elif "lead_deputy" in changes:
+        check_co_signers(lead, [sig.deputy for sig in signatures.values()])
+    session = changes.get("session", suggestion.session)
+    number = changes.get("number", suggestion.number)
+    if (
+        ("number" in changes or "session" in changes)
+        and number is not None
+        and Suggestion.objects.filter(session=session, number=number)
+        .exclude(pk=suggestion.pk)
+        .exists()
+    ):
+        raise WorkflowError(
+            _("Number %(number)s is already used in this session.") % {"number": number}
+        )
+    if number is None and suggestion.status != Status.DRAFT:
+        raise WorkflowError(_("A submitted suggestion keeps its number."))
+    shown = dict(changes)
+    if co_signers is not None:
+        shown["co_signers"] = sorted(str(d) for d in co_signers)
+    note = describe_changes(suggestion, shown, old=old)
+    if not note:
+        return suggestion
+    changed = [f for f, v in changes.items() if getattr(suggestion, f) != v]
+    for field in changed:
+        setattr(suggestion, field, changes[field])
+    if changed:
+        suggestion.save(update_fields=changed)
+    if co_signers is not None:
+        wanted = {d.pk for d in co_signers}
+        suggestion.signatures.exclude(deputy__in=wanted).delete()
+        # Staff edit what was received on paper: the signatures they enter are confirmed.
+        CoSigner.objects.bulk_create(
+            CoSigner(suggestion=suggestion, deputy=d, confirmed_on=on)
+            for d in co_signers
+            if d.pk not in signatures
+        )
+    closed = suggestion.status == Status.CLOSED
+    if reason.strip():
+        note = f"{note}\n{site_text(gettext_lazy('Reason: %(reason)s'), reason=reason)}"
+    _record(
+        suggestion,
+        Action.CORRECTED if closed else Action.EDITED,
+        by=by,
+        on=on,
+        note=note,
+        is_public=False,
+    )
+    return suggestion
+
+
+@transaction.atomic
+def correct_suggestion(*, suggestion, changes: dict, by, reason, on=None):
+    """Correct a suggestion, closed ones included (a typo in the title...): a reason is required."""
+    if not reason.strip():
+        raise WorkflowError(_("Say why the suggestion is corrected."))
+    return update_suggestion(suggestion=suggestion, changes=changes, by=by, reason=reason, on=on)
 
 
 # --- submission and review ---------------------------------------------------------------
@@ -1094,12 +1204,15 @@ def mark_key(*, suggestion, leader, vice_mayor=None, committee=None, by, on=None
 @transaction.atomic
 def record_meeting(*, session, kind, title, held_on, attendees="", notes="", suggestions=()):
     """A meeting and the suggestions it covered; their timelines show it through the link."""
+    suggestions = list(suggestions)
+    # Checked before any row is written.
+    if not title.strip():
+        raise WorkflowError(_("The title is empty."))
+    if any(s.session_id != session.pk for s in suggestions):
+        raise WorkflowError(_("A meeting covers suggestions of its own session only."))
     meeting = SupervisionMeeting.objects.create(
         session=session, kind=kind, title=title, held_on=held_on, attendees=attendees, notes=notes
     )
-    suggestions = list(suggestions)
-    if any(s.session_id != session.pk for s in suggestions):
-        raise WorkflowError(_("A meeting covers suggestions of its own session only."))
     meeting.suggestions.set(suggestions)
     return meeting
 
