@@ -177,7 +177,7 @@ class Problem(models.Model):
     raised_on = models.DateField(_("raised on"))
     summary = models.TextField(_("problem"))
     category = models.ForeignKey(
-        "suggestions.Category",
+        "congress.Category",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -203,14 +203,6 @@ class Problem(models.Model):
     passed_on = models.DateField(_("passed on"), null=True, blank=True)
     unit_answer = models.TextField(_("the unit's answer"), blank=True)
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
-    suggestion = models.ForeignKey(
-        "suggestions.Suggestion",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="source_problems",
-        verbose_name=_("suggestion"),
-    )
     outcome = models.TextField(_("how it was solved"), blank=True)
     solved = models.BooleanField(_("solved"), default=False)
     person_told = models.BooleanField(_("the person was told the outcome"), default=False)
@@ -240,6 +232,13 @@ class Problem(models.Model):
     @property
     def is_closed(self):
         return self.status == self.Status.CLOSED
+
+    @property
+    def suggestion(self):
+        """The suggestion that took the problem up, if any (the link is held by suggestions;
+        select_related("suggestion_link__suggestion") reads it in the same query)."""
+        link = getattr(self, "suggestion_link", None)  # None: no link (reverse one-to-one)
+        return link.suggestion if link else None
 
 
 class ProblemEvent(models.Model):

@@ -13,7 +13,7 @@ from congress.errors import WorkflowError
 from congress.history import describe_changes
 from suggestions import notifications
 from suggestions import services as suggestion_services
-from suggestions.models import Suggestion
+from suggestions.models import ProblemLink, Suggestion
 
 from .models import DutyActivity, Problem, ProblemEvent, Reception
 
@@ -134,11 +134,8 @@ def turn_into_suggestion(*, problem, deputy, session, category, title, by):
         deputy=deputy, session=session, title=title, content=content, category=category, by=by
     )
     from_status = problem.status
-    problem.status, problem.handling, problem.suggestion = (
-        Status.IN_SUGGESTION,
-        Problem.Handling.SUGGESTION,
-        suggestion,
-    )
+    problem.status, problem.handling = Status.IN_SUGGESTION, Problem.Handling.SUGGESTION
+    ProblemLink.objects.create(problem=problem, suggestion=suggestion)
     _save_move(
         problem, from_status, Action.TAKEN_UP, by=by, on=timezone.localdate(), note=str(deputy)
     )

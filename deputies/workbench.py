@@ -98,7 +98,9 @@ def _may(viewer, problem, who):
 def _visible_problem(viewer, pk):
     problem = (
         viewer.visible_problems()
-        .select_related("station__division", "unit", "category", "suggestion", "reception")
+        .select_related(
+            "station__division", "unit", "category", "suggestion_link__suggestion", "reception"
+        )
         .filter(pk=pk)
         .first()
     )

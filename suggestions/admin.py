@@ -22,7 +22,6 @@ from .forms import (
 )
 from .models import (
     Assignment,
-    Category,
     CoSigner,
     Evaluation,
     Event,
@@ -665,11 +664,6 @@ class SpecialReportAdmin(ServiceAddAdmin):
         "dissatisfied",
     ]
     list_select_related = ["unit", "session"]
-
-
-@admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "order"]
 
 
 @admin.register(Event)

@@ -16,21 +16,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congress.errors import WorkflowError  # noqa: F401  (services and views import it from here)
-from congress.models import Delegation, HandlingUnit, Leader, Session, WorkingCommittee
+from congress.models import (  # noqa: F401  (Category: many modules import it from here)
+    Category,
+    Delegation,
+    HandlingUnit,
+    Leader,
+    Session,
+    WorkingCommittee,
+)
 from deputies.models import Deputy
-
-
-class Category(models.Model):
-    name = models.CharField(_("name"), max_length=50, unique=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
-        ordering = ["order", "name"]
-        verbose_name = _("category")
-        verbose_name_plural = _("categories")
-
-    def __str__(self):
-        return self.name
 
 
 class ReplyClass(models.TextChoices):
@@ -222,6 +216,15 @@ class Suggestion(models.Model):
     )
     is_key = models.BooleanField(_("key suggestion"), default=False)
     staff_note = models.TextField(_("internal note"), blank=True)
+    # Problems raised at liaison stations that this suggestion takes up; the link is held here,
+    # so that the stations' app never depends on suggestions.
+    source_problems = models.ManyToManyField(
+        "deputies.Problem",
+        through="ProblemLink",
+        related_name="suggestions",
+        blank=True,
+        verbose_name=_("taken up from problems"),
+    )
 
     # Set by the services as the suggestion moves on.
     registered_on = models.DateField(_("registered on"), null=True, blank=True)
@@ -315,6 +318,24 @@ class Suggestion(models.Model):
     @property
     def is_public(self):
         return self.status in self.PUBLIC_STATUSES
+
+
+class ProblemLink(models.Model):
+    """A problem raised by the public, taken up in a suggestion (one suggestion per problem)."""
+
+    problem = models.OneToOneField(
+        "deputies.Problem", on_delete=models.CASCADE, related_name="suggestion_link"
+    )
+    suggestion = models.ForeignKey(
+        Suggestion, on_delete=models.CASCADE, related_name="problem_links"
+    )
+
+    class Meta:
+        verbose_name = _("problem taken up")
+        verbose_name_plural = _("problems taken up")
+
+    def __str__(self):
+        return f"{self.problem} → {self.suggestion}"
 
 
 class CoSigner(models.Model):

@@ -4,15 +4,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('suggestions', '0003_notifications_and_co_signatures'),
+        ("suggestions", "0003_notifications_and_co_signatures"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='event',
-            name='action',
-            field=models.CharField(choices=[('entered', 'entered'), ('submitted', 'submitted'), ('registered', 'registered'), ('not_registered', 'not registered'), ('merged', 'merged'), ('assigned', 'assigned'), ('responsible_named', 'responsible person named'), ('contacted', 'deputy contacted'), ('co_opinion', "co-handler's opinion sent"), ('co_signed', 'co-signature confirmed'), ('co_sign_declined', 'co-signature declined'), ('return_requested', 'return requested'), ('return_approved', 'return approved'), ('return_refused', 'return refused'), ('extension_requested', 'extension requested'), ('extension_approved', 'extension approved'), ('extension_refused', 'extension refused'), ('replied', 'replied'), ('reply_revised', 'reply revised'), ('followed_up', 'follow-up reply'), ('published', 'reply published'), ('evaluated', 'evaluated'), ('re_handling', 'sent back for re-handling'), ('closed', 'closed'), ('marked_key', 'chosen as a key suggestion'), ('edited', 'details edited'), ('corrected', 'corrected after closing')], max_length=30, verbose_name='action'),
+            model_name="event",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("entered", "entered"),
+                    ("submitted", "submitted"),
+                    ("registered", "registered"),
+                    ("not_registered", "not registered"),
+                    ("merged", "merged"),
+                    ("assigned", "assigned"),
+                    ("responsible_named", "responsible person named"),
+                    ("contacted", "deputy contacted"),
+                    ("co_opinion", "co-handler's opinion sent"),
+                    ("co_signed", "co-signature confirmed"),
+                    ("co_sign_declined", "co-signature declined"),
+                    ("return_requested", "return requested"),
+                    ("return_approved", "return approved"),
+                    ("return_refused", "return refused"),
+                    ("extension_requested", "extension requested"),
+                    ("extension_approved", "extension approved"),
+                    ("extension_refused", "extension refused"),
+                    ("replied", "replied"),
+                    ("reply_revised", "reply revised"),
+                    ("followed_up", "follow-up reply"),
+                    ("published", "reply published"),
+                    ("evaluated", "evaluated"),
+                    ("re_handling", "sent back for re-handling"),
+                    ("closed", "closed"),
+                    ("marked_key", "chosen as a key suggestion"),
+                    ("edited", "details edited"),
+                    ("corrected", "corrected after closing"),
+                ],
+                max_length=30,
+                verbose_name="action",
+            ),
         ),
     ]
