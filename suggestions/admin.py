@@ -90,6 +90,7 @@ class CoSignerInline(admin.TabularInline):
     formset = CoSignerFormSet
     extra = 0
     autocomplete_fields = ["deputy"]
+    readonly_fields = ["confirmed_on"]  # staff enter signatures received on paper: confirmed
 
 
 class ReadOnlyInline(admin.TabularInline):
