@@ -63,6 +63,13 @@ class SuggestionAction:
     done: str
     check: Any  # (viewer, suggestion, assignment) -> None; the service's own check, may raise
 
+    def __post_init__(self):
+        if not callable(self.check):
+            raise TypeError(
+                "SuggestionAction.check must call the service's own check (services.check_*);"
+                " status tuples (`when`) are gone: the services decide what the state allows."
+            )
+
 
 def _deputy_call(fn):
     return lambda v, s, a, d: fn(suggestion=s, deputy=v.deputy, by=v.user)
