@@ -79,9 +79,9 @@ def send_due_reminders(today):
     Each reminder has a key naming the assignment and its due date, so running this twice a
     day (or again after a crash) sends nothing new; an extension's new date is reminded afresh.
     """
-    from .models import Assignment, Suggestion
+    from .models import Assignment, Suggestion, due_soon_days
 
-    soon = today + datetime.timedelta(days=settings.SUGGESTION_RULES["DUE_SOON_DAYS"])
+    soon = today + datetime.timedelta(days=due_soon_days())
     assignments = (
         Assignment.objects.outstanding()
         .filter(suggestion__status__in=Suggestion.AWAITING_REPLY, due_on__lte=soon)
@@ -93,7 +93,7 @@ def send_due_reminders(today):
     for assignment in assignments.iterator(chunk_size=500):
         if assignment.unit_id not in members:
             members[assignment.unit_id] = list(unit_users([assignment.unit_id]))
-        overdue = assignment.due_on < today
+        overdue = assignment.is_overdue(today)
         text = (
             _("Overdue since %(date)s: %(suggestion)s")
             if overdue
