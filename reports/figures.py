@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from congress.models import Leader, Session
@@ -48,13 +49,17 @@ def _year(field, year):
     )
 
 
+def year_name(year):
+    return gettext("Year %(year)s") % {"year": year}
+
+
 def scope_of(report):
     if report.session_id:
         return Scope(
             Session.objects.filter(pk=report.session_id), report.support_year, report.session.name
         )
     return Scope(
-        Session.objects.filter(_year("opens_on", report.year)), report.year, str(report.year)
+        Session.objects.filter(_year("opens_on", report.year)), report.year, year_name(report.year)
     )
 
 
@@ -70,7 +75,7 @@ def previous_scope(report):
     return Scope(
         Session.objects.filter(_year("opens_on", report.year - 1)),
         report.year - 1,
-        str(report.year - 1),
+        year_name(report.year - 1),
     )
 
 

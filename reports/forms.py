@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -42,7 +44,7 @@ class PaymentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=SupportPayment.Kind.choices)
     purpose = forms.CharField(label=_("Purpose"), max_length=200)
     amount = forms.DecimalField(
-        label=_("Amount (yuan)"), max_digits=12, decimal_places=2, min_value=0.01
+        label=_("Amount (yuan)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01")
     )
     paid_on = forms.DateField(label=_("Paid on"), widget=DATE_INPUT)
     budget_line = forms.CharField(label=_("Budget line"), max_length=100)

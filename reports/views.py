@@ -75,6 +75,7 @@ def _report(pk):
 def report(request, pk):
     viewer = require_staff(request)
     report = _report(pk)
+    # The form binds its own copy, so a refused edit never shows in the report beside it.
     form = NarrativeForm(request.POST or None, instance=Report.objects.get(pk=report.pk))
     if request.method == "POST" and form.is_valid():
         try:
