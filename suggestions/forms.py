@@ -304,14 +304,3 @@ class ImportForm(forms.Form):
         if upload.size > IMPORT_MAX_BYTES:
             raise ValidationError(_("The file is larger than 10 MB; split it."))
         return upload
-
-
-class ImportConfirmForm(forms.Form):
-    session = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
-    token = forms.RegexField(regex=r"^[0-9a-f]{32}\.(xlsx|csv)$", widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs):
-        from congress.models import Session
-
-        super().__init__(*args, **kwargs)
-        self.fields["session"].queryset = Session.objects.all()

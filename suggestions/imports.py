@@ -842,6 +842,16 @@ def _check_row(plan, session, mapped, deputies, categories, units, seen, existin
         submitted_on=submitted_on,
         period=period,
     )
+    replied_on = values.get("replied_on")
+    if plan.lead_unit and replied_on:
+        assigned_on = values.get("assigned_on") or max(
+            submitted_on or session.opens_on, session.closes_on or session.opens_on
+        )
+        if replied_on < assigned_on:
+            problems.append(
+                _("the reply date %(replied)s is before the assignment on %(assigned)s")
+                % {"replied": replied_on, "assigned": assigned_on}
+            )
     if problems:
         plan.action = "refused"
 

@@ -1436,6 +1436,13 @@ def import_suggestions(*, session, plans, by, on=None):
 
 
 def _conclude(suggestion, plan, by, on):
+    try:
+        _replay(suggestion, plan, by, on)
+    except WorkflowError as error:  # say which row, since the whole import is undone
+        raise WorkflowError(f"{plan.where}: {error}") from error
+
+
+def _replay(suggestion, plan, by, on):
     bring_to_final_state(
         suggestion=suggestion,
         lead_unit=plan.lead_unit,

@@ -620,3 +620,15 @@ def test_a_delegation_merged_down_several_rows_reads_on_each_row(office):
     workbook.save(buffer)
     plan = plan_of(office["session"], buffer.getvalue())
     assert [p.values["delegation"] for p in plan] == ["离石区代表团", "离石区代表团"]
+
+
+def test_a_reply_dated_before_its_assignment_is_a_row_problem(office):
+    rows = [[*office_rows()[0], "2026-01-05"]]
+    plan = plan_of(office["session"], office_workbook(rows, header=[*OFFICE_HEADER, "答复日期"]))
+    assert "the reply date 2026-01-05 is before the assignment on 2026-01-13" in plan[0].problems
+
+
+def test_empty_csv_lines_count_toward_the_row_limit():
+    data = ("编号,案由\n" + "\n" * (MAX_ROWS + 5) + "1,标题\n").encode()
+    with pytest.raises(ImportFileError, match="empty rows count too"):
+        read_file(data, "a.csv")
