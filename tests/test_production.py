@@ -30,7 +30,9 @@ PRODUCTION_STORAGES = {
 
 def documented_environment(tmp_path):
     """deploy/production.env as an operator fills it in, with this machine's folders."""
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL"}}
+    # Not this test run's own switches (browser tests allow async-unsafe ORM calls).
+    ours = {"DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in ours}
     for line in (ROOT / "deploy" / "production.env").read_text().splitlines():
         if line.strip() and not line.startswith("#"):
             name, _, value = line.partition("=")
