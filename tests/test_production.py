@@ -36,7 +36,7 @@ def documented_environment(tmp_path):
     for line in (ROOT / "deploy" / "production.env").read_text().splitlines():
         if line.strip() and not line.startswith("#"):
             name, _, value = line.partition("=")
-            env[name] = value
+            env[name] = value.strip("'\"")
     env |= {
         "SECRET_KEY": secrets.token_urlsafe(50),
         "MEDIA_ROOT": str(tmp_path / "media"),
