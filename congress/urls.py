@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from congress import api as congress_api
+from congress.health import healthz
 from deputies import api as deputies_api
 from suggestions import api as suggestions_api
 
@@ -12,6 +13,7 @@ api.add_router("", suggestions_api.router)
 api.add_router("", deputies_api.router)
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -1,6 +1,7 @@
 """The demo data reproduces the source article and loads once."""
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -14,10 +15,15 @@ from .conftest import on_today
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), on_today():
+        mail.outbox = []
         call_command("load_demo", force=True, verbosity=0)
-        yield
+        yield len(mail.outbox)  # e-mails the load sent
         # Module-scoped data outlives the per-test transactions: clean it up by hand.
         call_command("flush", interactive=False, verbosity=0)
+
+
+def test_loading_the_demo_sends_no_mail(demo, db):
+    assert demo == 0
 
 
 def test_seventh_session_has_150_suggestions_all_replied_and_closed(demo, db):
