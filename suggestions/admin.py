@@ -352,10 +352,21 @@ class SuggestionAdmin(admin.ModelAdmin):
 class ReplyAddForm(ServiceModelForm):
     class Meta:
         model = Reply
-        fields = ["assignment", "reply_class", "text", "signed_by", "replied_on", "attachment"]
+        fields = [
+            "assignment",
+            "reply_class",
+            "text",
+            "promise",
+            "promised_by",
+            "signed_by",
+            "replied_on",
+            "attachment",
+        ]
 
     def run_service(self, data):
         return services.reply(
+            promise=data.get("promise", ""),
+            promised_by=data.get("promised_by"),
             assignment=data["assignment"],
             reply_class=data["reply_class"],
             text=data["text"],
