@@ -175,6 +175,8 @@ def workbench_context(suggestion, viewer, replies, bound):
             suggestion, [link for link in links if link.state != SimilarLink.State.DISMISSED]
         ),
     }
+    if suggestion.status == Suggestion.Status.DRAFT and viewer.is_lead_deputy(suggestion):
+        context["draft_similar"] = similar_for_draft(suggestion)
     if viewer.is_staff:
         context["flags"] = [
             (

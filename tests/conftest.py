@@ -147,7 +147,7 @@ def build(session, category, deputy_a, staff):
     ):
         suggestion = services.enter_suggestion(
             suggestion=Suggestion(
-                session=session,
+                session=fields.pop("session", session),
                 title=fields.pop("title", "关于加快老旧小区改造的建议"),
                 content=fields.pop("content", "小区管网老化。建议分批改造。"),
                 category=category,
