@@ -464,3 +464,85 @@ def test_home_page_and_api_show_both_satisfactions_with_their_formulas(client, b
     assert "满意率（答复）" in page and "落实满意率" in page and "公开率" in page
     data = client.get("/api/v1/statistics").json()
     assert data["all_ratings"]["satisfied"] == 1 and data["implementation_rate"] is None
+
+
+# --- who may do what ------------------------------------------------------------------------
+
+ROLES = ["anonymous", "deputy_a", "deputy_b", "unit_x", "unit_y", "staff"]
+STAFF_ONLY = dict(anonymous="login", deputy_a=403, deputy_b=404, unit_x=403, unit_y=404, staff="ok")
+LOOP_ACTIONS = {
+    "rate_implementation": (
+        {"satisfaction": "satisfied"},
+        dict(anonymous="login", deputy_a="ok", deputy_b=404, unit_x=403, unit_y=404, staff=403),
+    ),
+    "review_flag": ({"kind": "on_time_no_contact", "note": "已核实"}, STAFF_ONLY),
+    "decide_link": ("link", STAFF_ONLY),
+}
+
+
+def loop_state(suggestion):
+    return (
+        suggestion.events.count(),
+        suggestion.implementation_ratings.count(),
+        suggestion.flag_reviews.count(),
+        list(suggestion.similar_links.values_list("state", flat=True)),
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", list(LOOP_ACTIONS))
+def test_loop_action_matrix(
+    client, build, staff, deputy_a, deputy_b, unit_x, unit_y, earlier_session, action, role
+):
+    build(Status.REGISTERED, session=earlier_session)
+    suggestion = build(
+        Status.EVALUATED, lead_unit=unit_x, reply_class="B", on=datetime.date(2026, 1, 5)
+    )
+    data, outcomes = LOOP_ACTIONS[action]
+    if data == "link":
+        data = {"link": suggestion.similar_links.get().pk, "confirm": "yes"}
+    users = {
+        "deputy_a": deputy_a.user,
+        "deputy_b": deputy_b.user,
+        "unit_x": unit_x.members.get(),
+        "unit_y": unit_y.members.get(),
+        "staff": staff,
+    }
+    if role != "anonymous":
+        client.force_login(users[role])
+    before = loop_state(suggestion)
+    response = client.post(reverse("workbench:act", args=[suggestion.pk, action]), data)
+    expected = outcomes[role]
+    if expected == "login":
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    elif expected == "ok":
+        assert response.status_code == 302
+    else:
+        assert response.status_code == expected
+    assert (loop_state(suggestion) != before) == (expected == "ok")
+
+
+def test_odd_input_to_loop_actions_is_refused_with_a_message(
+    client, build, staff, unit_x, earlier_session
+):
+    build(Status.REGISTERED, session=earlier_session)
+    suggestion = build(Status.REPLIED, lead_unit=unit_x)
+    other = build(Status.REGISTERED, title="另一件", content="另一件事")
+    client.force_login(staff)
+    url = reverse("workbench:act", args=[suggestion.pk, "review_flag"])
+    assert client.post(url, {"kind": "no_such_flag", "note": "x"}).status_code == 400
+    assert client.post(url, {"kind": "key_class_d", "note": "x"}).status_code == 400
+    link_url = reverse("workbench:act", args=[other.pk, "decide_link"])
+    foreign = SimilarLink.objects.exclude(suggestion=other).first()
+    response = client.post(link_url, {"link": foreign.pk if foreign else 1, "confirm": "yes"})
+    assert response.status_code == 400
+    assert client.post(link_url, {"link": "x" * 30, "confirm": "maybe"}).status_code == 400
+    assert not FlagReview.objects.exists()
+
+
+def test_staff_workbench_shows_the_loop_queues(client, build, staff, unit_x):
+    build(Status.REPLIED, lead_unit=unit_x, reply_class="B", on=datetime.date(2026, 1, 5))
+    client.force_login(staff)
+    page = client.get(reverse("workbench:dashboard")).content.decode()
+    assert 'id="queue-promises_overdue"' in page and 'id="queue-flags"' in page
+    assert 'id="queue-publish_due"' in page and 'id="queue-links"' in page
