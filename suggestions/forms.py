@@ -223,6 +223,12 @@ class FollowUpForm(PromiseFields):
 
 
 class ImplementationForm(forms.Form):
+    """Shown beside the reply's rating form on the same page: its own element ids."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_impl_%s")
+        super().__init__(*args, **kwargs)
+
     satisfaction = forms.ChoiceField(
         label=_("How satisfied are you with what was done?"),
         choices=Satisfaction.choices,

@@ -387,10 +387,10 @@ def test_public_page_says_how_often_the_problem_was_raised(client, build, earlie
     before = build(Status.REGISTERED, session=earlier_session)
     again = build(Status.REGISTERED)
     page = client.get(reverse("suggestions:detail", args=[again.pk])).content.decode()
-    assert "raised 2 times since 2025" in page
+    assert "此类问题自 2025 年以来已提出 2 次" in page
     assert reverse("suggestions:detail", args=[before.pk]) in page
     listing = client.get(reverse("suggestions:recurring")).content.decode()
-    assert "Raised 2 times since 2025" in listing and again.title in listing
+    assert "自 2025 年以来已提出 2 次" in listing and again.title in listing
 
 
 def test_a_dismissed_link_no_longer_counts(client, build, staff, earlier_session):
@@ -398,7 +398,7 @@ def test_a_dismissed_link_no_longer_counts(client, build, staff, earlier_session
     again = build(Status.REGISTERED)
     services.decide_link(link=again.similar_links.get(), confirm=False, by=staff)
     page = client.get(reverse("suggestions:detail", args=[again.pk])).content.decode()
-    assert "times since" not in page
+    assert "年以来已提出" not in page
     assert not loop.recurring_topics().exists()
 
 
@@ -416,7 +416,7 @@ def test_the_deputy_sees_similar_suggestions_on_the_saved_draft(
     )
     client.force_login(deputy_a.user)
     page = client.get(reverse("workbench:suggestion", args=[draft.pk])).content.decode()
-    assert "Similar suggestions of other sessions" in page and "八届五次会议" in page
+    assert "其他会议的相似建议" in page and "八届五次会议" in page
 
 
 # --- publication clock and figures ----------------------------------------------------------
@@ -453,9 +453,7 @@ def test_promise_figures_recount_and_the_league_table_shows_promises_kept(
     page = client.get(reverse("suggestions:units") + "?session=all").content.decode()
     assert "33.3%" in page
     unit_page = client.get(reverse("suggestions:unit", args=[unit_x.pk]) + "?session=all")
-    assert "1 kept in time, 1 kept late, 1 past their date with no follow-up, 1 still open" in (
-        unit_page.content.decode()
-    )
+    assert "按期兑现1件，逾期兑现1件，逾期未跟踪答复1件，尚未到期1件" in unit_page.content.decode()
 
 
 def test_home_page_and_api_show_both_satisfactions_with_their_formulas(client, build, unit_x):
