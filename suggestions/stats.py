@@ -200,7 +200,7 @@ EXPLANATIONS = {
 SAT = Satisfaction.values
 
 
-def promise_counts(suggestions, today=None):
+def promise_counts(suggestions, today=None, unit=None):
     """Promises of B/C replies (current ones) among these suggestions: one aggregate query.
 
     kept = follow-up by the promised date; late = follow-up after it; overdue = date passed
@@ -263,13 +263,15 @@ def all_implementation_counts(suggestions):
 
 
 def all_reply_rating_counts(suggestions):
-    """Every deputy's rating of the reply (lead and co-signers), in the suggestion's last round."""
+    """Every deputy's latest rating of the reply (lead and co-signers), one per deputy."""
+    from django.db.models import Exists, OuterRef
+
     from .models import Evaluation
 
-    last_round = Q(round=1, suggestion__was_re_handled=False) | Q(
-        round=2, suggestion__was_re_handled=True
+    later = Evaluation.objects.filter(
+        suggestion=OuterRef("suggestion"), deputy=OuterRef("deputy"), round__gt=OuterRef("round")
     )
-    return Evaluation.objects.filter(last_round, suggestion__in=suggestions).aggregate(
+    return Evaluation.objects.filter(~Exists(later), suggestion__in=suggestions).aggregate(
         **{f"all_{s}": Count("pk", filter=Q(satisfaction=s)) for s in SAT}
     )
 
@@ -328,8 +330,8 @@ EXPLANATIONS.update(
             "done on a promise, rated after its follow-up or its date."
         ),
         "all_ratings_rate": _(
-            "All deputies' rating of the reply = (satisfied + basically satisfied) ÷ every rating "
-            "of the last reply, by the lead deputy and co-signers alike."
+            "All deputies' rating of the reply = (satisfied + basically satisfied) ÷ each "
+            "deputy's latest rating of the reply, the lead deputy's and co-signers' alike."
         ),
         "implementation_all_rate": _(
             "All deputies' rating of what was done = (satisfied + basically satisfied) ÷ every "

@@ -187,7 +187,7 @@ def unit_detail(request, pk):
     promises = (
         Reply.objects.promises()
         .filter(assignment__unit=unit, suggestion__in=mine)
-        .select_related("suggestion")
+        .select_related("suggestion__session")
         .order_by("promised_by", "pk")
     )
     promise_page = Paginator(promises, PAGE_SIZE).get_page(request.GET.get("ppage"))
@@ -210,7 +210,7 @@ def unit_detail(request, pk):
             "page": page,
             "promises": [(r, r.promise_state()) for r in promise_page],
             "promise_page": promise_page,
-            "promise_figures": {**stats.promise_counts(mine)},
+            "promise_figures": stats.promise_counts(mine, unit=unit),
             "flagged": loop.flag_rows(flagged),
             "flag_rules": FLAGS,
             "session": session,
