@@ -211,6 +211,8 @@ def unit_detail(request, pk):
             "promises": [(r, r.promise_state()) for r in promise_page],
             "promise_page": promise_page,
             "promise_figures": stats.promise_counts(mine, unit=unit),
+            "implementation": _implementation(session, unit),
+            "explain": stats.EXPLANATIONS,
             "flagged": loop.flag_rows(flagged),
             "flag_rules": FLAGS,
             "session": session,
@@ -218,6 +220,19 @@ def unit_detail(request, pk):
             "query": f"session={session.pk if session else 'all'}",
         },
     )
+
+
+def _implementation(session, unit):
+    """The lead deputies' ratings of what was done on this unit's own replies."""
+    replied = (
+        Suggestion.objects.public()
+        .for_session(session)
+        .filter(assignments__unit=unit, assignments__role__in=["lead", "separate"])
+    )
+    counts = stats.implementation_counts(replied)
+    counts["rate"] = stats.satisfaction_rate_of(counts, "impl_")
+    counts["rated"] = sum(counts[f"impl_{s}"] for s in stats.SAT)
+    return counts
 
 
 @require_GET

@@ -544,3 +544,19 @@ def test_staff_workbench_shows_the_loop_queues(client, build, staff, unit_x):
     page = client.get(reverse("workbench:dashboard")).content.decode()
     assert 'id="queue-promises_overdue"' in page and 'id="queue-flags"' in page
     assert 'id="queue-publish_due"' in page and 'id="queue-links"' in page
+
+
+def test_unit_page_shows_the_reply_and_the_implementation_satisfaction(
+    client, build, staff, unit_x, deputy_a
+):
+    suggestion = build(
+        Status.EVALUATED, lead_unit=unit_x, reply_class="B", on=datetime.date(2026, 1, 5)
+    )
+    services.rate_implementation(
+        suggestion=suggestion, deputy=deputy_a, satisfaction="dissatisfied", by=staff
+    )
+    response = client.get(reverse("suggestions:unit", args=[unit_x.pk]) + "?session=all")
+    implementation = response.context["implementation"]
+    assert (implementation["rate"], implementation["rated"]) == (0.0, 1)
+    assert response.context["row"]["satisfaction_rate"] == 100.0
+    assert "落实满意率" in response.content.decode()
