@@ -236,3 +236,51 @@ def staff_queues(size, today=None):
                 s.publish_late = s.publish_by < today
         result.append((key, title, rows, qs.count()))
     return result
+
+
+def unit_promises(unit_ids, size=30):
+    """A unit's open promises, soonest first: the follow-ups it owes."""
+    return list(
+        Reply.objects.promises_open()
+        .filter(assignment__unit__in=unit_ids)
+        .select_related("suggestion__session", "assignment__unit")
+        .order_by("promised_by", "pk")[:size]
+    )
+
+
+def send_promise_reminders(today):
+    """Remind units of follow-ups promised within the week and of promises past their date.
+
+    Keyed by the promise and its date, so a second run the same day sends nothing."""
+    from django.utils.translation import gettext_lazy as _
+
+    from .notifications import notify, unit_users
+
+    soon = today + datetime.timedelta(days=services.rule("DUE_SOON_DAYS"))
+    promises = (
+        Reply.objects.promises_open()
+        .filter(promised_by__lte=soon)
+        .select_related("suggestion", "assignment__unit")
+        .order_by("promised_by", "pk")
+    )
+    sent, members = 0, {}
+    for promise in promises.iterator(chunk_size=500):
+        unit_id = promise.assignment.unit_id
+        if unit_id not in members:
+            members[unit_id] = list(unit_users([unit_id]))
+        overdue = promise.promised_by < today
+        text = (
+            _("Promise past its date (%(date)s), follow-up owed: %(suggestion)s")
+            if overdue
+            else _("Follow-up promised by %(date)s: %(suggestion)s")
+        )
+        sent += len(
+            notify(
+                members[unit_id],
+                text,
+                {"date": promise.promised_by, "suggestion": promise.suggestion},
+                suggestion=promise.suggestion,
+                key=f"promise-{'overdue' if overdue else 'due'}:{promise.pk}:{promise.promised_by}",
+            )
+        )
+    return sent

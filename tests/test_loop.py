@@ -560,3 +560,17 @@ def test_unit_page_shows_the_reply_and_the_implementation_satisfaction(
     assert (implementation["rate"], implementation["rated"]) == (0.0, 1)
     assert response.context["row"]["satisfaction_rate"] == 100.0
     assert "落实满意率" in response.content.decode()
+
+
+def test_units_are_reminded_of_promised_follow_ups_once(build, unit_x):
+    build(Status.REPLIED, lead_unit=unit_x, reply_class="B", on=datetime.date(2026, 1, 5))
+    assert loop.send_promise_reminders(TODAY) == 1
+    assert loop.send_promise_reminders(TODAY) == 0  # the same day again: nothing new
+    assert Notification.objects.filter(user=unit_x.members.get(), key__startswith="promise-")
+
+
+def test_the_unit_sees_the_follow_ups_it_owes_on_its_workbench(client, build, unit_x):
+    suggestion = build(Status.REPLIED, lead_unit=unit_x, reply_class="B")
+    client.force_login(unit_x.members.get())
+    response = client.get(reverse("workbench:dashboard"))
+    assert [r.suggestion_id for r in response.context["unit_promises"]] == [suggestion.pk]
