@@ -574,3 +574,16 @@ def test_the_unit_sees_the_follow_ups_it_owes_on_its_workbench(client, build, un
     client.force_login(unit_x.members.get())
     response = client.get(reverse("workbench:dashboard"))
     assert [r.suggestion_id for r in response.context["unit_promises"]] == [suggestion.pk]
+
+
+def test_the_drafting_deputy_gets_similar_suggestions_as_json(
+    client, build, earlier_session, deputy_a, unit_x
+):
+    before = build(Status.REGISTERED, session=earlier_session)
+    client.force_login(deputy_a.user)
+    url = reverse("workbench:similar_json")
+    data = client.get(url, {"title": before.title, "content": before.content}).json()
+    assert [item["id"] for item in data["items"]] == [before.pk]
+    assert client.get(url, {"title": "", "content": "x" * 50000}).json() == {"items": []}
+    client.force_login(unit_x.members.get())
+    assert client.get(url, {"title": before.title}).status_code == 403
