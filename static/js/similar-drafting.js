@@ -16,7 +16,7 @@
       var li = document.createElement("li");
       var a = document.createElement("a");
       a.href = item.url;
-      a.textContent = item.session + " · " + item.number + " " + item.title;
+      a.textContent = item.session + " · " + item.label + " " + item.title;
       li.appendChild(a);
       li.appendChild(document.createTextNode(" · " + item.score.toFixed(2)));
       list.appendChild(li);

@@ -143,6 +143,7 @@ def similar_json(request):
                     "id": other.pk,
                     "session": other.session.name,
                     "number": other.number,
+                    "label": str(other.number_label),
                     "title": other.title,
                     "url": reverse("suggestions:detail", args=[other.pk]),
                     "score": score,
