@@ -209,16 +209,15 @@ def promise_counts(suggestions, today=None, unit=None):
 
     today = today or timezone.localdate()
     followed = Q(followed_up_on__isnull=False)
-    return (
-        Reply.objects.promises()
-        .filter(suggestion__in=suggestions)
-        .aggregate(
-            promises=Count("pk"),
-            promises_kept=Count("pk", filter=followed & Q(followed_up_on__lte=F("promised_by"))),
-            promises_late=Count("pk", filter=followed & Q(followed_up_on__gt=F("promised_by"))),
-            promises_overdue=Count("pk", filter=~followed & Q(promised_by__lt=today)),
-            promises_open=Count("pk", filter=~followed & Q(promised_by__gte=today)),
-        )
+    replies = Reply.objects.promises().filter(suggestion__in=suggestions)
+    if unit is not None:
+        replies = replies.filter(assignment__unit=unit)
+    return replies.aggregate(
+        promises=Count("pk"),
+        promises_kept=Count("pk", filter=followed & Q(followed_up_on__lte=F("promised_by"))),
+        promises_late=Count("pk", filter=followed & Q(followed_up_on__gt=F("promised_by"))),
+        promises_overdue=Count("pk", filter=~followed & Q(promised_by__lt=today)),
+        promises_open=Count("pk", filter=~followed & Q(promised_by__gte=today)),
     )
 
 

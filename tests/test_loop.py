@@ -587,3 +587,11 @@ def test_the_drafting_deputy_gets_similar_suggestions_as_json(
     assert client.get(url, {"title": "", "content": "x" * 50000}).json() == {"items": []}
     client.force_login(unit_x.members.get())
     assert client.get(url, {"title": before.title}).status_code == 403
+
+
+def test_a_units_page_counts_only_the_promises_it_made(client, build, unit_x, unit_y):
+    build(Status.REPLIED, lead_unit=unit_y, co_units=[unit_x], reply_class="B")
+    x = client.get(reverse("suggestions:unit", args=[unit_x.pk]) + "?session=all").context
+    y = client.get(reverse("suggestions:unit", args=[unit_y.pk]) + "?session=all").context
+    assert (x["promise_figures"]["promises"], y["promise_figures"]["promises"]) == (0, 1)
+    assert (len(x["promises"]), len(y["promises"])) == (0, 1)
