@@ -18,10 +18,13 @@ from .models import (
     Evaluation,
     Event,
     ExtensionRequest,
+    FlagReview,
+    ImplementationRating,
     KeySupervision,
     Notification,
     Reply,
     ReturnRequest,
+    SimilarLink,
     SpecialReport,
     Suggestion,
     SupervisionMeeting,
@@ -622,3 +625,37 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written by the loop's services: the back office reads them, the workbench acts."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImplementationRating)
+class ImplementationRatingAdmin(ReadOnlyAdmin):
+    list_display = ["suggestion", "deputy", "satisfaction", "rated_on"]
+    list_filter = ["satisfaction"]
+    list_select_related = ["suggestion", "deputy"]
+
+
+@admin.register(FlagReview)
+class FlagReviewAdmin(ReadOnlyAdmin):
+    list_display = ["suggestion", "kind", "reviewed_on", "note"]
+    list_filter = ["kind"]
+    list_select_related = ["suggestion"]
+
+
+@admin.register(SimilarLink)
+class SimilarLinkAdmin(ReadOnlyAdmin):
+    list_display = ["suggestion", "earlier", "score", "state", "decided_on"]
+    list_filter = ["state"]
+    list_select_related = ["suggestion", "earlier"]

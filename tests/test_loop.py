@@ -595,3 +595,12 @@ def test_a_units_page_counts_only_the_promises_it_made(client, build, unit_x, un
     y = client.get(reverse("suggestions:unit", args=[unit_y.pk]) + "?session=all").context
     assert (x["promise_figures"]["promises"], y["promise_figures"]["promises"]) == (0, 1)
     assert (len(x["promises"]), len(y["promises"])) == (0, 1)
+
+
+def test_the_back_office_lists_the_loops_rows_read_only(client, build, staff, earlier_session):
+    build(Status.REGISTERED, session=earlier_session)
+    build(Status.REGISTERED)
+    client.force_login(staff)
+    for name in ["similarlink", "flagreview", "implementationrating"]:
+        assert client.get(reverse(f"admin:suggestions_{name}_changelist")).status_code == 200
+        assert client.get(reverse(f"admin:suggestions_{name}_add")).status_code == 403
