@@ -604,3 +604,11 @@ def test_the_back_office_lists_the_loops_rows_read_only(client, build, staff, ea
     for name in ["similarlink", "flagreview", "implementationrating"]:
         assert client.get(reverse(f"admin:suggestions_{name}_changelist")).status_code == 200
         assert client.get(reverse(f"admin:suggestions_{name}_add")).status_code == 403
+
+
+def test_the_unit_table_export_carries_promises_kept(client, build, staff, unit_x):
+    kept = build(Status.REPLIED, lead_unit=unit_x, reply_class="B")
+    follow(kept, staff, on=PROMISED)
+    response = client.get(reverse("suggestions:units_export", args=["csv"]) + "?session=all")
+    text = response.content.decode("utf-8-sig")
+    assert "承诺兑现率" in text.splitlines()[0] and text.splitlines()[1].endswith("100.0")
