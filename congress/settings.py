@@ -237,6 +237,8 @@ SUGGESTION_RULES = {
     "ASSIGN_WITHIN_WORKDAYS": 5,  # between-session suggestions are assigned this fast
     "EVALUATION_DAYS": 30,  # after this, staff may close an unevaluated reply
     "DUE_SOON_DAYS": 7,  # "due soon" warnings
+    "PROMISE_MAX_YEARS": 5,  # a B/C reply's promise falls due within this many years
+    "PUBLISH_DAYS": 30,  # a closed suggestion's reply is published within this many days
 }
 for _name in SUGGESTION_RULES:
     if os.environ.get(f"SUGGESTION_RULES_{_name}"):

@@ -70,10 +70,14 @@ class DemoBuilder:
         self.structure()
         self.people()
         self.stations()
+        # The loop's additions draw from their own random stream, so the 7th session and the
+        # stations come out exactly as before they were added.
+        self.with_own_rng(self.earlier_sessions)
         self.seventh_session()
         # What happened in 2020 was read long ago.
         Notification.objects.update(read_at=timezone.now())
         self.current_session()
+        self.with_own_rng(self.loop_cases)
         self.station_work_2020()
         self.station_work_now()
         reports_demo.build(self)  # 2020's support for deputies, meetings' leaders, committee work
@@ -312,7 +316,29 @@ class DemoBuilder:
         }[reply_class]
         return opening + body + "\n\n感谢您对我们工作的关心和支持。"
 
-    def handle(self, suggestion, *, assigned_on, reply_class, replied_after, face, by_unit=None):
+    def promise(self, suggestion, reply_class, replied_on, days=None):
+        """What a B or C reply promises: a date (B) or a year (C, 列入计划)."""
+        if reply_class not in "BC":
+            return {}
+        text = suggestion.topic["measures"][0]
+        if days is not None:
+            return {"promise": text, "promised_by": replied_on + datetime.timedelta(days=days)}
+        if reply_class == "B":
+            return {"promise": text, "promised_by": replied_on + datetime.timedelta(days=150)}
+        return {"promise": text, "promise_year": replied_on.year + 1}
+
+    def handle(
+        self,
+        suggestion,
+        *,
+        assigned_on,
+        reply_class,
+        replied_after,
+        face,
+        by_unit=None,
+        promise_days=None,
+        contact=True,
+    ):
         lead = self.assign(suggestion, assigned_on)
         services.name_responsible_person(
             assignment=lead,
@@ -321,13 +347,14 @@ class DemoBuilder:
             by=by_unit or self.staff,
             on=assigned_on + datetime.timedelta(days=3),
         )
-        services.record_contact(
-            assignment=lead,
-            contacted_on=assigned_on + datetime.timedelta(days=20),
-            way=Contact.Way.FACE_TO_FACE if face else Contact.Way.PHONE,
-            note="听取代表意见，介绍办理思路。",
-            by=by_unit or self.staff,
-        )
+        if contact:
+            services.record_contact(
+                assignment=lead,
+                contacted_on=assigned_on + datetime.timedelta(days=20),
+                way=Contact.Way.FACE_TO_FACE if face else Contact.Way.PHONE,
+                note="听取代表意见，介绍办理思路。",
+                by=by_unit or self.staff,
+            )
         for co in suggestion.assignments.filter(role=Assignment.Role.CO):
             services.send_co_opinion(
                 assignment=co,
@@ -343,6 +370,7 @@ class DemoBuilder:
             signed_by=self.person_name(),
             by=by_unit or self.staff,
             on=replied_on,
+            **self.promise(suggestion, reply_class, replied_on, promise_days),
         )
 
     def seventh_session(self):
@@ -404,13 +432,16 @@ class DemoBuilder:
             )
             if satisfaction == "dissatisfied":
                 lead = s.assignments.get(role=Assignment.Role.LEAD)
+                again_class = "A" if reply_class in "AB" else "B"
+                again_on = evaluated_on + datetime.timedelta(days=20)
                 again = services.reply(
                     assignment=lead,
-                    reply_class="A" if reply_class in "AB" else "B",
+                    reply_class=again_class,
                     text=self.reply_text(s, "B"),
                     signed_by=self.person_name(),
                     by=self.staff,
-                    on=evaluated_on + datetime.timedelta(days=20),
+                    on=again_on,
+                    **self.promise(s, again_class, again_on),
                 )
                 services.publish_reply(reply=again, by=self.staff, on=again.replied_on)
                 services.evaluate(
@@ -451,6 +482,224 @@ class DemoBuilder:
                 basically_satisfied=votes[1],
                 dissatisfied=votes[2],
             )
+
+    # Topics raised again: those of the 2019 session come back in 2020 and in the current one.
+    RECURRING_TOPICS_2019 = [7, 10, 13, 16]
+
+    def closed_round(self, s, *, assigned_on, reply_class, satisfaction="satisfied", follow=None):
+        """Handle, publish, rate and close one suggestion; `follow` days after the reply."""
+        reply = self.handle(
+            s, assigned_on=assigned_on, reply_class=reply_class, replied_after=70, face=True
+        )
+        services.publish_reply(reply=reply, by=self.staff, on=reply.replied_on)
+        services.evaluate(
+            suggestion=s,
+            deputy=s.lead_deputy,
+            satisfaction=satisfaction,
+            contacted=True,
+            by=self.staff,
+            on=reply.replied_on + datetime.timedelta(days=7),
+        )
+        if follow is not None:
+            services.follow_up(
+                assignment=reply.assignment,
+                reply_class="A",
+                text="承诺事项已办结：" + s.topic["measures"][0] + "。",
+                signed_by=self.person_name(),
+                by=self.staff,
+                on=reply.replied_on + datetime.timedelta(days=follow),
+            )
+        return reply
+
+    def with_own_rng(self, build):
+        main, self.rng = self.rng, random.Random(build.__name__)
+        try:
+            build()
+        finally:
+            self.rng = main
+
+    def earlier_sessions(self):
+        """A few suggestions of the 2019 session, on topics raised again in 2020 and now."""
+        session = self.old_sessions[1]
+        for number, topic in enumerate(self.RECURRING_TOPICS_2019, start=1):
+            s = self.draft_suggestion(
+                session, number, topic, submitted_on=datetime.date(2019, 1, 8)
+            )
+            services.register(suggestion=s, by=self.staff, on=datetime.date(2019, 1, 15))
+            reply = self.closed_round(
+                s,
+                assigned_on=datetime.date(2019, 2, 20),
+                reply_class="B" if number % 2 else "C",
+                follow=120 if number == 1 else None,
+            )
+            services.close(suggestion=s, by=self.staff, on=datetime.date(2019, 11, 30))
+            if number == 1:
+                services.rate_implementation(
+                    suggestion=s,
+                    deputy=s.lead_deputy,
+                    satisfaction="satisfied",
+                    by=self.staff,
+                    on=reply.replied_on + datetime.timedelta(days=130),
+                )
+
+    def loop_cases(self):
+        """Promises kept, late and open, ratings of what was done, and every consistency flag."""
+        today, days = self.today, datetime.timedelta
+        session = self.current
+        numbers = iter(range(Suggestion.objects.filter(session=session).count() + 1, 10_000))
+        topics = iter(self.RECURRING_TOPICS_2019 + list(range(30, 52)))
+
+        def registered():
+            s = self.draft_suggestion(
+                session, next(numbers), next(topics), submitted_on=session.opens_on + days(1)
+            )
+            services.register(suggestion=s, by=self.staff, on=session.opens_on + days(5))
+            return s
+
+        assigned_on = today - days(105)  # replied 35 days ago
+        # Kept in time, kept late, and past its date: each rated for what was done.
+        kept = registered()
+        self.closed_round(kept, assigned_on=assigned_on, reply_class="B", follow=15)
+        late = registered()
+        reply = self.handle(
+            late,
+            assigned_on=assigned_on,
+            reply_class="B",
+            replied_after=70,
+            face=True,
+            promise_days=10,
+        )
+        services.publish_reply(reply=reply, by=self.staff, on=reply.replied_on)
+        services.follow_up(
+            assignment=reply.assignment,
+            reply_class="A",
+            text="承诺事项已办结，较承诺时间有所推迟。",
+            signed_by=self.person_name(),
+            by=self.staff,
+            on=today - days(5),
+        )
+        overdue = registered()
+        reply = self.handle(
+            overdue,
+            assigned_on=assigned_on,
+            reply_class="B",
+            replied_after=70,
+            face=True,
+            promise_days=20,
+        )
+        services.publish_reply(reply=reply, by=self.staff, on=reply.replied_on)
+        for s, satisfaction in [
+            (kept, "satisfied"),
+            (late, "basically_satisfied"),
+            (overdue, "dissatisfied"),
+        ]:
+            services.rate_implementation(
+                suggestion=s,
+                deputy=s.lead_deputy,
+                satisfaction=satisfaction,
+                comment="承诺事项落实情况与答复一致。" if satisfaction != "dissatisfied" else "",
+                comment_is_public=True,
+                by=self.staff,
+                on=today - days(2),
+            )
+            co = s.signatures.filter(confirmed_on__isnull=False).first()
+            if co:
+                services.rate_implementation(
+                    suggestion=s,
+                    deputy=co.deputy,
+                    satisfaction="basically_satisfied",
+                    by=self.staff,
+                    on=today - days(1),
+                )
+        # Class A while the deputy is dissatisfied (now in re-handling).
+        a_dissatisfied = registered()
+        reply = self.handle(
+            a_dissatisfied, assigned_on=assigned_on, reply_class="A", replied_after=70, face=False
+        )
+        services.evaluate(
+            suggestion=a_dissatisfied,
+            deputy=a_dissatisfied.lead_deputy,
+            satisfaction="dissatisfied",
+            contacted=True,
+            comment="答复称已解决，但现场问题依旧。",
+            by=self.staff,
+            on=reply.replied_on + days(3),
+        )
+        # Replied on time with no contact recorded; staff looked and noted why.
+        no_contact = registered()
+        self.handle(
+            no_contact,
+            assigned_on=assigned_on,
+            reply_class="A",
+            replied_after=60,
+            face=False,
+            contact=False,
+        )
+        services.review_flag(
+            suggestion=no_contact,
+            kind="on_time_no_contact",
+            note="经核实，承办单位曾电话联系代表但未登记，已提醒补录。",
+            by=self.staff,
+            on=today - days(1),
+        )
+        # Class D for a key suggestion.
+        key_d = registered()
+        services.mark_key(
+            suggestion=key_d,
+            leader=self.leaders[0],
+            vice_mayor=self.leaders[5],
+            committee=self.committees[0],
+            by=self.staff,
+            on=session.opens_on + days(10),
+        )
+        self.handle(key_d, assigned_on=assigned_on, reply_class="D", replied_after=70, face=True)
+        # Re-handled with the same class and the same text.
+        same = registered()
+        reply = self.handle(
+            same, assigned_on=assigned_on, reply_class="C", replied_after=50, face=True
+        )
+        services.evaluate(
+            suggestion=same,
+            deputy=same.lead_deputy,
+            satisfaction="dissatisfied",
+            contacted=True,
+            by=self.staff,
+            on=reply.replied_on + days(3),
+        )
+        services.reply(
+            assignment=reply.assignment,
+            reply_class="C",
+            text=reply.text,
+            signed_by=reply.signed_by,
+            by=self.staff,
+            on=today - days(4),
+            promise=reply.promise,
+            promise_year=today.year + 1,
+        )
+        # Closed forty days ago, reply never published: past the publication deadline.
+        unpublished = registered()
+        reply = self.handle(
+            unpublished,
+            assigned_on=today - days(114),
+            reply_class="A",
+            replied_after=60,
+            face=True,
+        )
+        services.evaluate(
+            suggestion=unpublished,
+            deputy=unpublished.lead_deputy,
+            satisfaction="satisfied",
+            contacted=True,
+            by=self.staff,
+            on=reply.replied_on + days(5),
+        )
+        services.close(suggestion=unpublished, by=self.staff, on=today - days(40))
+        # Staff confirm the look-alikes of the current session's first topics, dismiss one.
+        from suggestions.models import SimilarLink
+
+        links = SimilarLink.objects.filter(suggestion__session=session).order_by("pk")
+        for n, link in enumerate(links[:12]):
+            services.decide_link(link=link, confirm=n != 5, by=self.staff, on=today - days(1))
 
     def current_session(self):
         """Suggestions in every state, with deadlines around today."""

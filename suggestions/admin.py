@@ -27,12 +27,15 @@ from .models import (
     Evaluation,
     Event,
     ExtensionRequest,
+    FlagReview,
+    ImplementationRating,
     ImportAlias,
     ImportMapping,
     KeySupervision,
     Notification,
     Reply,
     ReturnRequest,
+    SimilarLink,
     SpecialReport,
     Suggestion,
     SupervisionMeeting,
@@ -406,7 +409,16 @@ class SuggestionAdmin(admin.ModelAdmin):
 class ReplyAddForm(ServiceModelForm):
     class Meta:
         model = Reply
-        fields = ["assignment", "reply_class", "text", "signed_by", "replied_on", "attachment"]
+        fields = [
+            "assignment",
+            "reply_class",
+            "text",
+            "promise",
+            "promised_by",
+            "signed_by",
+            "replied_on",
+            "attachment",
+        ]
 
     def clean_attachment(self):
         # The workbench's validator: size, and the whole PDF or image must open.
@@ -415,6 +427,8 @@ class ReplyAddForm(ServiceModelForm):
 
     def run_service(self, data):
         return services.reply(
+            promise=data.get("promise", ""),
+            promised_by=data.get("promised_by"),
             assignment=data["assignment"],
             reply_class=data["reply_class"],
             text=data["text"],
@@ -732,3 +746,37 @@ class ImportMappingAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written by the loop's services: the back office reads them, the workbench acts."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImplementationRating)
+class ImplementationRatingAdmin(ReadOnlyAdmin):
+    list_display = ["suggestion", "deputy", "satisfaction", "rated_on"]
+    list_filter = ["satisfaction"]
+    list_select_related = ["suggestion", "deputy"]
+
+
+@admin.register(FlagReview)
+class FlagReviewAdmin(ReadOnlyAdmin):
+    list_display = ["suggestion", "kind", "reviewed_on", "note"]
+    list_filter = ["kind"]
+    list_select_related = ["suggestion"]
+
+
+@admin.register(SimilarLink)
+class SimilarLinkAdmin(ReadOnlyAdmin):
+    list_display = ["suggestion", "earlier", "score", "state", "decided_on"]
+    list_filter = ["state"]
+    list_select_related = ["suggestion", "earlier"]

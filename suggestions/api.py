@@ -103,6 +103,17 @@ class Figures(Schema):
     solved_rate: float | None
     contact_rate: float | None
     satisfaction_rate: float | None
+    # The accountability loop (see stats.EXPLANATIONS for each formula).
+    promises: dict[str, int]
+    promise_kept_rate: float | None
+    implementation_satisfaction: dict[str, int]
+    implementation_rate: float | None
+    all_ratings: dict[str, int]
+    all_ratings_rate: float | None
+    all_implementation_ratings: dict[str, int]
+    implementation_all_rate: float | None
+    closed_published: int
+    publication_rate: float | None
 
 
 class UnitFigures(Schema):
@@ -257,7 +268,20 @@ def get_statistics(request, session: int | None = None):
     chosen = _session_or_404(session)
     f = stats.overview(Suggestion.objects.for_session(chosen))
     c = f.counts
+    loop = stats.loop_figures(Suggestion.objects.for_session(chosen))
+    sat = ["satisfied", "basically_satisfied", "dissatisfied"]
     return {
+        "promises": {"total": loop["promises"]}
+        | {k: loop[f"promises_{k}"] for k in ["kept", "late", "overdue", "open"]},
+        "promise_kept_rate": loop["promise_kept_rate"],
+        "implementation_satisfaction": {k: loop[f"impl_{k}"] for k in sat},
+        "implementation_rate": loop["implementation_rate"],
+        "all_ratings": {k: loop[f"all_{k}"] for k in sat},
+        "all_ratings_rate": loop["all_ratings_rate"],
+        "all_implementation_ratings": {k: loop[f"impl_all_{k}"] for k in sat},
+        "implementation_all_rate": loop["implementation_all_rate"],
+        "closed_published": loop["closed_published"],
+        "publication_rate": loop["publication_rate"],
         "session_id": chosen.pk if chosen else None,
         **{
             k: c[k]

@@ -154,6 +154,7 @@ def unit_statistics(rows, fmt, name):
         _("Basically satisfied"),
         _("Dissatisfied"),
         _("Satisfaction rate"),
+        _("Promises kept"),
     ]
     return spreadsheet_response(
         fmt,
@@ -172,6 +173,7 @@ def unit_statistics(rows, fmt, name):
                 r["basically_satisfied"],
                 r["dissatisfied"],
                 r["satisfaction_rate"],
+                r.get("promise_kept_rate"),
             ]
             for r in rows
         ),

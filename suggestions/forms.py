@@ -167,7 +167,21 @@ class OpinionForm(forms.Form):
     )
 
 
-class ReplyForm(forms.Form):
+class PromiseFields(forms.Form):
+    """What a B or C reply promises and by when; the services check the rule."""
+
+    promise = forms.CharField(
+        label=_("Promise (B or C): what will be done"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    promised_by = forms.DateField(label=_("Promised by (date)"), widget=DATE_INPUT, required=False)
+    promise_year = forms.IntegerField(
+        label=_("Or within the year (列入计划)"), min_value=2000, max_value=2100, required=False
+    )
+
+
+class ReplyForm(PromiseFields):
     reply_class = forms.ChoiceField(label=_("Class"), choices=ReplyClass.choices)
     text = forms.CharField(label=_("Reply text"), widget=forms.Textarea(attrs={"rows": 8}))
     signed_by = forms.CharField(label=_("Signed by (the unit's head)"), max_length=50)
@@ -177,12 +191,53 @@ class ReplyForm(forms.Form):
         required=False,
         validators=[validate_attachment],
     )
+    field_order = ["reply_class", "text", "promise", "promised_by", "promise_year"]
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(PromiseFields):
     reply_class = forms.ChoiceField(label=_("Class now"), choices=ReplyClass.choices)
     text = forms.CharField(label=_("Follow-up reply"), widget=forms.Textarea(attrs={"rows": 5}))
     signed_by = forms.CharField(label=_("Signed by"), max_length=50)
+    field_order = ["reply_class", "text", "signed_by"]
+
+
+class ImplementationForm(forms.Form):
+    """Shown beside the reply's rating form on the same page: its own element ids."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_impl_%s")
+        super().__init__(*args, **kwargs)
+
+    satisfaction = forms.ChoiceField(
+        label=_("How satisfied are you with what was done?"),
+        choices=Satisfaction.choices,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    comment_is_public = forms.BooleanField(label=_("The comment may be published"), required=False)
+
+
+class FlagReviewForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Flag"), choices=(), widget=forms.HiddenInput)
+    note = forms.CharField(label=_("What you found"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        from .models import FLAGS
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = list(FLAGS.items())
+
+
+class LinkDecisionForm(forms.Form):
+    link = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**62)
+    confirm = forms.TypedChoiceField(
+        label=_("Same problem?"),
+        choices=[("yes", _("confirm")), ("no", _("dismiss"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
 
 
 class ExtensionForm(forms.Form):

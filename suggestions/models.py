@@ -143,6 +143,55 @@ class SuggestionQuerySet(models.QuerySet):
             )
         )
 
+    def with_flags(self, today=None):
+        """Annotate flag_<kind> for each consistency flag (FLAGS) and flag_<kind>_reviewed.
+
+        Each flag is one expression over the row or a correlated EXISTS, so a page of flagged
+        suggestions is one query whatever its length.
+        """
+        today = today or timezone.localdate()
+        current = Reply.objects.current().filter(suggestion=OuterRef("pk"))
+        first = Reply.objects.filter(
+            assignment=OuterRef("assignment"),
+            kind=Reply.Kind.REPLY,
+            round=1,
+            reply_class=OuterRef("reply_class"),
+            text=OuterRef("text"),
+        )
+        rules = {
+            "a_dissatisfied": Q(reply_class=ReplyClass.A, satisfaction=Satisfaction.DISSATISFIED),
+            "promise_overdue": Exists(
+                current.filter(
+                    promised_by__isnull=False, followed_up_on__isnull=True, promised_by__lt=today
+                )
+            ),
+            "on_time_no_contact": Q(replied_on_time=True)
+            & ~Exists(Contact.objects.filter(assignment__suggestion=OuterRef("pk"))),
+            "key_class_d": Q(is_key=True, reply_class=ReplyClass.D),
+            "same_rehandled": Exists(
+                current.filter(round=2, kind=Reply.Kind.REPLY).filter(Exists(first))
+            ),
+        }
+        annotations = {}
+        for kind, rule in rules.items():
+            annotations[f"flag_{kind}"] = ExpressionWrapper(
+                rule, output_field=models.BooleanField()
+            )
+            annotations[f"flag_{kind}_reviewed"] = Exists(
+                FlagReview.objects.filter(suggestion=OuterRef("pk"), kind=kind)
+            )
+        return self.annotate(**annotations)
+
+    def flagged(self, today=None, *, reviewed=False):
+        """Suggestions with at least one flag still to review (or, reviewed=True, any flag)."""
+        condition = Q()
+        for kind in FLAGS:
+            term = Q(**{f"flag_{kind}": True})
+            if not reviewed:
+                term &= Q(**{f"flag_{kind}_reviewed": False})
+            condition |= term
+        return self.with_flags(today).filter(condition)
+
     def involving_deputy(self, deputy):
         """Suggestions the deputy leads or was asked to co-sign."""
         signed = CoSigner.objects.filter(deputy=deputy).values("suggestion")
@@ -253,6 +302,10 @@ class Suggestion(models.Model):
         _("satisfaction"), max_length=20, choices=Satisfaction.choices, blank=True
     )
     was_re_handled = models.BooleanField(_("re-handled"), default=False)
+    # The lead deputy's rating of what was done on a promise (落实满意度), apart from the reply's.
+    implementation_satisfaction = models.CharField(
+        _("implementation satisfaction"), max_length=20, choices=Satisfaction.choices, blank=True
+    )
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
 
@@ -591,6 +644,23 @@ class ReplyQuerySet(models.QuerySet):
         """Replies that have not been revised; a revised reply keeps the original on record."""
         return self.filter(superseded_by__isnull=True)
 
+    def promises(self):
+        """Current B/C replies with a promised date (承诺)."""
+        return self.current().filter(promised_by__isnull=False)
+
+    def promises_open(self):
+        return self.promises().filter(followed_up_on__isnull=True)
+
+    def promises_overdue(self, today=None):
+        return self.promises_open().filter(promised_by__lt=today or timezone.localdate())
+
+    def promises_due_soon(self, today=None):
+        today = today or timezone.localdate()
+        days = settings.SUGGESTION_RULES["DUE_SOON_DAYS"]
+        return self.promises_open().filter(
+            promised_by__gte=today, promised_by__lte=today + datetime.timedelta(days=days)
+        )
+
 
 class Reply(models.Model):
     """A unit's written reply (答复), or the follow-up reply a B/C class promised."""
@@ -636,6 +706,15 @@ class Reply(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # A B or C reply promises what will be done and by when (承诺); the follow-up is due then.
+    promise = models.TextField(_("what will be done"), blank=True)
+    promised_by = models.DateField(_("promised by"), null=True, blank=True)
+    promise_year_only = models.BooleanField(
+        _("promised within a year"),
+        default=False,
+        help_text=_("列入计划: the promise names a year; it falls due at the year's end."),
+    )
+    followed_up_on = models.DateField(_("follow-up sent on"), null=True, blank=True)
 
     objects = ReplyQuerySet.as_manager()
 
@@ -647,6 +726,14 @@ class Reply(models.Model):
             models.CheckConstraint(
                 condition=Q(reply_class__in=["A", "B", "C", "D"]), name="reply_class_a_to_d"
             ),
+            models.CheckConstraint(
+                condition=Q(promised_by__isnull=True) | Q(reply_class__in=["B", "C"]),
+                name="reply_promise_only_b_or_c",
+            ),
+        ]
+        indexes = [
+            # The promise queues scan open promises by date.
+            models.Index(fields=["promised_by", "followed_up_on"], name="reply_promise_due"),
         ]
 
     def __str__(self):
@@ -660,6 +747,28 @@ class Reply(models.Model):
     @property
     def on_time(self):
         return self.due_on is None or self.replied_on <= self.due_on
+
+    def promise_state(self, today=None):
+        """kept (follow-up by the date), late (follow-up after it), due (date ahead),
+        overdue (date passed, no follow-up); None when the reply promised nothing."""
+        if self.promised_by is None:
+            return None
+        if self.followed_up_on:
+            return "kept" if self.followed_up_on <= self.promised_by else "late"
+        return "due" if self.promised_by >= (today or timezone.localdate()) else "overdue"
+
+    @property
+    def promise_label(self):
+        if self.promised_by is None:
+            return ""
+        return str(self.promised_by.year) if self.promise_year_only else str(self.promised_by)
+
+    @property
+    def may_rate_implementation(self):
+        """落实满意度 can be rated once the follow-up arrived or the promised date passed."""
+        return self.promised_by is not None and (
+            self.followed_up_on is not None or self.promised_by < timezone.localdate()
+        )
 
 
 class Evaluation(models.Model):
@@ -822,6 +931,10 @@ class Event(models.Model):
         MARKED_KEY = "marked_key", _("chosen as a key suggestion")
         EDITED = "edited", _("details edited")
         CORRECTED = "corrected", _("corrected after closing")
+        IMPLEMENTATION_RATED = "implementation_rated", _("implementation rated")
+        FLAG_REVIEWED = "flag_reviewed", _("consistency flag reviewed")
+        LINK_CONFIRMED = "link_confirmed", _("recurring link confirmed")
+        LINK_DISMISSED = "link_dismissed", _("recurring link dismissed")
 
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=30, choices=Action.choices)
@@ -948,3 +1061,127 @@ class ImportMapping(models.Model):
 
     def __str__(self):
         return " | ".join(h for h in self.headers if h)[:100]
+
+
+# The consistency flags: replies whose record does not add up. Each rule is written out for users.
+FLAGS = {
+    "a_dissatisfied": _("Class A but dissatisfied: the reply says solved, the deputy disagrees."),
+    "promise_overdue": _(
+        "Promise past its date: a B or C reply promised a date that has passed with no follow-up."
+    ),
+    "on_time_no_contact": _(
+        "Replied on time but no contact recorded: no contact with the deputy was ever recorded."
+    ),
+    "key_class_d": _("Class D for a key suggestion: a key suggestion only kept for reference."),
+    "same_rehandled": _(
+        "Re-handled with the same answer: the new reply has the class and text of the first."
+    ),
+}
+
+
+class FlagReview(models.Model):
+    """Staff looked at a consistency flag and wrote what they found."""
+
+    suggestion = models.ForeignKey(
+        Suggestion, on_delete=models.CASCADE, related_name="flag_reviews"
+    )
+    kind = models.CharField(_("flag"), max_length=30, choices=list(FLAGS.items()))
+    note = models.TextField(_("note"))
+    reviewed_on = models.DateField(_("reviewed on"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-reviewed_on", "-id"]
+        verbose_name = _("flag review")
+        verbose_name_plural = _("flag reviews")
+        constraints = [
+            models.UniqueConstraint(fields=["suggestion", "kind"], name="flag_reviewed_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.suggestion} · {self.get_kind_display()}"
+
+
+class ImplementationRating(models.Model):
+    """A deputy's rating of what was done on a promise (落实满意度), apart from the reply's."""
+
+    suggestion = models.ForeignKey(
+        Suggestion, on_delete=models.CASCADE, related_name="implementation_ratings"
+    )
+    promise = models.ForeignKey(
+        Reply, on_delete=models.PROTECT, related_name="implementation_ratings"
+    )
+    deputy = models.ForeignKey(
+        Deputy, on_delete=models.PROTECT, related_name="+", verbose_name=_("deputy")
+    )
+    satisfaction = models.CharField(_("satisfaction"), max_length=20, choices=Satisfaction.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    comment_is_public = models.BooleanField(_("comment may be published"), default=False)
+    rated_on = models.DateField(_("rated on"))
+
+    class Meta:
+        ordering = ["rated_on", "id"]
+        verbose_name = _("implementation rating")
+        verbose_name_plural = _("implementation ratings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["promise", "deputy"], name="implementation_rated_once_per_promise"
+            ),
+            models.CheckConstraint(
+                condition=Q(satisfaction__in=["satisfied", "basically_satisfied", "dissatisfied"]),
+                name="implementation_satisfaction_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.deputy}：{self.get_satisfaction_display()}"
+
+
+class TextBand(models.Model):
+    """One locality-sensitive hash band of a suggestion's title and content (see similarity.py).
+
+    Two suggestions sharing a band are candidates for "the same problem raised again"; the
+    index on key makes finding them a few index probes, not a scan of every suggestion.
+    """
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="bands")
+    key = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["key"], name="textband_key")]
+
+    def __str__(self):
+        return f"{self.suggestion_id}:{self.key}"
+
+
+class SimilarLink(models.Model):
+    """A suggestion that looks like one from an earlier session; staff confirm or dismiss it."""
+
+    class State(models.TextChoices):
+        FOUND = "found", _("found by text similarity")
+        CONFIRMED = "confirmed", _("confirmed by staff")
+        DISMISSED = "dismissed", _("dismissed by staff")
+
+    suggestion = models.ForeignKey(
+        Suggestion, on_delete=models.CASCADE, related_name="similar_links"
+    )
+    earlier = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="later_links")
+    score = models.FloatField(_("similarity"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default="found")
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-score", "id"]
+        verbose_name = _("recurring link")
+        verbose_name_plural = _("recurring links")
+        constraints = [
+            models.UniqueConstraint(fields=["suggestion", "earlier"], name="similar_link_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.suggestion} ~ {self.earlier}"

@@ -5,6 +5,7 @@ the current state, saves what changed and writes an `Event`. A transition the ru
 raises `WorkflowError` with a message for the user and changes nothing.
 """
 
+import datetime
 import os
 from dataclasses import dataclass
 
@@ -19,8 +20,9 @@ from congress.history import describe_changes
 from congress.models import Session
 from congress.workdays import add_months, add_workdays
 
-from . import notifications
+from . import notifications, similarity
 from .models import (
+    FLAGS,
     FOLLOW_UP_CLASSES,
     Assignment,
     CoHandlerOpinion,
@@ -30,11 +32,14 @@ from .models import (
     Evaluation,
     Event,
     ExtensionRequest,
+    FlagReview,
+    ImplementationRating,
     KeySupervision,
     Reply,
     ReplyClass,
     ReturnRequest,
     Satisfaction,
+    SimilarLink,
     SpecialReport,
     Suggestion,
     SupervisionMeeting,
@@ -436,6 +441,7 @@ def enter_suggestion(*, suggestion, co_signers=(), by, on=None):
         CoSigner(suggestion=suggestion, deputy=deputy, confirmed_on=on) for deputy in co_signers
     )
     _record(suggestion, Action.ENTERED, by=by, on=suggestion.submitted_on)
+    find_recurring(suggestion)
     return suggestion
 
 
@@ -546,6 +552,7 @@ def submit(*, suggestion, by, on=None):
         on=on,
         fields=["number", "submitted_on"],
     )
+    find_recurring(suggestion)
     notifications.notify(
         notifications.staff_users(),
         gettext_lazy("New suggestion to review: %(suggestion)s"),
@@ -591,6 +598,7 @@ def register(*, suggestion, by, on=None):
     check_register(suggestion)
     suggestion.registered_on = on
     _move(suggestion, Status.REGISTERED, Action.REGISTERED, by=by, on=on, fields=["registered_on"])
+    find_recurring(suggestion)
     return suggestion
 
 
@@ -989,16 +997,85 @@ def _summary_class(suggestion):
     return max((c for _role, c in classes), default="")
 
 
+def _check_promise(reply_class, promise, promised_by, promise_year, on):
+    """A B or C reply promises what will be done and by when: a date, or a year (列入计划).
+
+    Returns (promised_by, year_only); A and D replies promise nothing.
+    """
+    promise = (promise or "").strip()
+    if reply_class not in (ReplyClass.B, ReplyClass.C):
+        if promise or promised_by or promise_year:
+            raise WorkflowError(_("Only a B or C reply makes a promise; leave the promise empty."))
+        return None, False
+    if not promise:
+        raise WorkflowError(_("A B or C reply says what will be done (the promise)."))
+    if promised_by and promise_year:
+        raise WorkflowError(_("Give the promise either a date or a year, not both."))
+    if promise_year:
+        if not on.year <= promise_year <= on.year + rule("PROMISE_MAX_YEARS"):
+            raise WorkflowError(
+                _("The promised year must be between %(first)s and %(last)s.")
+                % {"first": on.year, "last": on.year + rule("PROMISE_MAX_YEARS")}
+            )
+        return datetime.date(promise_year, 12, 31), True
+    if not promised_by:
+        raise WorkflowError(_("A B or C reply says by when: a date, or a year for 列入计划."))
+    if promised_by <= on:
+        raise WorkflowError(_("The promised date must be after the reply's date."))
+    if promised_by.year > on.year + rule("PROMISE_MAX_YEARS"):
+        raise WorkflowError(
+            _("A promise cannot be more than %(years)s years away.")
+            % {"years": rule("PROMISE_MAX_YEARS")}
+        )
+    return promised_by, False
+
+
+def _promise_fields(reply_class, promise, promised_by, promise_year, on):
+    date, year_only = _check_promise(reply_class, promise, promised_by, promise_year, on)
+    return {
+        "promise": (promise or "").strip() if date else "",
+        "promised_by": date,
+        "promise_year_only": year_only,
+    }
+
+
+def _tell_deputies(suggestion, text, values):
+    """The lead deputy and every confirmed co-signer."""
+    co_signers = suggestion.signatures.filter(confirmed_on__isnull=False).select_related("deputy")
+    notifications.notify(
+        notifications.deputy_users([suggestion.lead_deputy, *(s.deputy for s in co_signers)]),
+        text,
+        values,
+        suggestion=suggestion,
+    )
+
+
 @transaction.atomic
-def reply(*, assignment, reply_class, text, signed_by, by, on=None, attachment=None):
-    """The unit's written reply (答复). When every reply owed is in, the suggestion is replied."""
+def reply(
+    *,
+    assignment,
+    reply_class,
+    text,
+    signed_by,
+    by,
+    on=None,
+    attachment=None,
+    promise="",
+    promised_by=None,
+    promise_year=None,
+):
+    """The unit's written reply (答复). When every reply owed is in, the suggestion is replied.
+
+    A B or C reply carries its promise: what will be done, by a date or within a year."""
     on = _today(on)
     suggestion, assignment = _lock_assignment(assignment)
     check_reply(suggestion, assignment)
     _check_reply_fields(reply_class, text, signed_by)
     if on < assignment.assigned_on:
         raise WorkflowError(_("A reply cannot be dated before the assignment."))
+    promised = _promise_fields(reply_class, promise, promised_by, promise_year, on)
     new_reply = Reply.objects.create(
+        **promised,
         suggestion=suggestion,
         assignment=assignment,
         round=suggestion.current_round,
@@ -1030,33 +1107,39 @@ def reply(*, assignment, reply_class, text, signed_by, by, on=None, attachment=N
     else:
         suggestion.save(update_fields=fields)
         _record(suggestion, Action.REPLIED, by=by, on=on, note=note)
-    deputies = [
-        suggestion.lead_deputy,
-        *(
-            sig.deputy
-            for sig in suggestion.signatures.filter(confirmed_on__isnull=False).select_related(
-                "deputy"
-            )
-        ),
-    ]
-    notifications.notify(
-        notifications.deputy_users(deputies),
+    _tell_deputies(
+        suggestion,
         gettext_lazy("A reply from %(unit)s arrived for %(suggestion)s"),
         {"unit": assignment.unit, "suggestion": suggestion},
-        suggestion=suggestion,
     )
     return new_reply
 
 
 @transaction.atomic
-def revise_reply(*, reply, reply_class, text, signed_by, by, on=None):
-    """A corrected reply replaces the current one; the original stays on record."""
+def revise_reply(
+    *,
+    reply,
+    reply_class,
+    text,
+    signed_by,
+    by,
+    on=None,
+    promise="",
+    promised_by=None,
+    promise_year=None,
+):
+    """A corrected reply replaces the current one; the original stays on record.
+
+    A revised B or C reply states its promise again (it may move the date)."""
     on = _today(on)
     suggestion = _lock(reply.suggestion)
     original = Reply.objects.select_for_update().get(pk=reply.pk)
     check_revise_reply(suggestion, original)
     _check_reply_fields(reply_class, text, signed_by)
+    promised = _promise_fields(reply_class, promise, promised_by, promise_year, on)
     revised = Reply.objects.create(
+        **promised,
+        followed_up_on=original.followed_up_on if promised["promised_by"] else None,
         suggestion=suggestion,
         assignment=original.assignment,
         kind=original.kind,
@@ -1082,15 +1165,34 @@ def revise_reply(*, reply, reply_class, text, signed_by, by, on=None):
 
 
 @transaction.atomic
-def follow_up(*, assignment, reply_class, text, signed_by, by, on=None):
-    """The follow-up reply (跟踪办理) that a B or C class promised, once the promise is kept."""
+def follow_up(
+    *,
+    assignment,
+    reply_class,
+    text,
+    signed_by,
+    by,
+    on=None,
+    promise="",
+    promised_by=None,
+    promise_year=None,
+):
+    """The follow-up reply (跟踪办理) that a B or C class promised, once the promise is kept.
+
+    It settles the promise (kept if sent by the promised date, late otherwise); a follow-up
+    that is itself B or C makes a new promise."""
     on = _today(on)
     suggestion, assignment = _lock_assignment(assignment)
     latest = check_follow_up(suggestion, assignment)
     _check_reply_fields(reply_class, text, signed_by)
     if on < latest.replied_on:
         raise WorkflowError(_("A follow-up reply cannot be dated before the reply it follows."))
+    promised = _promise_fields(reply_class, promise, promised_by, promise_year, on)
+    if latest.promised_by and not latest.followed_up_on:
+        latest.followed_up_on = on
+        latest.save(update_fields=["followed_up_on"])
     follow = Reply.objects.create(
+        **promised,
         suggestion=suggestion,
         assignment=assignment,
         kind=Reply.Kind.FOLLOW_UP,
@@ -1109,6 +1211,11 @@ def follow_up(*, assignment, reply_class, text, signed_by, by, on=None):
         by=by,
         on=on,
         note=f"{assignment.unit}：{site_text(follow.get_reply_class_display)}",
+    )
+    _tell_deputies(
+        suggestion,
+        gettext_lazy("A follow-up reply from %(unit)s arrived for %(suggestion)s"),
+        {"unit": assignment.unit, "suggestion": suggestion},
     )
     return follow
 
@@ -1393,6 +1500,7 @@ def import_suggestions(*, session, plans, by, on=None):
         ],
         batch_size=2000,
     )
+    similarity.index_many(created)  # links to earlier sessions are found at registration
     Event.objects.bulk_create(
         [
             Event(
@@ -1462,3 +1570,155 @@ class ImportCounts:
     created: int = 0
     updated: int = 0
     concluded: int = 0
+
+
+# --- closing the loop: implementation, flags, recurring suggestions --------------------------
+
+
+def check_rate_implementation(suggestion, deputy, on=None):
+    """The promise this deputy may rate now (its follow-up arrived or its date passed)."""
+    on = _today(on)
+    is_lead = deputy is not None and deputy.pk == suggestion.lead_deputy_id
+    if not is_lead and not (
+        deputy is not None
+        and suggestion.signatures.filter(deputy=deputy, confirmed_on__isnull=False).exists()
+    ):
+        raise WorkflowError(_("Only the suggestion's deputies can rate its implementation."))
+    promise = (
+        suggestion.replies.promises()
+        .filter(promised_by__isnull=False)
+        .order_by("-replied_on", "-pk")
+        .first()
+    )
+    if promise is None:
+        raise WorkflowError(_("No reply of this suggestion promised anything to rate."))
+    if promise.followed_up_on is None and promise.promised_by >= on:
+        raise WorkflowError(
+            _("The implementation can be rated once the follow-up arrives or after %(date)s.")
+            % {"date": promise.promised_by}
+        )
+    if ImplementationRating.objects.filter(promise=promise, deputy=deputy).exists():
+        raise WorkflowError(_("This deputy has already rated this implementation."))
+    return promise
+
+
+@transaction.atomic
+def rate_implementation(
+    *, suggestion, deputy, satisfaction, comment="", comment_is_public=False, by, on=None
+):
+    """A deputy rates what was done on a promise (落实满意度), apart from the reply's rating.
+
+    Open once the promise's follow-up arrived or its date passed; the lead deputy's rating is
+    the suggestion's implementation satisfaction, co-signers' ratings are recorded beside it."""
+    on = _today(on)
+    suggestion = _lock(suggestion)
+    if satisfaction not in Satisfaction.values:
+        raise WorkflowError(_("Choose satisfied, basically satisfied or dissatisfied."))
+    promise = check_rate_implementation(suggestion, deputy, on)
+    is_lead = deputy.pk == suggestion.lead_deputy_id
+    rating = ImplementationRating.objects.create(
+        suggestion=suggestion,
+        promise=promise,
+        deputy=deputy,
+        satisfaction=satisfaction,
+        comment=comment,
+        comment_is_public=comment_is_public,
+        rated_on=on,
+    )
+    if is_lead:
+        suggestion.implementation_satisfaction = satisfaction
+        suggestion.save(update_fields=["implementation_satisfaction"])
+    _record(
+        suggestion,
+        Action.IMPLEMENTATION_RATED,
+        by=by,
+        on=on,
+        note=f"{deputy}：{site_text(rating.get_satisfaction_display)}",
+    )
+    return rating
+
+
+def check_review_flag(suggestion, on=None):
+    """Open while the suggestion carries a consistency flag nobody has reviewed yet."""
+    row = Suggestion.objects.with_flags(_today(on)).filter(pk=suggestion.pk).values().first()
+    reviewed = set(FlagReview.objects.filter(suggestion=suggestion).values_list("kind", flat=True))
+    if not row or not [k for k in FLAGS if row.get(f"flag_{k}") and k not in reviewed]:
+        raise WorkflowError(_("This suggestion carries no flag left to review."))
+
+
+@transaction.atomic
+def review_flag(*, suggestion, kind, note, by, on=None):
+    """Staff looked at a consistency flag and say what they found (logged, not public)."""
+    on = _today(on)
+    suggestion = _lock(suggestion)
+    if kind not in FLAGS:
+        raise WorkflowError(_("Unknown flag."))
+    if not note.strip():
+        raise WorkflowError(_("Write what you found in a note."))
+    flagged = Suggestion.objects.with_flags(on).filter(pk=suggestion.pk).values(f"flag_{kind}")
+    if not flagged[0][f"flag_{kind}"]:
+        raise WorkflowError(_("This suggestion does not carry that flag."))
+    if FlagReview.objects.filter(suggestion=suggestion, kind=kind).exists():
+        raise WorkflowError(_("This flag has already been reviewed."))
+    review = FlagReview.objects.create(
+        suggestion=suggestion, kind=kind, note=note, reviewed_on=on, reviewed_by=by
+    )
+    _record(
+        suggestion,
+        Action.FLAG_REVIEWED,
+        by=by,
+        on=on,
+        note=f"{site_text(review.get_kind_display)} {note}",
+        is_public=False,
+    )
+    return review
+
+
+def find_recurring(suggestion):
+    """Index a suggestion's text and link it to similar ones of earlier sessions."""
+    similarity.index_suggestion(suggestion)
+    found = similarity.similar(
+        suggestion.title, suggestion.content, before_session=suggestion.session, limit=20
+    )
+    known = set(suggestion.similar_links.values_list("earlier_id", flat=True))
+    SimilarLink.objects.bulk_create(
+        SimilarLink(suggestion=suggestion, earlier=other, score=score)
+        for score, other in found
+        if other.pk not in known
+    )
+    return found
+
+
+def check_decide_link(suggestion):
+    """Open while a link to an earlier suggestion waits for staff to confirm or dismiss it."""
+    if not suggestion.similar_links.filter(state=SimilarLink.State.FOUND).exists():
+        raise WorkflowError(_("No link to an earlier suggestion waits for a decision."))
+
+
+@transaction.atomic
+def decide_link(*, link, confirm, by, on=None):
+    """Staff confirm that two suggestions raise the same problem, or dismiss the link."""
+    on = _today(on)
+    suggestion = _lock(link.suggestion)
+    link = SimilarLink.objects.select_for_update().get(pk=link.pk)
+    if link.state != SimilarLink.State.FOUND:
+        raise WorkflowError(_("This link has already been decided."))
+    link.state = SimilarLink.State.CONFIRMED if confirm else SimilarLink.State.DISMISSED
+    link.decided_on, link.decided_by = on, by
+    link.save(update_fields=["state", "decided_on", "decided_by"])
+    _record(
+        suggestion,
+        Action.LINK_CONFIRMED if confirm else Action.LINK_DISMISSED,
+        by=by,
+        on=on,
+        note=str(link.earlier),
+        is_public=confirm,
+    )
+    return link
+
+
+def publication_due_on(suggestion):
+    """When a closed suggestion's replies must be public (PUBLISH_DAYS after closing)."""
+    if suggestion.closed_on is None:
+        return None
+    return suggestion.closed_on + datetime.timedelta(days=rule("PUBLISH_DAYS"))

@@ -200,3 +200,153 @@ EXPLANATIONS = {
     "satisfaction_rate": _("满意率 = (satisfied + basically satisfied) ÷ lead deputies' ratings."),
     "re_handled": _("Sent back for re-handling after a dissatisfied rating."),
 }
+
+
+# --- the accountability loop: promises, implementation, all ratings, publication -------------
+# Plain aggregate functions (one query each), so summary tables can reuse them.
+
+SAT = Satisfaction.values
+
+
+def promise_counts(suggestions, today=None, unit=None):
+    """Promises of B/C replies (current ones) among these suggestions: one aggregate query.
+
+    kept = follow-up by the promised date; late = follow-up after it; overdue = date passed
+    without a follow-up; open = date still ahead."""
+    from .models import Reply
+
+    today = today or timezone.localdate()
+    followed = Q(followed_up_on__isnull=False)
+    replies = Reply.objects.promises().filter(suggestion__in=suggestions)
+    if unit is not None:
+        replies = replies.filter(assignment__unit=unit)
+    return replies.aggregate(
+        promises=Count("pk"),
+        promises_kept=Count("pk", filter=followed & Q(followed_up_on__lte=F("promised_by"))),
+        promises_late=Count("pk", filter=followed & Q(followed_up_on__gt=F("promised_by"))),
+        promises_overdue=Count("pk", filter=~followed & Q(promised_by__lt=today)),
+        promises_open=Count("pk", filter=~followed & Q(promised_by__gte=today)),
+    )
+
+
+def promise_counts_by_unit(replies, today=None):
+    """{unit id: counts} of promises per replying unit: one GROUP BY query."""
+    today = today or timezone.localdate()
+    followed = Q(followed_up_on__isnull=False)
+    rows = (
+        replies.promises()
+        .order_by()
+        .values("assignment__unit")
+        .annotate(
+            promises=Count("pk"),
+            promises_kept=Count("pk", filter=followed & Q(followed_up_on__lte=F("promised_by"))),
+            promises_late=Count("pk", filter=followed & Q(followed_up_on__gt=F("promised_by"))),
+            promises_overdue=Count("pk", filter=~followed & Q(promised_by__lt=today)),
+        )
+    )
+    return {row.pop("assignment__unit"): row for row in rows}
+
+
+def promise_kept_rate(counts):
+    """承诺兑现率 = kept ÷ (kept + late + overdue): promises whose date has come."""
+    judged = counts["promises_kept"] + counts["promises_late"] + counts["promises_overdue"]
+    return rate(counts["promises_kept"], judged)
+
+
+def implementation_counts(suggestions):
+    """The lead deputies' implementation ratings (落实满意度), one per suggestion."""
+    return suggestions.aggregate(
+        **{f"impl_{s}": Count("pk", filter=Q(implementation_satisfaction=s)) for s in SAT}
+    )
+
+
+def all_implementation_counts(suggestions):
+    """Every deputy's implementation rating (lead and co-signers)."""
+    from .models import ImplementationRating
+
+    return ImplementationRating.objects.filter(suggestion__in=suggestions).aggregate(
+        **{f"impl_all_{s}": Count("pk", filter=Q(satisfaction=s)) for s in SAT}
+    )
+
+
+def all_reply_rating_counts(suggestions):
+    """Every deputy's latest rating of the reply (lead and co-signers), one per deputy."""
+    from django.db.models import Exists, OuterRef
+
+    from .models import Evaluation
+
+    later = Evaluation.objects.filter(
+        suggestion=OuterRef("suggestion"), deputy=OuterRef("deputy"), round__gt=OuterRef("round")
+    )
+    return Evaluation.objects.filter(~Exists(later), suggestion__in=suggestions).aggregate(
+        **{f"all_{s}": Count("pk", filter=Q(satisfaction=s)) for s in SAT}
+    )
+
+
+def publication_counts(suggestions, today=None):
+    """Closed suggestions and those whose every current reply is public (公开率)."""
+    from django.db.models import Exists, OuterRef
+
+    from .models import Reply
+
+    unpublished = Reply.objects.current().filter(suggestion=OuterRef("pk"), is_published=False)
+    return suggestions.aggregate(
+        closed_total=Count("pk", filter=Q(status=S.CLOSED)),
+        closed_published=Count("pk", filter=Q(status=S.CLOSED) & ~Q(Exists(unpublished))),
+    )
+
+
+def satisfaction_rate_of(counts, prefix):
+    good = counts[f"{prefix}satisfied"] + counts[f"{prefix}basically_satisfied"]
+    return rate(good, good + counts[f"{prefix}dissatisfied"])
+
+
+def loop_figures(suggestions, today=None):
+    """The loop's figures for a set of suggestions, with their rates (five queries)."""
+    c = {
+        **promise_counts(suggestions, today),
+        **implementation_counts(suggestions),
+        **all_implementation_counts(suggestions),
+        **all_reply_rating_counts(suggestions),
+        **publication_counts(suggestions, today),
+    }
+    c["impl_rated"] = sum(c[f"impl_{s}"] for s in SAT)
+    c["impl_all_rated"] = sum(c[f"impl_all_{s}"] for s in SAT)
+    c["all_rated"] = sum(c[f"all_{s}"] for s in SAT)
+    c["promise_kept_rate"] = promise_kept_rate(c)
+    c["promises_judged"] = c["promises_kept"] + c["promises_late"] + c["promises_overdue"]
+    c["implementation_rate"] = satisfaction_rate_of(c, "impl_")
+    c["implementation_all_rate"] = satisfaction_rate_of(c, "impl_all_")
+    c["all_ratings_rate"] = satisfaction_rate_of(c, "all_")
+    c["publication_rate"] = rate(c["closed_published"], c["closed_total"])
+    return c
+
+
+EXPLANATIONS.update(
+    {
+        "promise_kept_rate": _(
+            "承诺兑现率 = B/C promises followed up by their promised date ÷ promises whose "
+            "date has come (kept + kept late + past their date with no follow-up)."
+        ),
+        "satisfaction_rate_reply": _(
+            "满意率（答复）= (satisfied + basically satisfied) ÷ lead deputies' ratings of "
+            "the reply."
+        ),
+        "implementation_rate": _(
+            "落实满意率 = (satisfied + basically satisfied) ÷ lead deputies' ratings of what was "
+            "done on a promise, rated after its follow-up or its date."
+        ),
+        "all_ratings_rate": _(
+            "All deputies' rating of the reply = (satisfied + basically satisfied) ÷ each "
+            "deputy's latest rating of the reply, the lead deputy's and co-signers' alike."
+        ),
+        "implementation_all_rate": _(
+            "All deputies' rating of what was done = (satisfied + basically satisfied) ÷ every "
+            "implementation rating, by the lead deputy and co-signers alike."
+        ),
+        "publication_rate": _(
+            "公开率 = closed suggestions whose every current reply is published ÷ closed "
+            "suggestions."
+        ),
+    }
+)

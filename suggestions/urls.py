@@ -14,6 +14,7 @@ urlpatterns = [
     path("units/export.<str:fmt>", views.unit_export, name="units_export"),
     path("units/", views.unit_list, name="units"),
     path("units/<int:pk>/", views.unit_detail, name="unit"),
+    path("recurring/", views.recurring, name="recurring"),
     path("categories/", views.breakdown, {"by": "category"}, name="categories"),
     path("delegations/", views.breakdown, {"by": "delegation"}, name="delegations"),
 ]

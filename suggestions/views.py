@@ -9,10 +9,10 @@ from django.views.decorators.http import require_GET
 from congress.files import protected_file_response
 from congress.models import HandlingUnit, Session
 
-from . import exports, stats
+from . import exports, loop, services, stats
 from .attachments import may_download
 from .filters import SuggestionFilter
-from .models import Assignment, Reply, Suggestion
+from .models import FLAGS, Assignment, Reply, Suggestion
 
 PAGE_SIZE = 20
 
@@ -48,6 +48,11 @@ def home(request):
             "figures": figures,
             "categories": [(c, stats.rate(c.registered, top) or 0) for c in categories],
             "explain": stats.EXPLANATIONS,
+            "loop": {
+                **stats.loop_figures(suggestions),
+                "satisfaction_rate_reply": figures.satisfaction_rate,
+            },
+            "publish_days": services.rule("PUBLISH_DAYS"),
         },
     )
 
@@ -88,7 +93,19 @@ def suggestion_list(request):
 @require_GET
 def suggestion_detail(request, pk):
     suggestion = get_object_or_404(Suggestion.objects.public_detail(), pk=pk)
-    return render(request, "suggestions/suggestion_detail.html", {"suggestion": suggestion})
+    links = loop.links_of(suggestion)
+    ratings = loop.implementation_ratings(suggestion)
+    return render(
+        request,
+        "suggestions/suggestion_detail.html",
+        {
+            "suggestion": suggestion,
+            "promises": loop.promises_of(suggestion.published_replies),
+            "implementation_ratings": ratings,
+            "links": links,
+            "recurrence": loop.recurrence(suggestion, links),
+        },
+    )
 
 
 @require_GET
@@ -117,9 +134,17 @@ def suggestion_print(request, pk):
 def unit_rows(request):
     session, sessions = chosen_session(request)
     assignments = Assignment.objects.all()
+    replies = Reply.objects.all()
     if session:
         assignments = assignments.filter(suggestion__session=session)
-    return session, sessions, stats.by_unit(assignments)
+        replies = replies.filter(suggestion__session=session)
+    rows = stats.by_unit(assignments)
+    promises = stats.promise_counts_by_unit(replies)
+    empty = dict.fromkeys(["promises", "promises_kept", "promises_late", "promises_overdue"], 0)
+    for row in rows:
+        row.update(promises.get(row["unit"], empty))
+        row["promise_kept_rate"] = stats.promise_kept_rate(row)
+    return session, sessions, rows
 
 
 @require_GET
@@ -135,7 +160,7 @@ def unit_list(request):
     session, sessions, rows = unit_rows(request)
     sort = request.GET.get("sort", "")
     column = sort.lstrip("-")
-    if column in stats.UNIT_COLUMNS:
+    if column in [*stats.UNIT_COLUMNS, "promise_kept_rate"]:
         rows.sort(key=lambda r: (r[column] is None, r[column] or 0), reverse=sort.startswith("-"))
     else:
         sort = ""
@@ -160,6 +185,15 @@ def unit_detail(request, pk):
     if session:
         assignments = assignments.filter(suggestion__session=session)
     row = next(iter(stats.by_unit(assignments)), None)
+    mine = Suggestion.objects.public().for_session(session).for_unit(unit)
+    promises = (
+        Reply.objects.promises()
+        .filter(assignment__unit=unit, suggestion__in=mine)
+        .select_related("suggestion__session")
+        .order_by("promised_by", "pk")
+    )
+    promise_page = Paginator(promises, PAGE_SIZE).get_page(request.GET.get("ppage"))
+    flagged = mine.flagged(reviewed=True).select_related("session").order_by("number")[:PAGE_SIZE]
     queryset = (
         Suggestion.objects.public()
         .for_session(session)
@@ -176,11 +210,31 @@ def unit_detail(request, pk):
             "unit": unit,
             "row": row,
             "page": page,
+            "promises": [(r, r.promise_state()) for r in promise_page],
+            "promise_page": promise_page,
+            "promise_figures": stats.promise_counts(mine, unit=unit),
+            "implementation": _implementation(session, unit),
+            "explain": stats.EXPLANATIONS,
+            "flagged": loop.flag_rows(flagged),
+            "flag_rules": FLAGS,
             "session": session,
             "sessions": sessions,
             "query": f"session={session.pk if session else 'all'}",
         },
     )
+
+
+def _implementation(session, unit):
+    """The lead deputies' ratings of what was done on this unit's own replies."""
+    replied = (
+        Suggestion.objects.public()
+        .for_session(session)
+        .filter(assignments__unit=unit, assignments__role__in=["lead", "separate"])
+    )
+    counts = stats.implementation_counts(replied)
+    counts["rate"] = stats.satisfaction_rate_of(counts, "impl_")
+    counts["rated"] = sum(counts[f"impl_{s}"] for s in stats.SAT)
+    return counts
 
 
 @require_GET
@@ -211,3 +265,17 @@ def reply_attachment(request, pk):
     if not may_download(request.user, reply):
         raise Http404
     return protected_file_response(reply.attachment, reply.attachment_name or reply.attachment.name)
+
+
+def recurring(request):
+    """Problems raised again in later sessions, most often raised first."""
+    from django.db.models import Count, Q
+
+    heads = (
+        loop.recurring_topics()
+        .annotate(times=Count("similar_links", filter=~Q(similar_links__state="dismissed")))
+        .order_by("-times", "-session__opens_on", "number")
+    )
+    page = Paginator(heads, PAGE_SIZE).get_page(request.GET.get("page"))
+    loop.with_earlier_lead_units(page.object_list)
+    return render(request, "suggestions/recurring.html", {"page": page, "query": ""})

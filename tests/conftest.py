@@ -139,6 +139,13 @@ def leader(db):
     return Leader.objects.create(name="常委甲", kind=Leader.Kind.STANDING_COMMITTEE)
 
 
+def promise_for(reply_class, replied_on, days=90):
+    """The promise a B or C reply must carry: done within `days` of the reply."""
+    if reply_class not in ("B", "C"):
+        return {}
+    return {"promise": "分批实施改造", "promised_by": replied_on + datetime.timedelta(days=days)}
+
+
 @pytest.fixture
 def build(session, category, deputy_a, staff):
     """build(state) -> a suggestion by deputy_a, moved through the services up to `state`."""
@@ -155,7 +162,7 @@ def build(session, category, deputy_a, staff):
     ):
         suggestion = services.enter_suggestion(
             suggestion=Suggestion(
-                session=session,
+                session=fields.pop("session", session),
                 title=fields.pop("title", "关于加快老旧小区改造的建议"),
                 content=fields.pop("content", "小区管网老化。建议分批改造。"),
                 category=category,
@@ -191,6 +198,7 @@ def build(session, category, deputy_a, staff):
                     signed_by="局长",
                     by=staff,
                     on=on + datetime.timedelta(days=30),
+                    **promise_for(reply_class, on + datetime.timedelta(days=30)),
                 )
             elif step == Suggestion.Status.EVALUATED:
                 services.evaluate(

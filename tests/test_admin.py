@@ -169,6 +169,8 @@ def test_reply_recorded_in_the_admin_goes_through_the_workflow(staff_client, bui
             "assignment": lead.pk,
             "reply_class": "B",
             "text": "正在解决",
+            "promise": "年底前完成改造",
+            "promised_by": "2026-12-31",
             "signed_by": "局长",
             "replied_on": "2026-10-01",
         },

@@ -179,3 +179,37 @@ def test_seventh_session_report_states_the_articles_figures_from_records(demo, d
     figures = client.get(reverse("deputies:figures") + "?year=2020").content.decode()
     assert 'data-figure="activity_funds">1,137,000<' in figures
     assert 'data-figure="subsidies">859,200<' in figures
+
+
+def test_demo_shows_every_part_of_the_accountability_loop(demo, db):
+    from suggestions import loop
+    from suggestions.models import FLAGS, ImplementationRating, Reply, SimilarLink
+
+    current = Session.objects.current()
+    states = {
+        r.promise_state() for r in Reply.objects.promises().filter(suggestion__session=current)
+    }
+    assert {"kept", "late", "overdue", "due"} <= states
+    assert ImplementationRating.objects.filter(suggestion__session=current).count() >= 3
+    flagged = Suggestion.objects.flagged(reviewed=True).filter(session=current)
+    kinds = {kind for s in loop.flag_rows(flagged) for kind, _rule, _reviewed in s.flags}
+    assert kinds == set(FLAGS)
+    times = {len(s.live_links) + 1 for s in loop.recurring_topics()}
+    sessions = {
+        len({link.earlier.session_id for link in s.live_links} | {s.session_id})
+        for s in loop.recurring_topics()
+    }
+    assert max(times) >= 3 and {2, 3} <= sessions
+    assert SimilarLink.objects.filter(state="confirmed").exists()
+    assert SimilarLink.objects.filter(state="dismissed").exists()
+    queue, _days, cutoff = loop.publication_queue()
+    assert queue.filter(closed_on__lt=cutoff).exists()
+
+
+def test_loop_leaves_the_seventh_sessions_figures_as_the_article_says(demo, db):
+    from suggestions import stats
+
+    seventh = Session.objects.get(term__number=3, number=7)
+    figures = stats.overview(Suggestion.objects.filter(session=seventh))
+    assert (figures.registered, figures.replied, figures.closed) == (150, 150, 150)
+    assert figures.class_A + figures.class_B + figures.class_C + figures.class_D == 150

@@ -129,7 +129,15 @@ def test_split_handling_is_replied_only_when_every_unit_has_replied(build, staff
     services.reply(assignment=x, reply_class="A", text="已解决", signed_by="局长", by=staff)
     suggestion.refresh_from_db()
     assert suggestion.status == Status.ASSIGNED
-    services.reply(assignment=y, reply_class="C", text="待条件成熟", signed_by="局长", by=staff)
+    services.reply(
+        assignment=y,
+        reply_class="C",
+        text="待条件成熟",
+        signed_by="局长",
+        by=staff,
+        promise="争取上级资金",
+        promise_year=2027,
+    )
     suggestion.refresh_from_db()
     assert suggestion.status == Status.REPLIED
     assert suggestion.reply_class == "C"  # the least favourable of the units' replies
@@ -180,6 +188,8 @@ def test_late_reply_counts_as_not_on_time(build, staff, unit_x):
         signed_by="局长",
         by=staff,
         on=datetime.date(2026, 5, 1),
+        promise="年内完成",
+        promised_by=datetime.date(2026, 12, 1),
     )
     suggestion.refresh_from_db()
     assert suggestion.replied_on_time is False
@@ -281,6 +291,8 @@ def test_dissatisfied_sends_it_back_for_re_handling_due_in_one_month(build, staf
         signed_by="局长",
         by=staff,
         on=datetime.date(2026, 4, 20),
+        promise="年底前完成",
+        promise_year=2026,
     )
     suggestion.refresh_from_db()
     assert suggestion.status == Status.REPLIED

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from deputies.models import Problem
 
-from .. import services
+from .. import loop, services
 from ..access import get_visible_suggestion, viewer_for
 from ..forms import (
     AssignForm,
@@ -26,7 +26,10 @@ from ..forms import (
     EmptyForm,
     EvaluateForm,
     ExtensionForm,
+    FlagReviewForm,
     FollowUpForm,
+    ImplementationForm,
+    LinkDecisionForm,
     MarkKeyForm,
     OpinionForm,
     PublishForm,
@@ -116,6 +119,31 @@ ACTIONS = {
         _("Thank you: your rating is recorded."),
         _deputy_check(services.check_evaluate),
     ),
+    "rate_implementation": SuggestionAction(
+        ImplementationForm,
+        "deputy",
+        lambda v, s, a, d: services.rate_implementation(
+            suggestion=s, deputy=v.deputy, by=v.user, **d
+        ),
+        _("Thank you: your rating of what was done is recorded."),
+        _deputy_check(services.check_rate_implementation),
+    ),
+    "review_flag": SuggestionAction(
+        FlagReviewForm,
+        "staff",
+        lambda v, s, a, d: services.review_flag(suggestion=s, by=v.user, **d),
+        _("The flag is marked as reviewed."),
+        _suggestion_check(services.check_review_flag),
+    ),
+    "decide_link": SuggestionAction(
+        LinkDecisionForm,
+        "staff",
+        lambda v, s, a, d: services.decide_link(
+            link=_own_link(s, d["link"]), confirm=d["confirm"], by=v.user
+        ),
+        _("The link to the earlier suggestion is decided."),
+        _suggestion_check(services.check_decide_link),
+    ),
     "responsible": SuggestionAction(
         ResponsibleForm,
         "unit",
@@ -148,6 +176,9 @@ ACTIONS = {
             signed_by=d["signed_by"],
             on=d["replied_on"],
             attachment=d["attachment"],
+            promise=d["promise"],
+            promised_by=d["promised_by"],
+            promise_year=d["promise_year"],
         ),
         _("The reply is recorded and the deputy is told."),
         _assignment_check(services.check_reply),
@@ -220,6 +251,13 @@ ACTIONS = {
 }
 
 
+def _own_link(suggestion, pk):
+    link = suggestion.similar_links.filter(pk=pk).select_related("earlier").first()
+    if link is None:
+        raise WorkflowError(_("No such link on this suggestion."))
+    return link
+
+
 def _may(viewer, suggestion, who, assignment=None):
     """The role half of the rule: who may ask for this action at all."""
     if who == "staff":
@@ -290,6 +328,8 @@ def act(request, pk, action, assignment_pk=None):
                 messages.success(request, spec.done)
                 return redirect("workbench:suggestion", pk=suggestion.pk)
     key = f"{action}-{assignment_pk}" if assignment_pk else action
+    if action == "review_flag":
+        key = f"review_flag-{request.POST.get('kind', '')}"
     return suggestion_page(request, suggestion, viewer, bound={key: form}, status=400)
 
 
@@ -401,6 +441,7 @@ def suggestion_page(request, suggestion, viewer, bound=None, status=200):
             "decision_form": StaffDecisionForm(),
             "publish_form": PublishForm(),
             "today": timezone.localdate(),
+            **loop.workbench_context(suggestion, viewer, replies, bound, offered=forms),
         },
         status=status,
     )

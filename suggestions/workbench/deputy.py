@@ -120,3 +120,35 @@ def duty_record(request, deputy_pk=None):
         "workbench/duty_record.html",
         {"deputy": deputy, "viewer": viewer, **records.duty_record(deputy)},
     )
+
+
+@login_required
+@require_GET
+def similar_json(request):
+    """Suggestions of earlier sessions like the text a deputy is drafting (for static JS)."""
+    from django.http import JsonResponse
+    from django.urls import reverse
+
+    from .. import similarity
+
+    _deputy_only(request)
+    title = request.GET.get("title", "")[:200]
+    content = request.GET.get("content", "")[:20000]
+    session = Session.objects.current()
+    found = similarity.similar(title, content, exclude_session=session, limit=5)
+    return JsonResponse(
+        {
+            "items": [
+                {
+                    "id": other.pk,
+                    "session": other.session.name,
+                    "number": other.number,
+                    "label": str(other.number_label),
+                    "title": other.title,
+                    "url": reverse("suggestions:detail", args=[other.pk]),
+                    "score": score,
+                }
+                for score, other in found
+            ]
+        }
+    )

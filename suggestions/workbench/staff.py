@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from congress.models import Session
 from congress.views import service_form_page
 
-from .. import exports, services
+from .. import exports, loop, services
 from ..access import require_staff
 from ..forms import AssignForm, MeetingForm, PublishForm, SpecialReportForm, StaffDecisionForm
 from ..models import (
@@ -73,6 +73,7 @@ def staff_queues():
         "extensions": (extensions[:QUEUE_SIZE], extensions.count()),
         "to_publish": (to_publish[:QUEUE_SIZE], to_publish.count()),
         "evaluation_days": evaluation_days,
+        "loop": loop.staff_queues(QUEUE_SIZE, today),
     }
 
 

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, F, Q, When
 from django.utils import timezone
 
+from .. import loop
 from ..models import Assignment, Suggestion
 
 S = Suggestion.Status
@@ -44,4 +45,5 @@ def unit_section(request, viewer):
         "unit_statuses": [(s, S(s).label) for s in UNIT_STATUSES],
         "roles": Assignment.Role.choices,
         "today": timezone.localdate(),
+        "unit_promises": loop.unit_promises(viewer.unit_ids),
     }

@@ -1,12 +1,17 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from suggestions.loop import send_promise_reminders
 from suggestions.notifications import send_due_reminders
 
 
 class Command(BaseCommand):
-    help = "Daily: remind units of replies due within the week and of overdue ones (idempotent)."
+    help = (
+        "Daily: remind units of replies and promised follow-ups due within the week and of "
+        "overdue ones (idempotent)."
+    )
 
     def handle(self, *args, **options):
-        sent = send_due_reminders(timezone.localdate())
+        today = timezone.localdate()
+        sent = send_due_reminders(today) + send_promise_reminders(today)
         self.stdout.write(f"{sent} reminder(s) sent.")

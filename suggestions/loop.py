@@ -1,0 +1,268 @@
+"""Closing the accountability loop: promises, ratings of what was done, consistency flags,
+recurring suggestions and the publication clock. Read helpers shared by the public pages and
+the workbench; every write is in `services`."""
+
+import datetime
+
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+
+from . import services, similarity
+from .models import (
+    FLAGS,
+    FlagReview,
+    ImplementationRating,
+    Reply,
+    SimilarLink,
+    Suggestion,
+)
+
+
+def _current(reply):
+    # The workbench selects superseded_by with the replies; the public page lists only
+    # published replies, which are current already (and does not select it).
+    return reply._state.fields_cache.get("superseded_by") is None
+
+
+def promises_of(replies, today=None):
+    """[(reply, state)] for the current replies that carry a promise."""
+    today = today or timezone.localdate()
+    return [(r, r.promise_state(today)) for r in replies if r.promised_by and _current(r)]
+
+
+def flags_of(suggestion, today=None):
+    """[(kind, rule, review or None)] of the flags this suggestion carries."""
+    row = Suggestion.objects.with_flags(today).filter(pk=suggestion.pk).values().first() or {}
+    reviews = {r.kind: r for r in FlagReview.objects.filter(suggestion=suggestion)}
+    return [
+        (kind, rule, reviews.get(kind)) for kind, rule in FLAGS.items() if row.get(f"flag_{kind}")
+    ]
+
+
+def flag_rows(queryset, today=None):
+    """Rows of flagged suggestions, each with [(kind, rule, reviewed)] in FLAGS order."""
+    rows = list(queryset)
+    for s in rows:
+        s.flags = [
+            (kind, rule, getattr(s, f"flag_{kind}_reviewed"))
+            for kind, rule in FLAGS.items()
+            if getattr(s, f"flag_{kind}")
+        ]
+    return rows
+
+
+def links_of(suggestion, *, include_dismissed=False):
+    links = suggestion.similar_links.select_related("earlier__session").order_by(
+        "earlier__session__opens_on", "earlier__number"
+    )
+    if not include_dismissed:
+        links = links.exclude(state=SimilarLink.State.DISMISSED)
+    return list(links)
+
+
+def recurrence(suggestion, links):
+    """(times raised, since year) counting this suggestion and its earlier look-alikes."""
+    if not links:
+        return None
+    years = [link.earlier.session.opens_on.year for link in links]
+    return {"count": len(links) + 1, "since": min(years)}
+
+
+def implementation_ratings(suggestion):
+    return list(
+        ImplementationRating.objects.filter(suggestion=suggestion).select_related(
+            "deputy", "promise"
+        )
+    )
+
+
+def recurring_topics(session=None):
+    """The newest suggestion of each recurring problem, with how many times it was raised.
+
+    A suggestion heads a topic when it links to earlier ones and no later one links to it."""
+    live = ~Q(state=SimilarLink.State.DISMISSED)
+    later = SimilarLink.objects.filter(live, earlier=OuterRef("pk"))
+    heads = (
+        Suggestion.objects.public()
+        .for_session(session)
+        .filter(Exists(SimilarLink.objects.filter(live, suggestion=OuterRef("pk"))))
+        .exclude(Exists(later))
+        .with_lead_unit()
+        .select_related("session")
+        .prefetch_related(
+            Prefetch(
+                "similar_links",
+                SimilarLink.objects.filter(live)
+                .select_related("earlier__session")
+                .order_by("earlier__session__opens_on"),
+                to_attr="live_links",
+            )
+        )
+    )
+    return heads
+
+
+def with_earlier_lead_units(heads):
+    """Lead unit names of the earlier suggestions of a page of topics (one query)."""
+    ids = {link.earlier_id for s in heads for link in s.live_links}
+    names = dict(
+        Suggestion.objects.filter(pk__in=ids).with_lead_unit().values_list("pk", "lead_unit_name")
+    )
+    for s in heads:
+        s.times = len(s.live_links) + 1
+        for link in s.live_links:
+            link.earlier.lead_unit_name = names.get(link.earlier_id)
+    return heads
+
+
+def publication_queue(today=None):
+    """Closed suggestions with a current reply not yet public, oldest deadline first."""
+    today = today or timezone.localdate()
+    unpublished = Reply.objects.current().filter(suggestion=OuterRef("pk"), is_published=False)
+    days = services.rule("PUBLISH_DAYS")
+    rows = (
+        Suggestion.objects.filter(status=Suggestion.Status.CLOSED)
+        .filter(Exists(unpublished))
+        .select_related("session")
+        .order_by("closed_on", "pk")
+    )
+    return rows, days, today - datetime.timedelta(days=days)
+
+
+def similar_for_draft(suggestion):
+    """What a deputy sees while drafting: registered suggestions of other sessions like it."""
+    return similarity.similar(
+        suggestion.title, suggestion.content, exclude_session=suggestion.session, limit=5
+    )
+
+
+def workbench_context(suggestion, viewer, replies, bound, offered):
+    """What the workbench suggestion page shows and offers for the loop, per viewer; `offered`
+    is what the action decider opened (the same answer the POST gets)."""
+    from .forms import FlagReviewForm, ImplementationForm, LinkDecisionForm
+
+    ratings = implementation_ratings(suggestion)
+    rate_form = None
+    if "rate_implementation" in bound:
+        rate_form = bound["rate_implementation"]
+    elif "rate_implementation" in offered:
+        rate_form = ImplementationForm()
+    links = links_of(suggestion, include_dismissed=viewer.is_staff)
+    context = {
+        "promises": promises_of(replies),
+        "implementation_ratings": ratings,
+        "rate_implementation_form": rate_form,
+        "links": links,
+        "recurrence": recurrence(
+            suggestion, [link for link in links if link.state != SimilarLink.State.DISMISSED]
+        ),
+    }
+    if suggestion.status == Suggestion.Status.DRAFT and viewer.is_lead_deputy(suggestion):
+        context["draft_similar"] = similar_for_draft(suggestion)
+    if viewer.is_staff:
+        context["flags"] = [
+            (
+                kind,
+                rule,
+                review,
+                bound.get(f"review_flag-{kind}") or FlagReviewForm(initial={"kind": kind}),
+            )
+            for kind, rule, review in flags_of(suggestion)
+        ]
+        context["link_forms"] = [
+            (link, LinkDecisionForm(initial={"link": link.pk}))
+            for link in links
+            if link.state == SimilarLink.State.FOUND and "decide_link" in offered
+        ]
+    return context
+
+
+def staff_queues(size, today=None):
+    """The loop's staff queues: [(key, title, rows, total)], each a fixed number of queries."""
+    from django.utils.translation import gettext_lazy as _
+
+    today = today or timezone.localdate()
+    replies = Reply.objects.select_related("suggestion__session", "assignment__unit")
+    due = replies.promises_due_soon(today).order_by("promised_by", "pk")
+    overdue = replies.promises_overdue(today).order_by("promised_by", "pk")
+    flagged = (
+        Suggestion.objects.flagged(today)
+        .select_related("session")
+        .with_lead_unit()
+        .order_by("-session__opens_on", "number")
+    )
+    published, days, _cutoff = publication_queue(today)
+    links = (
+        SimilarLink.objects.filter(
+            state=SimilarLink.State.FOUND,
+            suggestion__status__in=[Suggestion.Status.SUBMITTED, Suggestion.Status.REGISTERED],
+        )
+        .select_related("suggestion__session", "earlier__session")
+        .order_by("suggestion__pk", "-score")
+    )
+    queues = [
+        ("promises_due", _("Promises due within the week"), due),
+        ("promises_overdue", _("Promises past their date, no follow-up"), overdue),
+        ("flags", _("Consistency flags to review"), flagged),
+        ("publish_due", _("Closed, reply to publish"), published),
+        ("links", _("Look-alikes of earlier sessions to confirm"), links),
+    ]
+    result = []
+    for key, title, qs in queues:
+        rows = list(qs[:size])
+        if key == "flags":
+            rows = flag_rows(rows)
+        if key == "publish_due":
+            for s in rows:
+                s.publish_by = s.closed_on + datetime.timedelta(days=days)
+                s.publish_late = s.publish_by < today
+        result.append((key, title, rows, qs.count()))
+    return result
+
+
+def unit_promises(unit_ids, size=30):
+    """A unit's open promises, soonest first: the follow-ups it owes."""
+    return list(
+        Reply.objects.promises_open()
+        .filter(assignment__unit__in=unit_ids)
+        .select_related("suggestion__session", "assignment__unit")
+        .order_by("promised_by", "pk")[:size]
+    )
+
+
+def send_promise_reminders(today):
+    """Remind units of follow-ups promised within the week and of promises past their date.
+
+    Keyed by the promise and its date, so a second run the same day sends nothing."""
+    from django.utils.translation import gettext_lazy as _
+
+    from .notifications import notify, unit_users
+
+    soon = today + datetime.timedelta(days=services.rule("DUE_SOON_DAYS"))
+    promises = (
+        Reply.objects.promises_open()
+        .filter(promised_by__lte=soon)
+        .select_related("suggestion", "assignment__unit")
+        .order_by("promised_by", "pk")
+    )
+    sent, members = 0, {}
+    for promise in promises.iterator(chunk_size=500):
+        unit_id = promise.assignment.unit_id
+        if unit_id not in members:
+            members[unit_id] = list(unit_users([unit_id]))
+        overdue = promise.promised_by < today
+        text = (
+            _("Promise past its date (%(date)s), follow-up owed: %(suggestion)s")
+            if overdue
+            else _("Follow-up promised by %(date)s: %(suggestion)s")
+        )
+        sent += len(
+            notify(
+                members[unit_id],
+                text,
+                {"date": promise.promised_by, "suggestion": promise.suggestion},
+                suggestion=promise.suggestion,
+                key=f"promise-{'overdue' if overdue else 'due'}:{promise.pk}:{promise.promised_by}",
+            )
+        )
+    return sent
