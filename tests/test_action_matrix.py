@@ -101,9 +101,21 @@ def _suggestion_in(state, build, world, deputy_a, deputy_b, session, category, u
     return build(S(state), co_signers=[deputy_b], reply_class="B", **units)
 
 
-def _valid_data(name, assignment, world):
+def _open_flag(suggestion):
+    from suggestions.models import FLAGS, FlagReview
+
+    row = Suggestion.objects.with_flags(TODAY).filter(pk=suggestion.pk).values().first() or {}
+    reviewed = set(FlagReview.objects.filter(suggestion=suggestion).values_list("kind", flat=True))
+    return next((k for k in FLAGS if row.get(f"flag_{k}") and k not in reviewed), "")
+
+
+def _valid_data(name, assignment, world, suggestion):
     text = {"reply_class": "A", "text": "已办理。", "signed_by": "局长"}
+    link = suggestion.similar_links.filter(state="found").first()
     return {
+        "rate_implementation": {"satisfaction": "satisfied"},
+        "review_flag": {"kind": _open_flag(suggestion), "note": "已核实"},
+        "decide_link": {"link": link.pk if link else "", "confirm": "yes"},
         "evaluate": {"satisfaction": "satisfied", "contacted": "yes"},
         "responsible": {"person": "张三"},
         "contact": {"contacted_on": TODAY.isoformat(), "way": "face"},
@@ -187,7 +199,7 @@ def test_page_offers_exactly_what_the_post_accepts(
         offered_somewhere |= bool(offered)
         for name, assignment, url in _every_action(suggestion):
             key = (name, assignment.pk if assignment else None)
-            data = _valid_data(name, assignment, world)
+            data = _valid_data(name, assignment, world, suggestion)
             try:
                 with transaction.atomic():
                     response = client.post(url, data)

@@ -10,7 +10,7 @@ import datetime
 from suggestions import services, stats
 from suggestions.models import Assignment, Suggestion
 
-from .conftest import START, TODAY
+from .conftest import START, TODAY, promise_for
 
 S = Suggestion.Status
 LATER = START + datetime.timedelta(days=30)
@@ -32,6 +32,7 @@ def _reply(assignment, staff, reply_class="A", on=LATER):
         signed_by="局长",
         by=staff,
         on=on,
+        **promise_for(reply_class, on),
     )
 
 

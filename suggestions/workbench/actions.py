@@ -395,6 +395,8 @@ def suggestion_page(request, suggestion, viewer, bound=None, status=200):
             by_assignment.setdefault(assignment, {})[name] = form_for(name, assignment)
     for key, form in bound.items():
         name, _sep, assignment_pk = key.partition("-")
+        if name == "review_flag":
+            continue  # keyed by flag kind; loop.workbench_context shows it beside its flag
         if not assignment_pk:
             forms.setdefault(name, form)
         else:
