@@ -997,6 +997,10 @@ def _summary_class(suggestion):
     return max((c for _role, c in classes), default="")
 
 
+def IMPORTED_PROMISE():  # noqa: N802  (a site-language text, computed when used)
+    return site_text(gettext_lazy("As in the paper reply (imported; no date to follow up)."))
+
+
 def _check_promise(reply_class, promise, promised_by, promise_year, on):
     """A B or C reply promises what will be done and by when: a date, or a year (列入计划).
 
@@ -1030,7 +1034,11 @@ def _check_promise(reply_class, promise, promised_by, promise_year, on):
     return promised_by, False
 
 
-def _promise_fields(reply_class, promise, promised_by, promise_year, on):
+def _promise_fields(reply_class, promise, promised_by, promise_year, on, imported=False):
+    if imported and reply_class in (ReplyClass.B, ReplyClass.C) and not promise:
+        # A concluded session brought in from a summary sheet: its promise is in the paper
+        # reply, with no date to follow up, so it is recorded as such and not tracked.
+        return {"promise": IMPORTED_PROMISE(), "promised_by": None, "promise_year_only": False}
     date, year_only = _check_promise(reply_class, promise, promised_by, promise_year, on)
     return {
         "promise": (promise or "").strip() if date else "",
@@ -1063,17 +1071,19 @@ def reply(
     promise="",
     promised_by=None,
     promise_year=None,
+    imported=False,
 ):
     """The unit's written reply (答复). When every reply owed is in, the suggestion is replied.
 
-    A B or C reply carries its promise: what will be done, by a date or within a year."""
+    A B or C reply carries its promise: what will be done, by a date or within a year (a reply
+    `imported` from a concluded session's sheet may have none: it is not tracked)."""
     on = _today(on)
     suggestion, assignment = _lock_assignment(assignment)
     check_reply(suggestion, assignment)
     _check_reply_fields(reply_class, text, signed_by)
     if on < assignment.assigned_on:
         raise WorkflowError(_("A reply cannot be dated before the assignment."))
-    promised = _promise_fields(reply_class, promise, promised_by, promise_year, on)
+    promised = _promise_fields(reply_class, promise, promised_by, promise_year, on, imported)
     new_reply = Reply.objects.create(
         **promised,
         suggestion=suggestion,
@@ -1425,6 +1435,7 @@ def bring_to_final_state(
         signed_by=site_text(gettext_lazy("(imported)")),
         by=by,
         on=replied_on,
+        imported=True,
     )
     if satisfaction:
         evaluate(

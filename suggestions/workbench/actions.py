@@ -251,6 +251,11 @@ ACTIONS = {
 }
 
 
+def _auto_id(key):
+    """Element ids of one action's form: several forms share field names on one page."""
+    return f"id_{key}_%s"
+
+
 def _own_link(suggestion, pk):
     link = suggestion.similar_links.filter(pk=pk).select_related("earlier").first()
     if link is None:
@@ -313,7 +318,8 @@ def act(request, pk, action, assignment_pk=None):
     if spec is None or (spec.who == "unit") != (assignment_pk is not None):
         raise Http404
     assignment = viewer.own_assignment(suggestion, assignment_pk) if assignment_pk else None
-    form = spec.form(request.POST, request.FILES)
+    key = f"{action}-{assignment_pk}" if assignment_pk else action
+    form = spec.form(request.POST, request.FILES, auto_id=_auto_id(key))
     try:
         check_action(viewer, suggestion, action, assignment)
     except WorkflowError as error:
@@ -327,7 +333,6 @@ def act(request, pk, action, assignment_pk=None):
             else:
                 messages.success(request, spec.done)
                 return redirect("workbench:suggestion", pk=suggestion.pk)
-    key = f"{action}-{assignment_pk}" if assignment_pk else action
     if action == "review_flag":
         key = f"review_flag-{request.POST.get('kind', '')}"
     return suggestion_page(request, suggestion, viewer, bound={key: form}, status=400)
@@ -383,7 +388,7 @@ def suggestion_page(request, suggestion, viewer, bound=None, status=200):
         key = f"{name}-{assignment.pk}" if assignment else name
         if key in bound:
             return bound[key]
-        return ACTIONS[name].form(initial=_initial(name, viewer))
+        return ACTIONS[name].form(initial=_initial(name, viewer), auto_id=_auto_id(key))
 
     # What the page offers is what available_actions allows, and nothing else; a form the POST
     # just refused is shown again with its message.
