@@ -32,6 +32,7 @@ def home(request):
     session, sessions = chosen_session(request)
     suggestions = Suggestion.objects.for_session(session)
     figures = stats.overview(suggestions)
+    speed = stats.reply_speed(Assignment.objects.filter(suggestion__in=suggestions))[1]
     categories = sorted(
         stats.grouped(suggestions.registered(), "category", "category__name"),
         key=lambda row: -row.registered,
@@ -44,6 +45,7 @@ def home(request):
             "session": session,
             "sessions": sessions,
             "figures": figures,
+            "speed": speed,
             "categories": [(c, stats.rate(c.registered, top) or 0) for c in categories],
             "explain": stats.EXPLANATIONS,
         },
@@ -117,7 +119,12 @@ def unit_rows(request):
     assignments = Assignment.objects.all()
     if session:
         assignments = assignments.filter(suggestion__session=session)
-    return session, sessions, stats.by_unit(assignments)
+    rows = stats.by_unit(assignments)
+    stats.with_speed(rows, assignments)
+    return session, sessions, rows
+
+
+UNIT_SORTS = [*stats.UNIT_COLUMNS, "median_days", "average_days"]
 
 
 @require_GET
@@ -131,12 +138,7 @@ def unit_export(request, fmt):
 @require_GET
 def unit_list(request):
     session, sessions, rows = unit_rows(request)
-    sort = request.GET.get("sort", "")
-    column = sort.lstrip("-")
-    if column in stats.UNIT_COLUMNS:
-        rows.sort(key=lambda r: (r[column] is None, r[column] or 0), reverse=sort.startswith("-"))
-    else:
-        sort = ""
+    sort = stats.sort_rows(rows, request.GET.get("sort", ""), UNIT_SORTS)
     return render(
         request,
         "suggestions/unit_list.html",
@@ -158,6 +160,8 @@ def unit_detail(request, pk):
     if session:
         assignments = assignments.filter(suggestion__session=session)
     row = next(iter(stats.by_unit(assignments)), None)
+    if row:
+        stats.with_speed([row], assignments)
     queryset = (
         Suggestion.objects.public()
         .for_session(session)

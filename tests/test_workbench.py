@@ -171,12 +171,21 @@ def test_dissatisfied_rating_sends_it_back_and_tells_the_unit(client, build, uni
     assert Notification.objects.filter(user=unit_x.members.get(), suggestion=suggestion).exists()
 
 
-def test_deputy_dashboard_marks_a_reply_awaiting_rating(client, build, unit_x, deputy_a):
-    build(Status.REPLIED, lead_unit=unit_x)
-    build(Status.EVALUATED, lead_unit=unit_x)
+def test_deputy_dashboard_opens_on_what_awaits_their_rating_then_a_reply_then_finished(
+    client, build, unit_x, deputy_a
+):
+    to_rate = build(Status.REPLIED, lead_unit=unit_x)
+    finished = build(Status.EVALUATED, lead_unit=unit_x)
+    in_review = build(Status.SUBMITTED)
+    being_handled = build(Status.ASSIGNED, lead_unit=unit_x)
     login(client, deputy_a.user)
-    rows = list(client.get(reverse("workbench:dashboard")).context["deputy_page"])
-    assert sorted(s.awaits_my_rating for s in rows) == [False, True]
+    response = client.get(reverse("workbench:dashboard"))
+    groups = {key: rows for key, _title, rows in response.context["deputy_groups"]}
+    assert groups["rate"] == [to_rate]
+    assert groups["awaiting"] == [being_handled, in_review]  # the one with a due date first
+    assert groups["finished"] == [finished]
+    page = response.content.decode()
+    assert page.index("Awaits my rating") < page.index("Awaits a reply") < page.index("Finished")
 
 
 def test_unit_dashboard_is_sorted_by_due_date_and_filters_by_role(client, build, unit_x, unit_y):
@@ -184,14 +193,37 @@ def test_unit_dashboard_is_sorted_by_due_date_and_filters_by_role(client, build,
     sooner = build(Status.ASSIGNED, lead_unit=unit_x, on=datetime.date(2026, 9, 5))
     co = build(Status.ASSIGNED, lead_unit=unit_y, co_units=[unit_x])
     login(client, unit_x.members.get())
-    page = client.get(reverse("workbench:dashboard")).context["unit_page"]
+    url = reverse("workbench:dashboard")
+    page = client.get(url, {"show": "all"}).context["unit_page"]
     assert [a.suggestion for a in page] == [co, sooner, later]  # due 1, 5 and 20 December
-    page = client.get(reverse("workbench:dashboard"), {"role": "co"}).context["unit_page"]
+    page = client.get(url, {"show": "all", "role": "co"}).context["unit_page"]
     assert [a.suggestion for a in page] == [co]
-    page = client.get(reverse("workbench:dashboard"), {"role": "nonsense", "status": "%%"}).context[
-        "unit_page"
-    ]
+    page = client.get(url, {"show": "all", "role": "nonsense", "status": "%%"}).context["unit_page"]
     assert len(page) == 3
+
+
+def test_unit_dashboard_opens_on_overdue_due_this_week_and_due_later_with_days_left(
+    client, build, unit_x, unit_y
+):
+    def assigned(title, on):
+        return build(Status.ASSIGNED, lead_unit=unit_x, on=on, title=title)
+
+    overdue = assigned("关于修路的建议", datetime.date(2026, 8, 1))  # due 1 November
+    this_week = assigned("关于路灯的建议", datetime.date(2026, 9, 1))  # due 1 December
+    later = assigned("关于公交的建议", datetime.date(2026, 10, 1))  # due 1 January
+    finished = build(Status.CLOSED, lead_unit=unit_x, on=datetime.date(2020, 3, 1), title="旧建议")
+    login(client, unit_x.members.get())
+    response = client.get(reverse("workbench:dashboard"))
+    groups = {key: rows for key, _title, rows, _total in response.context["unit_groups"]}
+    assert [a.suggestion for a in groups["overdue"]] == [overdue]
+    assert [a.suggestion for a in groups["this_week"]] == [this_week]
+    assert [a.suggestion for a in groups["later"]] == [later]
+    assert groups["this_week"][0].days_left == 5
+    page = response.content.decode()
+    assert "25 days overdue" in page and "5 days left" in page and "36 days left" in page
+    assert finished.title not in page  # finished work is behind a filter
+    shown = client.get(reverse("workbench:dashboard"), {"show": "all"}).context["unit_page"]
+    assert finished in [a.suggestion for a in shown]
 
 
 @pytest.mark.parametrize("who", ["staff", "deputy_a", "unit_x"])
@@ -387,7 +419,7 @@ def test_unit_sees_open_work_before_finished_work(client, build, unit_x, unit_y)
     done = build(Status.CLOSED, lead_unit=unit_y, co_units=[unit_x], on=datetime.date(2026, 1, 5))
     open_ = build(Status.ASSIGNED, lead_unit=unit_x, on=datetime.date(2026, 9, 20))
     login(client, unit_x.members.get())
-    page = client.get(reverse("workbench:dashboard")).context["unit_page"]
+    page = client.get(reverse("workbench:dashboard"), {"show": "all"}).context["unit_page"]
     assert [a.suggestion for a in page] == [open_, done]
 
 

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -21,7 +20,11 @@ S = Suggestion.Status
 QUEUE_SIZE = 30
 
 
+AWAITING_A_REPLY = [S.SUBMITTED, S.REGISTERED, *Suggestion.AWAITING_REPLY]
+
+
 def deputy_section(request, viewer):
+    """The deputy's suggestions grouped by what they wait for: my rating, a reply, nothing."""
     mine = (
         Suggestion.objects.involving_deputy(viewer.deputy)
         .with_lead_unit()
@@ -29,8 +32,24 @@ def deputy_section(request, viewer):
         .select_related("session", "lead_deputy")
         .order_by("-session__opens_on", "-pk")
     )
+    groups = {"rate": [], "awaiting": [], "drafts": [], "finished": []}
+    for s in mine:  # one deputy's suggestions: tens, not thousands
+        if s.awaits_my_rating:
+            groups["rate"].append(s)
+        elif s.status in AWAITING_A_REPLY:
+            groups["awaiting"].append(s)
+        elif s.status == S.DRAFT:
+            groups["drafts"].append(s)
+        else:
+            groups["finished"].append(s)
+    groups["awaiting"].sort(key=lambda s: (s.due_on is None, s.due_on or s.created_at.date()))
     return {
-        "deputy_page": Paginator(mine, 50).get_page(request.GET.get("dpage")),
+        "deputy_groups": [
+            ("rate", _("Awaits my rating"), groups["rate"]),
+            ("awaiting", _("Awaits a reply"), groups["awaiting"]),
+            ("drafts", _("Drafts"), groups["drafts"]),
+            ("finished", _("Finished"), groups["finished"]),
+        ],
         "to_confirm": CoSigner.objects.filter(
             deputy=viewer.deputy, confirmed_on__isnull=True
         ).select_related("suggestion__lead_deputy")[:QUEUE_SIZE],
