@@ -2,7 +2,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from congress.forms import DATE_INPUT, BoundedModelMultipleChoiceField  # noqa: F401
+from congress.forms import (  # noqa: F401
+    DATE_INPUT,
+    BoundedModelMultipleChoiceField,
+    PickerSelect,
+    PickerSelectMultiple,
+)
 from congress.models import HandlingUnit, Leader, WorkingCommittee
 
 from .models import Contact, ReplyClass, Satisfaction, SupervisionMeeting, WorkflowError
@@ -15,19 +20,23 @@ class RefuseForm(forms.Form):
 
 class AssignForm(forms.Form):
     lead_unit = forms.ModelChoiceField(
-        label=_("Lead unit"), queryset=HandlingUnit.objects.filter(is_active=True), required=False
+        label=_("Lead unit"),
+        queryset=HandlingUnit.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("None"),
+        widget=PickerSelect,
     )
     co_units = BoundedModelMultipleChoiceField(
         label=_("Co-handling units"),
         queryset=HandlingUnit.objects.filter(is_active=True),
         required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "pick-list"}),
+        widget=PickerSelectMultiple,
     )
     separate_units = BoundedModelMultipleChoiceField(
         label=_("Or split between units that each reply"),
         queryset=HandlingUnit.objects.filter(is_active=True),
         required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "pick-list"}),
+        widget=PickerSelectMultiple,
     )
 
 
@@ -121,13 +130,15 @@ def validate_attachment(upload):
 class DraftForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 8}))
-    category = forms.ModelChoiceField(label=_("Category"), queryset=None)
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=None, empty_label=_("Choose…")
+    )
     co_signers = BoundedModelMultipleChoiceField(
         label=_("Co-signing deputies"),
         queryset=None,
         required=False,
         help_text=_("Each co-signer is asked to confirm; only confirmed signatures count."),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=PickerSelectMultiple,
     )
 
     def __init__(self, *args, lead_deputy, **kwargs):
@@ -283,7 +294,9 @@ class MeetingForm(forms.Form):
 
 class SpecialReportForm(forms.Form):
     session = forms.ModelChoiceField(label=_("Session"), queryset=None)
-    unit = forms.ModelChoiceField(label=_("Reporting body"), queryset=None)
+    unit = forms.ModelChoiceField(
+        label=_("Reporting body"), queryset=None, widget=PickerSelect, empty_label=_("Choose…")
+    )
     title = forms.CharField(label=_("Title"), max_length=200)
     heard_on = forms.DateField(label=_("Heard on"), widget=DATE_INPUT)
     satisfied = forms.IntegerField(label=_("Satisfied votes"), min_value=0, max_value=10000)
