@@ -55,7 +55,7 @@ class PickerMixin:
         if not self.first:
             return groups
         top, rest = [], []
-        for _group, options, index in groups:
+        for _group, options, _index in groups:
             for option in options:
                 key = getattr(option["value"], "value", option["value"])
                 (top if key in self.first else rest).append(option)
