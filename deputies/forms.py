@@ -97,9 +97,7 @@ class UnitAnswerForm(forms.Form):
 
 class TakeUpForm(forms.Form):
     title = forms.CharField(label=_("Title of the suggestion"), max_length=200)
-    category = forms.ModelChoiceField(
-        label=_("Category"), queryset=None, empty_label=_("Choose…")
-    )
+    category = forms.ModelChoiceField(label=_("Category"), queryset=None, empty_label=_("Choose…"))
 
     def __init__(self, *args, **kwargs):
         from suggestions.models import Category

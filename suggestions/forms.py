@@ -130,9 +130,7 @@ def validate_attachment(upload):
 class DraftForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 8}))
-    category = forms.ModelChoiceField(
-        label=_("Category"), queryset=None, empty_label=_("Choose…")
-    )
+    category = forms.ModelChoiceField(label=_("Category"), queryset=None, empty_label=_("Choose…"))
     co_signers = BoundedModelMultipleChoiceField(
         label=_("Co-signing deputies"),
         queryset=None,
@@ -199,8 +197,12 @@ class OpinionForm(forms.Form):
     )
 
 
+# No class is chosen for the unit: a preselected A would be one careless click from the record.
+CLASS_CHOICES = [("", _("Choose…")), *ReplyClass.choices]
+
+
 class ReplyForm(forms.Form):
-    reply_class = forms.ChoiceField(label=_("Class"), choices=ReplyClass.choices)
+    reply_class = forms.ChoiceField(label=_("Class"), choices=CLASS_CHOICES)
     text = forms.CharField(label=_("Reply text"), widget=forms.Textarea(attrs={"rows": 8}))
     signed_by = forms.CharField(label=_("Signed by (the unit's head)"), max_length=50)
     replied_on = forms.DateField(label=_("Replied on"), widget=DATE_INPUT)
@@ -212,7 +214,7 @@ class ReplyForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    reply_class = forms.ChoiceField(label=_("Class now"), choices=ReplyClass.choices)
+    reply_class = forms.ChoiceField(label=_("Class now"), choices=CLASS_CHOICES)
     text = forms.CharField(label=_("Follow-up reply"), widget=forms.Textarea(attrs={"rows": 5}))
     signed_by = forms.CharField(label=_("Signed by"), max_length=50)
 

@@ -22,7 +22,10 @@
       },
       onInitialize: function () {
         // Screen readers hear the field's own label on the search box.
-        if (label) this.control_input.setAttribute("aria-label", label.textContent.trim());
+        if (label) {
+          var name = label.textContent.trim().replace(/[:：]$/, "");
+          this.control_input.setAttribute("aria-label", name);
+        }
       }
     });
   }

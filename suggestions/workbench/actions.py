@@ -293,7 +293,8 @@ def suggestion_page(request, suggestion, viewer, bound=None, status=200):
             return bound[key]
         if spec.when and suggestion.status not in spec.when:
             return None
-        return spec.form(initial=_initial(name, viewer))
+        # Several forms share a page: each gets its own ids, so every label finds its field.
+        return spec.form(initial=_initial(name, viewer), auto_id=f"id_{key}_%s")
 
     # Which forms to show: the status decides what is offered, the role who sees it.
     forms = {}
@@ -358,6 +359,12 @@ def suggestion_page(request, suggestion, viewer, bound=None, status=200):
             "evaluations": evaluations,
             "events": events,
             "show_opinions": viewer.is_staff or is_lead_unit,
+            # Co-handlers whose views the lead unit has not received: it is warned before replying.
+            "missing_views": [
+                a.unit
+                for a in suggestion.assignments.all()
+                if a.role == "co" and not a.opinions.all()
+            ],
             "pending_returns": ReturnRequest.objects.filter(
                 suggestion=suggestion, decision=Decision.PENDING
             ).select_related("unit")
