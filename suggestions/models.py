@@ -553,6 +553,11 @@ class Reply(models.Model):
         blank=True,
         help_text=_("A redacted text to publish instead of the reply."),
     )
+    removed_passages = models.TextField(
+        _("removed passages"),
+        blank=True,
+        help_text=_("What the redaction left out of the public text, one passage a line."),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

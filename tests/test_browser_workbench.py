@@ -67,6 +67,7 @@ def test_one_suggestion_from_submission_to_public_rating(
     # Staff publish the reply.
     log_in(page, base, "staff")
     page.goto(url)
+    page.get_by_text("公开…").click()
     page.locator("main form[action*='/replies/'] button").click()
     assert page.get_by_text("答复已公开。").is_visible()
 
