@@ -21,7 +21,9 @@ def replied(build, unit):
     return suggestion.replies.get()
 
 
-def test_staff_page_offers_the_reply_text_to_redact_beside_the_original(client, build, staff, unit_x):
+def test_staff_page_offers_the_reply_text_to_redact_beside_the_original(
+    client, build, staff, unit_x
+):
     reply = replied(build, unit_x)
     client.force_login(staff)
     page = client.get(reverse("workbench:suggestion", args=[reply.suggestion_id])).content.decode()
