@@ -13,6 +13,14 @@ from congress.models import HandlingUnit, Leader, WorkingCommittee
 from .models import Contact, ReplyClass, Satisfaction, SupervisionMeeting, WorkflowError
 
 
+class MergeForm(forms.Form):
+    into = forms.IntegerField(
+        label=_("Number of the suggestion to merge into (same session)"),
+        min_value=1,
+        max_value=10**9,
+    )
+
+
 class RefuseForm(forms.Form):
     reason = forms.CharField(label=_("Reason for not registering"), widget=forms.Textarea)
     as_letter = forms.BooleanField(label=_("Handle it as a letter instead"), required=False)

@@ -87,7 +87,18 @@ def suggestion_list(request):
 
 @require_GET
 def suggestion_detail(request, pk):
-    suggestion = get_object_or_404(Suggestion.objects.public_detail(), pk=pk)
+    merged = (
+        Suggestion.objects.filter(pk=pk, status=Suggestion.Status.MERGED)
+        .select_related("merged_into__session", "session")
+        .first()
+    )
+    if merged and merged.merged_into.is_public:
+        # A merged suggestion is handled as the one it joined: its address points there.
+        return render(request, "suggestions/merged.html", {"suggestion": merged})
+    queryset = Suggestion.objects.public_detail().prefetch_related(
+        Prefetch("merged_suggestions", Suggestion.objects.select_related("lead_deputy"))
+    )
+    suggestion = get_object_or_404(queryset, pk=pk)
     return render(request, "suggestions/suggestion_detail.html", {"suggestion": suggestion})
 
 

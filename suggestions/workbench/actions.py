@@ -28,6 +28,7 @@ from ..forms import (
     ExtensionForm,
     FollowUpForm,
     MarkKeyForm,
+    MergeForm,
     OpinionForm,
     PublishForm,
     RefuseForm,
@@ -173,6 +174,13 @@ ACTIONS = {
         _("Not registered."),
         (S.SUBMITTED,),
     ),
+    "merge": SuggestionAction(
+        MergeForm,
+        "staff",
+        lambda v, s, a, d: services.merge(suggestion=s, into=_same_session(s, d["into"]), by=v.user),
+        _("Merged; it now points to the suggestion it joined."),
+        (S.SUBMITTED, S.REGISTERED),
+    ),
     "assign": SuggestionAction(
         AssignForm,
         "staff",
@@ -195,6 +203,13 @@ ACTIONS = {
         (S.REPLIED, S.EVALUATED),
     ),
 }
+
+
+def _same_session(suggestion, number):
+    into = Suggestion.objects.filter(session=suggestion.session_id, number=number).first()
+    if into is None:
+        raise WorkflowError(_("There is no suggestion with that number in this session."))
+    return into
 
 
 def _current_reply(assignment):
@@ -313,7 +328,7 @@ def suggestion_page(request, suggestion, viewer, bound=None, status=200):
         if not rated:
             forms["evaluate"] = offered("evaluate")
     if viewer.is_staff:
-        for name in ["register", "refuse", "assign", "key", "close"]:
+        for name in ["register", "refuse", "merge", "assign", "key", "close"]:
             forms[name] = offered(name)
         if suggestion.is_key:
             forms["key"] = None
