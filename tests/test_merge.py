@@ -31,9 +31,7 @@ def test_staff_merge_a_suggestion_and_the_public_pages_point_both_ways(client, b
 def test_merging_into_an_unknown_number_is_refused_with_a_message(client, build, staff):
     suggestion = build(Status.REGISTERED)
     client.force_login(staff)
-    response = client.post(
-        reverse("workbench:act", args=[suggestion.pk, "merge"]), {"into": 999}
-    )
+    response = client.post(reverse("workbench:act", args=[suggestion.pk, "merge"]), {"into": 999})
     assert response.status_code == 400
     assert "本次会议没有这个编号的建议。" in response.content.decode()
     suggestion.refresh_from_db()

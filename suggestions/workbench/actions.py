@@ -177,7 +177,9 @@ ACTIONS = {
     "merge": SuggestionAction(
         MergeForm,
         "staff",
-        lambda v, s, a, d: services.merge(suggestion=s, into=_same_session(s, d["into"]), by=v.user),
+        lambda v, s, a, d: services.merge(
+            suggestion=s, into=_same_session(s, d["into"]), by=v.user
+        ),
         _("Merged; it now points to the suggestion it joined."),
         (S.SUBMITTED, S.REGISTERED),
     ),
