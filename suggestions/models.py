@@ -713,6 +713,12 @@ class SpecialReport(models.Model):
     def __str__(self):
         return self.title
 
+    @property
+    def satisfaction_rate(self):
+        """(satisfied + basically satisfied) ÷ votes cast, in percent."""
+        votes = self.satisfied + self.basically_satisfied + self.dissatisfied
+        return round(100 * (self.satisfied + self.basically_satisfied) / votes, 1) if votes else None
+
 
 class Event(models.Model):
     """One line of a suggestion's history. Append-only: nothing updates or deletes it."""

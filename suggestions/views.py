@@ -10,7 +10,7 @@ from congress.models import HandlingUnit, Session
 
 from . import exports, stats
 from .filters import SuggestionFilter
-from .models import Assignment, Reply, Suggestion
+from .models import Assignment, Reply, SpecialReport, Suggestion
 
 PAGE_SIZE = 20
 
@@ -46,10 +46,17 @@ def home(request):
             "sessions": sessions,
             "figures": figures,
             "speed": speed,
+            "reports": special_reports(session),
             "categories": [(c, stats.rate(c.registered, top) or 0) for c in categories],
             "explain": stats.EXPLANATIONS,
         },
     )
+
+
+def special_reports(session):
+    """The standing committee's satisfaction votes on special reports, newest first."""
+    reports = SpecialReport.objects.select_related("unit", "session")
+    return reports.filter(session=session) if session else reports
 
 
 def filtered_suggestions(request):
@@ -188,6 +195,7 @@ def unit_detail(request, pk):
         {
             "unit": unit,
             "row": row,
+            "reports": special_reports(session).filter(unit=unit),
             "page": page,
             "session": session,
             "sessions": sessions,
