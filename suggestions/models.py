@@ -717,7 +717,9 @@ class SpecialReport(models.Model):
     def satisfaction_rate(self):
         """(satisfied + basically satisfied) ÷ votes cast, in percent."""
         votes = self.satisfied + self.basically_satisfied + self.dissatisfied
-        return round(100 * (self.satisfied + self.basically_satisfied) / votes, 1) if votes else None
+        if not votes:
+            return None
+        return round(100 * (self.satisfied + self.basically_satisfied) / votes, 1)
 
 
 class Event(models.Model):
