@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from congress.models import HandlingUnit, Session
-from deputies.models import Deputy, LiaisonStation
+from deputies.models import Deputy, LiaisonStation, Problem
 from suggestions.models import Event, Suggestion
 
 from .conftest import on_today
@@ -143,3 +143,25 @@ def test_no_private_detail_of_the_demo_reaches_a_public_page(demo, db, client):
         unpublished.text
         not in client.get(f"/suggestions/{unpublished.suggestion_id}/").content.decode()
     )
+
+
+def test_demo_has_a_second_deputy_login_and_a_co_signing_request_waiting_for_deputy(demo, db):
+    from suggestions.models import CoSigner  # noqa: PLC0415
+
+    colleague = Deputy.objects.get(user__username="deputy2")
+    waiting = CoSigner.objects.get(deputy__user__username="deputy", confirmed_on__isnull=True)
+    assert waiting.suggestion.lead_deputy == colleague
+    assert waiting.suggestion.status == "submitted"
+
+
+def test_demo_problems_go_to_the_body_responsible_for_them(demo, db):
+    from demo.builder import DemoBuilder  # noqa: PLC0415
+
+    passed = Problem.objects.filter(unit__isnull=False).select_related("unit")
+    assert passed.exists()
+    wrong = [
+        (p.summary, p.unit.short_name)
+        for p in passed
+        if DemoBuilder.PROBLEM_UNITS[p.summary] != p.unit.short_name
+    ]
+    assert wrong == []

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from congress.viewer import person_and_role
 from deputies.models import Problem
 
 from .. import services
@@ -293,7 +294,12 @@ def suggestion_page(request, suggestion, viewer, bound=None, status=200):
                 Reply.objects.select_related("assignment__unit", "supersedes", "superseded_by"),
             ),
             Prefetch("evaluations", Evaluation.objects.select_related("deputy")),
-            Prefetch("events", Event.objects.select_related("actor")),
+            Prefetch(
+                "events",
+                Event.objects.select_related("actor__deputy").prefetch_related(
+                    "actor__handling_units", "actor__groups"
+                ),
+            ),
             "meetings",
             Prefetch("source_problems", Problem.objects.select_related("station")),
         )
@@ -361,6 +367,8 @@ def suggestion_page(request, suggestion, viewer, bound=None, status=200):
         for e in suggestion.evaluations.all()
     ]
     events = [e for e in suggestion.events.all() if viewer.is_staff or e.is_public]
+    for e in events:  # who acted, by name and role (names for staff; roles for everyone)
+        e.actor_name, e.actor_role = person_and_role(e.actor)
     suggestion.assign_by = (
         services.assignment_deadline(suggestion) if suggestion.status == S.REGISTERED else None
     )
