@@ -446,3 +446,36 @@ def test_a_problem_cannot_become_a_suggestion_before_any_session_exists(
     assert response.status_code == 400
     problem.refresh_from_db()
     assert problem.status == "open" and not Suggestion.objects.exists()
+
+
+def test_submitting_a_title_like_one_in_the_session_warns_and_still_lets_the_deputy_submit(
+    client, build, deputy_a, deputy_b, category, session
+):
+    build(Status.REGISTERED, title="关于加快老旧小区改造的建议", lead_deputy=deputy_b)
+    login(client, deputy_a.user)
+    data = {"title": "关于加快老旧小区改造工作的建议", "content": "内容", "category": category.pk}
+    response = client.post(reverse("workbench:draft_new"), {**data, "submit": "1"})
+    assert response.status_code == 200
+    assert "加快老旧小区改造" in str(response.context["similar"])
+    assert "Submit anyway" in response.content.decode()
+    assert Suggestion.objects.count() == 1  # nothing saved yet, nothing refused
+    response = client.post(
+        reverse("workbench:draft_new"), {**data, "submit": "1", "submit_anyway": "1"}
+    )
+    assert response.status_code == 302
+    assert Suggestion.objects.filter(lead_deputy=deputy_a, status=Status.SUBMITTED).count() == 1
+
+
+def test_a_different_title_is_submitted_without_a_warning(client, build, deputy_a, category):
+    build(Status.REGISTERED, title="关于加快老旧小区改造的建议")
+    login(client, deputy_a.user)
+    response = client.post(
+        reverse("workbench:draft_new"),
+        {
+            "title": "关于增开城乡公交线路的建议",
+            "content": "内容",
+            "category": category.pk,
+            "submit": "1",
+        },
+    )
+    assert response.status_code == 302

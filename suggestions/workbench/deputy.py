@@ -68,7 +68,8 @@ def draft_new(request):
     viewer = _deputy_only(request)
     session = Session.objects.current()
     form = DraftForm(request.POST or None, lead_deputy=viewer.deputy)
-    if request.method == "POST" and form.is_valid():
+    similar = _like_titles(request, form, session)
+    if request.method == "POST" and form.is_valid() and not similar:
         try:
             draft = services.create_draft(
                 deputy=viewer.deputy, session=session, by=viewer.user, **form.cleaned_data
@@ -86,8 +87,23 @@ def draft_new(request):
             )
             return redirect("workbench:suggestion", pk=draft.pk)
     return render(
-        request, "workbench/draft.html", {"form": form, "session": session, "viewer": viewer}
+        request,
+        "workbench/draft.html",
+        {"form": form, "session": session, "viewer": viewer, "similar": similar},
     )
+
+
+def _like_titles(request, form, session, draft=None):
+    """Before submitting: suggestions of the session whose title reads like this one. A warning
+    the deputy may pass ("submit anyway"), never a refusal: two deputies may raise one matter."""
+    if "submit" not in request.POST or "submit_anyway" in request.POST or not form.is_valid():
+        return []
+    if session is None:
+        return []
+    others = Suggestion.objects.filter(session=session)
+    if draft is not None:
+        others = others.exclude(pk=draft.pk)
+    return others.like_title(form.cleaned_data["title"])
 
 
 @login_required
@@ -106,7 +122,8 @@ def draft_edit(request, pk):
         "co_signers": [s.deputy for s in draft.signatures.select_related("deputy")],
     }
     form = DraftForm(request.POST or None, initial=initial, lead_deputy=viewer.deputy)
-    if request.method == "POST" and form.is_valid():
+    similar = _like_titles(request, form, draft.session, draft)
+    if request.method == "POST" and form.is_valid() and not similar:
         try:
             services.update_draft(suggestion=draft, by=viewer.user, **form.cleaned_data)
             if "submit" in request.POST:
@@ -119,7 +136,11 @@ def draft_edit(request, pk):
                 _("Submitted to congress staff.") if "submit" in request.POST else _("Saved."),
             )
             return redirect("workbench:suggestion", pk=draft.pk)
-    return render(request, "workbench/draft.html", {"form": form, "draft": draft, "viewer": viewer})
+    return render(
+        request,
+        "workbench/draft.html",
+        {"form": form, "draft": draft, "viewer": viewer, "similar": similar},
+    )
 
 
 @login_required
