@@ -10,7 +10,14 @@ from congress.forms import (  # noqa: F401
 )
 from congress.models import HandlingUnit, Leader, WorkingCommittee
 
-from .models import Contact, ReplyClass, Satisfaction, SupervisionMeeting, WorkflowError
+from .models import (
+    Contact,
+    ReplyClass,
+    Satisfaction,
+    Suggestion,
+    SupervisionMeeting,
+    WorkflowError,
+)
 
 
 class MergeForm(forms.Form):
@@ -352,3 +359,56 @@ class ImportConfirmForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = Session.objects.all()
+
+
+class PaperSuggestionForm(forms.Form):
+    """A suggestion received on paper, entered by staff: the back office's checks, in the
+    workbench (the number is given or the next one; co-signatures count as confirmed)."""
+
+    session = forms.ModelChoiceField(label=_("Session"), queryset=None, empty_label=None)
+    number = forms.IntegerField(
+        label=_("Number"),
+        min_value=1,
+        max_value=10**6,
+        required=False,
+        help_text=_("Leave it empty for the next free number."),
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 8}))
+    category = forms.ModelChoiceField(label=_("Category"), queryset=None, empty_label=_("Choose…"))
+    period = forms.ChoiceField(label=_("Submitted"), choices=Suggestion.Period.choices)
+    submitted_on = forms.DateField(label=_("Submitted on"), widget=DATE_INPUT)
+    lead_deputy = forms.ModelChoiceField(
+        label=_("Lead deputy"), queryset=None, widget=PickerSelect, empty_label=_("Choose…")
+    )
+    co_signers = BoundedModelMultipleChoiceField(
+        label=_("Co-signing deputies"), queryset=None, required=False, widget=PickerSelectMultiple
+    )
+
+    def __init__(self, *args, **kwargs):
+        from congress.models import Session
+        from deputies.models import Deputy
+
+        from .models import Category
+
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = Session.objects.order_by("-opens_on")
+        self.fields["category"].queryset = Category.objects.all()
+        deputies = Deputy.objects.select_related("delegation")
+        self.fields["lead_deputy"].queryset = deputies
+        self.fields["co_signers"].queryset = deputies
+
+    def suggestion(self):
+        """The unsaved suggestion, for services.enter_suggestion."""
+        data = self.cleaned_data
+        return Suggestion(
+            session=data["session"],
+            number=data["number"],
+            title=data["title"],
+            content=data["content"],
+            category=data["category"],
+            period=data["period"],
+            submitted_on=data["submitted_on"],
+            lead_deputy=data["lead_deputy"],
+            delegation=data["lead_deputy"].delegation,
+        )

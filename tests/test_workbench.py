@@ -479,3 +479,32 @@ def test_a_different_title_is_submitted_without_a_warning(client, build, deputy_
         },
     )
     assert response.status_code == 302
+
+
+def test_staff_enter_a_paper_suggestion_in_the_workbench_with_the_back_offices_checks(
+    client, staff, session, category, deputy_a, deputy_b
+):
+    login(client, staff)
+    url = reverse("workbench:paper_new")
+    data = {
+        "session": session.pk,
+        "title": "关于修缮城区排水管网的建议",
+        "content": "雨季内涝。建议修缮排水管网。",
+        "category": category.pk,
+        "period": "during",
+        "submitted_on": "2026-11-20",
+        "lead_deputy": deputy_a.pk,
+        "co_signers": [deputy_b.pk],
+    }
+    response = client.post(url, data)
+    suggestion = Suggestion.objects.get()
+    assert response.url == reverse("workbench:suggestion", args=[suggestion.pk])
+    assert (suggestion.status, suggestion.number) == (Status.SUBMITTED, 1)
+    assert suggestion.signatures.get().confirmed_on is not None
+    assert suggestion.events.filter(action="entered", actor=staff).exists()
+    # The same number twice, or the lead deputy co-signing, is refused with a message.
+    response = client.post(url, {**data, "number": 1})
+    assert response.status_code == 200 and "already used" in response.content.decode()
+    response = client.post(url, {**data, "co_signers": [deputy_a.pk]})
+    assert "cannot also co-sign" in response.content.decode()
+    assert Suggestion.objects.count() == 1

@@ -59,6 +59,9 @@ PAGES = {
     "deputy_record": dict(
         anonymous="login", deputy_a="ok", deputy_b=403, unit_x=403, unit_y=403, staff="ok"
     ),
+    "paper_new": dict(
+        anonymous="login", deputy_a=403, deputy_b=403, unit_x=403, unit_y=403, staff="ok"
+    ),
     "meeting_new": dict(
         anonymous="login", deputy_a=403, deputy_b=403, unit_x=403, unit_y=403, staff="ok"
     ),
