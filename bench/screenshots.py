@@ -32,8 +32,9 @@ LOGIN_PAGES = {
     "staff": {
         "workbench": "/workbench/",
         "suggestion": "/workbench/suggestions/1/",
-        "replied": "/workbench/suggestions/2/",
-        "submitted": "/workbench/suggestions/230/",
+        "replied": "/workbench/suggestions/180/",
+        "submitted": "/workbench/suggestions/151/",
+        "registered": "/workbench/suggestions/160/",
         "paper": "/workbench/suggestions/enter/",
         "activity": "/workbench/activities/new/",
     },
@@ -42,7 +43,11 @@ LOGIN_PAGES = {
         "draft": "/workbench/suggestions/new/",
     },
     "deputy2": {"workbench": "/workbench/"},
-    "unit": {"workbench": "/workbench/", "all": "/workbench/?show=all"},
+    "unit": {
+        "workbench": "/workbench/",
+        "all": "/workbench/?show=all",
+        "cohandled": "/workbench/suggestions/164/",
+    },
     "keeper": {"workbench": "/workbench/", "stations": "/workbench/stations/"},
 }
 EXTRA = sys.argv[3:]  # more name=path pairs
