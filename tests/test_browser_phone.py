@@ -139,13 +139,27 @@ def test_public_pages_have_no_serious_accessibility_violations(
 def test_workbench_pages_have_no_serious_accessibility_violations(
     live_server, page, everything, staff, deputy_a, unit_x
 ):
-    closed, _station = everything
+    closed, station = everything
+    station.keepers.add(staff)
+    registered = Suggestion.objects.get(status=Status.REGISTERED)
+    own = {
+        "staff": [
+            reverse("workbench:suggestion", args=[registered.pk]),
+            reverse("workbench:paper_new"),
+            reverse("stations_work:activity_new"),
+            reverse("stations_work:reception_new", args=[station.pk]),
+            reverse("stations_work:problems"),
+        ],
+        "deputy_a": [reverse("workbench:draft_new")],
+        "unit_x": [reverse("workbench:dashboard") + "?show=all"],
+    }
     found = {}
     for username in ["staff", "deputy_a", "unit_x"]:
         log_in(page, live_server.url, username)
         for url in [
             reverse("workbench:dashboard"),
             reverse("workbench:suggestion", args=[closed.pk]),
+            *own[username],
         ]:
             page.goto(live_server.url + url)
             violations = axe_violations(page)

@@ -21,10 +21,12 @@
         }
       },
       onInitialize: function () {
-        // Screen readers hear the field's own label on the search box.
+        // Screen readers hear the field's own label on the search box; the hidden select keeps
+        // it too (tom-select points the <label> at its own box).
         if (label) {
           var name = label.textContent.trim().replace(/[:：]$/, "");
           this.control_input.setAttribute("aria-label", name);
+          select.setAttribute("aria-label", name);
         }
       }
     });
