@@ -122,5 +122,7 @@ class ActivityForm(forms.Form):
 
 
 class DelegationExportForm(forms.Form):
-    delegation = forms.ModelChoiceField(label=_("Delegation"), queryset=Delegation.objects.all())
+    delegation = forms.ModelChoiceField(
+        label=_("Delegation"), queryset=Delegation.objects.all(), empty_label=_("Choose…")
+    )
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)

@@ -59,16 +59,19 @@ class MarkKeyForm(forms.Form):
     leader = forms.ModelChoiceField(
         label=_("Supervising standing committee leader"),
         queryset=Leader.objects.filter(kind=Leader.Kind.STANDING_COMMITTEE),
+        empty_label=_("Choose…"),
     )
     vice_mayor = forms.ModelChoiceField(
         label=_("Vice mayor in charge"),
         queryset=Leader.objects.filter(kind=Leader.Kind.VICE_MAYOR),
         required=False,
+        empty_label=_("None"),
     )
     committee = forms.ModelChoiceField(
         label=_("Tracking working committee"),
         queryset=WorkingCommittee.objects.all(),
         required=False,
+        empty_label=_("None"),
     )
 
 
@@ -263,7 +266,7 @@ class StaffDecisionForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    session = forms.ModelChoiceField(label=_("Session"), queryset=None)
+    session = forms.ModelChoiceField(label=_("Session"), queryset=None, empty_label=None)
     kind = forms.ChoiceField(label=_("Kind"), choices=SupervisionMeeting.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     held_on = forms.DateField(label=_("Held on"), widget=DATE_INPUT)
@@ -310,7 +313,7 @@ class MeetingForm(forms.Form):
 
 
 class SpecialReportForm(forms.Form):
-    session = forms.ModelChoiceField(label=_("Session"), queryset=None)
+    session = forms.ModelChoiceField(label=_("Session"), queryset=None, empty_label=None)
     unit = forms.ModelChoiceField(
         label=_("Reporting body"), queryset=None, widget=PickerSelect, empty_label=_("Choose…")
     )
@@ -334,7 +337,7 @@ IMPORT_MAX_BYTES = 10 * 1024 * 1024
 
 
 class ImportForm(forms.Form):
-    session = forms.ModelChoiceField(label=_("Session"), queryset=None)
+    session = forms.ModelChoiceField(label=_("Session"), queryset=None, empty_label=None)
     file = forms.FileField(label=_("Excel (.xlsx) or CSV file, at most 10 MB"))
 
     def __init__(self, *args, **kwargs):
