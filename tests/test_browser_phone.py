@@ -166,3 +166,13 @@ def test_workbench_pages_have_no_serious_accessibility_violations(
             if violations:
                 found[f"{username} {url}"] = violations
     assert found == {}
+
+
+def test_staff_queues_start_folded_on_a_phone_with_their_counts(live_server, phone, everything):
+    log_in(phone, live_server.url, "staff")
+    queues = phone.locator("details.queue[data-fold-on-phone]")
+    assert queues.count() >= 6
+    assert phone.locator("details.queue[data-fold-on-phone][open]").count() == 0
+    assert phone.locator("#queue-assign .count-badge").inner_text() == "1"
+    phone.locator("#queue-assign summary").click()
+    assert phone.locator("#queue-assign table").is_visible()
