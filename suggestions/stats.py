@@ -211,7 +211,7 @@ class Speed:
 
     @property
     def median(self):
-        return round(statistics.median(self.days), 1) if self.days else None
+        return round(float(statistics.median(self.days)), 1) if self.days else None
 
     @property
     def average(self):

@@ -45,7 +45,9 @@ def test_one_suggestion_from_submission_to_public_rating(
     form(page, "register").locator("button[type=submit]").click()
     assert page.get_by_text("已立案。").is_visible()
     # The unit picker finds 市住建局 by its pinyin initials.
-    form(page, "assign").get_by_role("combobox", name="主办单位").press_sequentially("szjj")
+    form(page, "assign").locator("input[role=combobox][aria-label=主办单位]").press_sequentially(
+        "szjj"
+    )
     page.locator(".ts-dropdown [role=option]", has_text=unit_x.name).click()
     form(page, "assign").locator("button[type=submit]").click()
     assert page.get_by_text("已交办，并已通知承办单位。").is_visible()

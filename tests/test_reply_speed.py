@@ -61,7 +61,7 @@ def test_unit_page_and_home_page_show_the_days_to_first_reply(client, build, uni
     assert unit_page.context["row"]["median_days"] == 20
     home = client.get(reverse("suggestions:home"))
     assert (home.context["speed"].median, home.context["speed"].average) == (30, 30.0)
-    assert "中位数 30 天" in home.content.decode()
+    assert "中位数 30.0 天" in home.content.decode()
 
 
 def test_a_revised_reply_does_not_change_the_days_to_first_reply(client, build, unit_x, staff):
