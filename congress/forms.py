@@ -48,6 +48,10 @@ class PickerMixin:
             initials, full = pinyin_keys(str(label))
             option["attrs"]["data-initials"] = initials
             option["attrs"]["data-pinyin"] = full
+            # Deputies who share a name are told apart by their delegation: 李四（离石区代表团）.
+            delegation = getattr(getattr(value, "instance", None), "delegation", None)
+            if delegation is not None:
+                option["label"] = f"{label}（{delegation}）"
         return option
 
     def optgroups(self, name, value, attrs=None):
