@@ -1,6 +1,8 @@
 """Which units are slowest: days from assignment to first reply, per unit and for the session."""
 
+import csv
 import datetime
+import io
 
 from django.urls import reverse
 
@@ -85,3 +87,10 @@ def test_station_page_title_is_plain_text(client, delegation):
     page = client.get(reverse("deputies:station", args=[station.pk])).content.decode()
     title = page[page.index("<title>") : page.index("</title>")]
     assert "<h2>" not in title and "<table" not in title and station.name in title
+
+
+def test_units_export_carries_the_days_to_first_reply(client, build, unit_x):
+    replied_after(build, unit_x, 12, "a")
+    content = client.get(reverse("suggestions:units_export", args=["csv"])).content
+    header, row = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))[:2]
+    assert row[header.index("答复用时中位数（天）")] == "12.0"
