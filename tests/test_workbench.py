@@ -503,8 +503,30 @@ def test_staff_enter_a_paper_suggestion_in_the_workbench_with_the_back_offices_c
     assert suggestion.signatures.get().confirmed_on is not None
     assert suggestion.events.filter(action="entered", actor=staff).exists()
     # The same number twice, or the lead deputy co-signing, is refused with a message.
-    response = client.post(url, {**data, "number": 1})
+    again = {**data, "submit_anyway": "1"}  # past the similar-title warning
+    response = client.post(url, {**again, "number": 1})
     assert response.status_code == 200 and "already used" in response.content.decode()
-    response = client.post(url, {**data, "co_signers": [deputy_a.pk]})
+    response = client.post(url, {**again, "co_signers": [deputy_a.pk]})
     assert "cannot also co-sign" in response.content.decode()
     assert Suggestion.objects.count() == 1
+
+
+def test_entering_a_paper_suggestion_like_one_in_the_session_warns_first(
+    client, build, staff, session, category, deputy_a
+):
+    build(Status.SUBMITTED, title="关于修缮城区排水管网的建议")
+    login(client, staff)
+    data = {
+        "session": session.pk,
+        "title": "关于修缮城区排水管网的建议",
+        "content": "雨季内涝。",
+        "category": category.pk,
+        "period": "during",
+        "submitted_on": "2026-11-20",
+        "lead_deputy": deputy_a.pk,
+    }
+    response = client.post(reverse("workbench:paper_new"), data)
+    assert response.status_code == 200 and response.context["similar"]
+    assert Suggestion.objects.count() == 1
+    response = client.post(reverse("workbench:paper_new"), {**data, "submit_anyway": "1"})
+    assert response.status_code == 302 and Suggestion.objects.count() == 2

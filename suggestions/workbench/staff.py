@@ -209,7 +209,13 @@ def paper_new(request):
     viewer = require_staff(request)
     initial = {"session": Session.objects.current(), "submitted_on": timezone.localdate()}
     form = PaperSuggestionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    similar = []
+    if request.method == "POST" and form.is_valid() and "submit_anyway" not in request.POST:
+        # The same paper entered twice, or already imported: a warning, never a refusal.
+        similar = Suggestion.objects.filter(session=form.cleaned_data["session"]).like_title(
+            form.cleaned_data["title"]
+        )
+    if request.method == "POST" and form.is_valid() and not similar:
         try:
             suggestion = services.enter_suggestion(
                 suggestion=form.suggestion(),
@@ -224,5 +230,10 @@ def paper_new(request):
     return render(
         request,
         "workbench/form_page.html",
-        {"form": form, "title": _("Enter a suggestion received on paper"), "viewer": viewer},
+        {
+            "form": form,
+            "title": _("Enter a suggestion received on paper"),
+            "viewer": viewer,
+            "similar": similar,
+        },
     )
