@@ -224,6 +224,7 @@ def test_staff_import_through_the_workbench_preview_then_confirm(
     upload.name = "import.xlsx"
     preview = client.post(reverse("workbench:import"), {"session": session.pk, "file": upload})
     assert preview.status_code == 200 and preview.context["to_create"] == 3
+    assert preview.content.decode().count("<td data-label=") == 3 * 7  # readable on a phone
     assert not Suggestion.objects.exists()  # nothing before the confirm step
     token = preview.context["confirm"].initial["token"]
     client.post(reverse("workbench:import_confirm"), {"session": session.pk, "token": token})
