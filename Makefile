@@ -1,10 +1,11 @@
 # Two commands for a new machine: `make run` serves the demo, `make test` runs every test.
+# `make serve` is production mode on this machine (DEBUG off, gunicorn, worker; see README).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 export DJANGO_SETTINGS_MODULE := congress.settings
 
-.PHONY: run test lint bench screenshots messages
+.PHONY: run serve test lint bench screenshots messages
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +21,9 @@ run: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo --if-empty
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+serve: $(VENV)/.installed
+	deploy/serve.sh
 
 test: $(VENV)/.dev-installed
 	$(PY) manage.py check

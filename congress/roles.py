@@ -3,7 +3,7 @@
 from django.contrib.auth.models import Group, Permission
 
 STAFF_GROUP = "congress_staff"
-STAFF_APPS = ["congress", "deputies", "suggestions"]
+STAFF_APPS = ["congress", "deputies", "suggestions", "reports"]
 
 
 def is_congress_staff(user):
@@ -21,5 +21,11 @@ def is_congress_staff(user):
 def staff_group():
     """The congress staff group, with the back-office permissions on the project's own data."""
     group, _created = Group.objects.get_or_create(name=STAFF_GROUP)
-    group.permissions.set(Permission.objects.filter(content_type__app_label__in=STAFF_APPS))
+    own = Permission.objects.filter(content_type__app_label__in=STAFF_APPS)
+    # Staff unlock accounts and addresses locked out after failed logins (django-axes).
+    unlock = Permission.objects.filter(
+        content_type__app_label="axes",
+        codename__in=["view_accessattempt", "delete_accessattempt"],
+    )
+    group.permissions.set(own | unlock)
     return group

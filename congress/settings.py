@@ -4,17 +4,46 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from csp.constants import NONE, SELF
+from dotenv import load_dotenv
+
 BASE_DIR = Path(__file__).resolve().parent.parent
+# `make serve` keeps its generated SECRET_KEY in an untracked .env; the real environment wins.
+load_dotenv(BASE_DIR / ".env", override=False)
 
 
 def env_bool(name, default=False):
     return os.environ.get(name, str(default)).lower() in {"1", "true", "yes", "on"}
 
 
+def env_list(name, default=""):
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
 DEBUG = env_bool("DEBUG")
-# A deployment sets its own key; the default only serves a local checkout.
-SECRET_KEY = os.environ.get("SECRET_KEY", "insecure-local-checkout-key")
-ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+# A deployment sets its own key; the default only serves a local checkout. With DEBUG off the
+# WSGI application refuses to start on it (congress/wsgi.py).
+INSECURE_DEFAULT_SECRET_KEY = "insecure-local-checkout-key"
+SECRET_KEY = os.environ.get("SECRET_KEY", INSECURE_DEFAULT_SECRET_KEY)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# Hardening, each from the environment (deploy/production.env sets them all for HTTPS behind
+# nginx; `check --deploy` then reports no warning).
+# Behind nginx (deploy/nginx.conf): trust its X-Forwarded-Proto, and take the client's address
+# for login lockouts from the last X-Forwarded-For entry, the one nginx itself added.
+BEHIND_PROXY = env_bool("SECURE_PROXY_SSL_HEADER")
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a load balancer may probe the backend over http
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE")
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE")
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -26,14 +55,19 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "ninja",
+    "csp",
+    "huey.contrib.djhuey",
     "congress",
     "deputies",
     "suggestions",
+    "reports",
     "demo",  # the demo congress (load_demo); no models
+    "axes",  # last: lockout after repeated failed logins
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -41,7 +75,27 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "congress.middleware.PrivatePagesMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): scripts and styles from this site only, none inline;
+# images also as data: URIs (the bundled Swagger UI draws its icons so); no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 ROOT_URLCONF = "congress.urls"
 WSGI_APPLICATION = "congress.wsgi.application"
@@ -86,12 +140,49 @@ DATABASES = {
     if os.environ.get("DATABASE_URL")
     else {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
 }
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "0"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent clicks wait instead of failing with "database is locked": WAL lets readers
+    # run beside the writer, IMMEDIATE takes the write lock when a transaction begins (a
+    # read-then-write transaction cannot fail to upgrade), and a writer waits up to 20 s.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+
+# Redis when REDIS_URL is set (shared by every web process), else each process's own memory.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out account or address first
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout after AXES_FAILURE_LIMIT failed logins, per account and (separately) per address, on
+# the site's and the admin's login, for AXES_COOLOFF_HOURS; staff unlock earlier in the back
+# office (Access attempts: delete the row). A success resets the count.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "congress.accounts.client_ip"
+AXES_VERBOSE = False
+# Password reset by mail exists only when real mail is configured (congress/accounts.py).
+PASSWORD_RESET_TIMEOUT = 60 * 60  # an hour: a reset link is short-lived
+PASSWORD_RESET_PER_HOUR = int(os.environ.get("PASSWORD_RESET_PER_HOUR", "5"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/workbench/"
 LOGOUT_REDIRECT_URL = "/"
@@ -105,12 +196,35 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
-MEDIA_URL = "media/"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# Hashed names and gzip/brotli copies made by collectstatic; whitenoise serves them with
+# far-future caching (make serve runs collectstatic).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+MEDIA_URL = "media/"  # never served as such: attachments go through a view that checks access
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Behind nginx: the view allows, nginx sends the file from this internal location.
+SENDFILE_X_ACCEL = env_bool("SENDFILE_X_ACCEL")
+SENDFILE_URL_PREFIX = "/protected-media/"
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Mail: SMTP once EMAIL_HOST is set, else the console (nothing leaves the machine).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@congress.example")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 # The handling rules. These are the defaults of DOMAIN.md; cities differ, so a deployment may
 # override any of them with SUGGESTION_RULES_<NAME>=<number> in the environment.
@@ -133,7 +247,26 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # The worker (run_huey) logs each job through its own handler; once is enough.
+    "loggers": {"huey": {"handlers": [], "level": "INFO", "propagate": False}},
 }
+
+# Background jobs (Huey): the worker is `manage.py run_huey`; it runs the periodic jobs too
+# (reminders, stale import previews, its own heartbeat). Redis when REDIS_URL is set, else an
+# embedded SQLite queue under var/ that needs nothing installed. With DEBUG on (make run, no
+# worker) tasks run at once in the calling process; HUEY_IMMEDIATE overrides either way.
+VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
+HUEY = {
+    "name": "congress",
+    "immediate": env_bool("HUEY_IMMEDIATE", DEBUG),
+    "utc": False,  # crontab times are the congress's local time (TIME_ZONE)
+    "consumer": {"workers": int(os.environ.get("HUEY_WORKERS", "2")), "worker_type": "thread"},
+}
+if REDIS_URL:
+    HUEY |= {"huey_class": "huey.RedisHuey", "connection": {"url": REDIS_URL}}
+else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")}
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200

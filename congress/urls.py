@@ -1,9 +1,8 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 from congress import api as congress_api
+from congress.health import healthz
 from deputies import api as deputies_api
 from suggestions import api as suggestions_api
 
@@ -14,15 +13,14 @@ api.add_router("", suggestions_api.router)
 api.add_router("", deputies_api.router)
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("congress.accounts")),
     path("workbench/", include("suggestions.workbench_urls")),
     path("workbench/", include("deputies.workbench_urls")),
+    path("reports/", include("reports.urls")),
     path("", include("deputies.urls")),
     path("", include("suggestions.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -10,6 +10,7 @@ from congress.forms import (  # noqa: F401
 )
 from congress.models import HandlingUnit, Leader, WorkingCommittee
 
+from .attachments import MAX_BYTES, validate_attachment
 from .models import (
     Contact,
     ReplyClass,
@@ -120,29 +121,7 @@ class ServiceModelForm(forms.ModelForm):
 
 # --- workbench forms ---------------------------------------------------------------------
 
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
-ATTACHMENT_SIGNATURES = {
-    "pdf": [b"%PDF-"],
-    "png": [b"\x89PNG\r\n\x1a\n"],
-    "jpg": [b"\xff\xd8\xff"],
-    "jpeg": [b"\xff\xd8\xff"],
-}
-
-
-def validate_attachment(upload):
-    """A PDF or an image, at most 10 MB, whose content matches its name."""
-    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-    if extension not in ATTACHMENT_SIGNATURES:
-        raise ValidationError(_("Attach a PDF, PNG or JPEG file."))
-    if upload.size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError(_("The attachment is larger than 10 MB."))
-    head = upload.read(8)
-    upload.seek(0)
-    if not any(head.startswith(sig) for sig in ATTACHMENT_SIGNATURES[extension]):
-        raise ValidationError(
-            _("The file's content is not a real %(kind)s file.") % {"kind": extension.upper()}
-        )
-    return upload
+ATTACHMENT_MAX_BYTES = MAX_BYTES  # one validator for the workbench and the admin
 
 
 class DraftForm(forms.Form):
@@ -270,6 +249,12 @@ class MeetingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=SupervisionMeeting.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     held_on = forms.DateField(label=_("Held on"), widget=DATE_INPUT)
+    leaders = BoundedModelMultipleChoiceField(
+        label=_("Leaders present"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     attendees = forms.CharField(
         label=_("Attendees"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
@@ -285,6 +270,7 @@ class MeetingForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = Session.objects.all()
+        self.fields["leaders"].queryset = Leader.objects.all()
 
     def clean(self):
         from .models import Suggestion
@@ -338,7 +324,7 @@ IMPORT_MAX_BYTES = 10 * 1024 * 1024
 
 class ImportForm(forms.Form):
     session = forms.ModelChoiceField(label=_("Session"), queryset=None, empty_label=None)
-    file = forms.FileField(label=_("Excel (.xlsx) or CSV file, at most 10 MB"))
+    file = forms.FileField(label=_("Excel (.xlsx, .xls) or CSV file, at most 10 MB"))
 
     def __init__(self, *args, **kwargs):
         from congress.models import Session
@@ -351,17 +337,6 @@ class ImportForm(forms.Form):
         if upload.size > IMPORT_MAX_BYTES:
             raise ValidationError(_("The file is larger than 10 MB; split it."))
         return upload
-
-
-class ImportConfirmForm(forms.Form):
-    session = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
-    token = forms.RegexField(regex=r"^[0-9a-f]{32}\.(xlsx|csv)$", widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs):
-        from congress.models import Session
-
-        super().__init__(*args, **kwargs)
-        self.fields["session"].queryset = Session.objects.all()
 
 
 class PaperSuggestionForm(forms.Form):

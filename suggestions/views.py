@@ -6,9 +6,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from congress.files import protected_file_response
 from congress.models import HandlingUnit, Session
 
 from . import exports, stats
+from .attachments import may_download
 from .filters import SuggestionFilter
 from .models import Assignment, Reply, SpecialReport, Suggestion
 
@@ -223,3 +225,12 @@ def breakdown(request, by):
             "explain": stats.EXPLANATIONS,
         },
     )
+
+
+@require_GET
+def reply_attachment(request, pk):
+    """The signed reply letter, to whoever may see it; 404 for anyone else (even its existence)."""
+    reply = get_object_or_404(Reply.objects.exclude(attachment=""), pk=pk)
+    if not may_download(request.user, reply):
+        raise Http404
+    return protected_file_response(reply.attachment, reply.attachment_name or reply.attachment.name)

@@ -31,6 +31,15 @@ def on_today():
     return time_machine.travel(NOW, tick=True)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _jobs_run_at_once():
+    """Background jobs run inside the test, in memory: no worker, no queue file."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _on_today():
     with on_today():
@@ -40,6 +49,12 @@ def _on_today():
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Pages render {% static %} without a collectstatic run; tests/test_production.py checks
+    # the hashed, compressed storage that production uses.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Rule tests match the English source messages; pages are served in the visitor's language.
     with translation.override("en"):

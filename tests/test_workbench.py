@@ -20,10 +20,10 @@ from suggestions.models import Notification, Suggestion, WorkflowError
 from suggestions.notifications import send_due_reminders
 
 from .conftest import TODAY
+from .files import PDF
 
 Status = Suggestion.Status
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n%test\n"
 
 
 @pytest.fixture

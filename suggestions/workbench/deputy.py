@@ -71,11 +71,10 @@ def draft_new(request):
     similar = _like_titles(request, form, session)
     if request.method == "POST" and form.is_valid() and not similar:
         try:
-            draft = services.create_draft(
+            write = services.draft_and_submit if "submit" in request.POST else services.create_draft
+            draft = write(
                 deputy=viewer.deputy, session=session, by=viewer.user, **form.cleaned_data
             )
-            if "submit" in request.POST:
-                services.submit(suggestion=draft, by=viewer.user)
         except WorkflowError as error:
             form.add_error(None, str(error))
         else:
@@ -125,9 +124,10 @@ def draft_edit(request, pk):
     similar = _like_titles(request, form, draft.session, draft)
     if request.method == "POST" and form.is_valid() and not similar:
         try:
-            services.update_draft(suggestion=draft, by=viewer.user, **form.cleaned_data)
-            if "submit" in request.POST:
-                services.submit(suggestion=draft, by=viewer.user)
+            write = (
+                services.update_and_submit if "submit" in request.POST else services.update_draft
+            )
+            write(suggestion=draft, by=viewer.user, **form.cleaned_data)
         except WorkflowError as error:
             form.add_error(None, str(error))
         else:

@@ -36,8 +36,9 @@ class Command(BaseCommand):
         if demo.is_loaded():
             self.stdout.write("The demo data is already loaded; nothing changed.")
             return
-        # The demo's notifications stay in the app; no demo e-mail goes anywhere.
-        with transaction.atomic(), override_settings(EMAIL_BACKEND=DUMMY_MAIL):
+        # The demo's notifications stay in the app; no demo e-mail goes anywhere (mail is sent
+        # on commit, so the dummy backend must still be in force when the transaction commits).
+        with override_settings(EMAIL_BACKEND=DUMMY_MAIL), transaction.atomic():
             demo.DemoBuilder().build()
         self.stdout.write(
             self.style.SUCCESS(

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('suggestions', '0003_notifications_and_co_signatures'),
+        ('suggestions', '0008_merge_rules'),
     ]
 
     operations = [

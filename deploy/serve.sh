@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# `make serve`: production mode on this machine, one command. DEBUG off, gunicorn, static files
+# collected (hashed, compressed, served by whitenoise), migrations applied, and the Huey worker
+# (background and periodic jobs) started alongside. Uses DATABASE_URL / REDIS_URL when set.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+export DEBUG=0
+
+# First run: a random SECRET_KEY in the untracked .env (settings read it; the environment wins).
+if [ -z "${SECRET_KEY:-}" ] && ! grep -qs '^SECRET_KEY=' .env; then
+  echo "SECRET_KEY=$($PY -c 'import secrets; print(secrets.token_urlsafe(50))')" >> .env
+  chmod 600 .env
+  echo "Wrote a random SECRET_KEY to .env (keep it; sessions and reset links depend on it)."
+fi
+
+$PY manage.py migrate --noinput
+$PY manage.py collectstatic --noinput --verbosity 0
+if [ "${DEMO:-0}" = "1" ]; then
+  $PY manage.py load_demo --if-empty --force
+fi
+$PY manage.py check --deploy --fail-level ERROR
+
+$PY manage.py run_huey &
+worker=$!
+trap 'kill "$worker" 2>/dev/null || true; wait "$worker" 2>/dev/null || true' EXIT INT TERM
+
+bind="${BIND:-127.0.0.1:${PORT:-8000}}"
+echo "Serving on http://$bind/ with ${WEB_CONCURRENCY:-2} workers (Ctrl-C stops web and worker)."
+.venv/bin/gunicorn congress.wsgi:application \
+  --workers "${WEB_CONCURRENCY:-2}" --bind "$bind" \
+  --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}"
