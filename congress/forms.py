@@ -1,5 +1,8 @@
 """Form pieces every app's forms use."""
 
+import functools
+
+import pypinyin
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -20,3 +23,52 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     params={"pk": pk},
                 )
         return super()._check_values(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def pinyin_keys(text):
+    """(initials, full pinyin) of a name, so 李四 is found by typing "ls" or "lisi"."""
+    initials = "".join(pypinyin.lazy_pinyin(text, style=pypinyin.Style.FIRST_LETTER))
+    full = "".join(pypinyin.lazy_pinyin(text))
+    return initials.lower(), full.lower()
+
+
+class PickerMixin:
+    """A select the browser turns into a searchable picker (static/js/pickers.js, tom-select):
+    type a name, its pinyin or its pinyin initials. Without JavaScript it stays a plain select.
+    `first` (a set of ids) with `first_label`/`rest_label` groups the options, first ones on top."""
+
+    def __init__(self, attrs=None, **kwargs):
+        super().__init__({"data-picker": "", **(attrs or {})}, **kwargs)
+        self.first, self.first_label, self.rest_label = set(), "", ""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value not in ("", None):
+            initials, full = pinyin_keys(str(label))
+            option["attrs"]["data-initials"] = initials
+            option["attrs"]["data-pinyin"] = full
+            # Deputies who share a name are told apart by their delegation: 李四（离石区代表团）.
+            delegation = getattr(getattr(value, "instance", None), "delegation", None)
+            if delegation is not None:
+                option["label"] = f"{label}（{delegation}）"
+        return option
+
+    def optgroups(self, name, value, attrs=None):
+        groups = super().optgroups(name, value, attrs)
+        if not self.first:
+            return groups
+        top, rest = [], []
+        for _group, options, _index in groups:
+            for option in options:
+                key = getattr(option["value"], "value", option["value"])
+                (top if key in self.first else rest).append(option)
+        return [(self.first_label, top, 0), (self.rest_label, rest, 1)]
+
+
+class PickerSelect(PickerMixin, forms.Select):
+    pass
+
+
+class PickerSelectMultiple(PickerMixin, forms.SelectMultiple):
+    pass

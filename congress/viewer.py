@@ -6,8 +6,9 @@ Every app's views ask here; `suggestions.access` adds what a viewer may see of s
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
-from congress.roles import is_congress_staff
+from congress.roles import STAFF_GROUP, is_congress_staff
 from deputies.models import Deputy
 
 
@@ -96,3 +97,21 @@ def require_staff(request):
     if not viewer.is_staff:
         raise PermissionDenied
     return viewer
+
+
+def person_and_role(user):
+    """(name, role) of the person behind a login, as a history line names them: a deputy,
+    a handling unit's member or congress staff. Reads user.deputy, user.handling_units and
+    user.groups, so prefetch those when naming many."""
+    if user is None:
+        return "", ""
+    name = user.get_full_name() or user.username
+    deputy = getattr(user, "deputy", None)
+    if deputy is not None:
+        return deputy.name, _("deputy")
+    units = list(user.handling_units.all())
+    if units:
+        return name, str(units[0])
+    if user.is_superuser or any(g.name == STAFF_GROUP for g in user.groups.all()):
+        return name, _("congress staff")
+    return name, ""

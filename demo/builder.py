@@ -81,6 +81,7 @@ class DemoBuilder:
         self.station_work_2020()
         self.station_work_now()
         reports_demo.build(self)  # 2020's support for deputies, meetings' leaders, committee work
+        self.co_signing_request()
 
     # --- accounts and structure ------------------------------------------------------------
 
@@ -92,11 +93,14 @@ class DemoBuilder:
             "staff@congress.example",
             PASSWORD,
             is_staff=True,
-            first_name="代表工委",
+            first_name="王敏",  # an invented staff member; the history names her role beside her
             last_name="",
         )
         self.staff.groups.add(staff_group())
         self.deputy_user = User.objects.create_user("deputy", "deputy@congress.example", PASSWORD)
+        self.deputy2_user = User.objects.create_user(
+            "deputy2", "deputy2@congress.example", PASSWORD
+        )
         self.unit_user = User.objects.create_user("unit", "unit@congress.example", PASSWORD)
         self.keeper_user = User.objects.create_user(
             "keeper", "keeper@congress.example", PASSWORD, first_name="联络站管理员"
@@ -203,6 +207,9 @@ class DemoBuilder:
         self.me = self.municipal[0]  # the "deputy" login: 离石区代表团
         self.me.user = self.deputy_user
         self.me.save(update_fields=["user"])
+        self.colleague = self.municipal[1]  # the "deputy2" login
+        self.colleague.user = self.deputy2_user
+        self.colleague.save(update_fields=["user"])
 
     def stations(self):
         stations = []
@@ -851,24 +858,27 @@ class DemoBuilder:
     # solved, 137 attendances at standing committee meetings, 200+ deputies in research.
     VISITS_2020, PEOPLE_2020, SOLVED_2020, UNSOLVED_2020 = 9199, 10928, 3541, 164
     SIT_INS_2020, RESEARCH_DEPUTIES_2020 = 137, 212
-    PROBLEMS = [
-        "村里路灯损坏，夜间出行不便",
-        "小区供暖温度不达标",
-        "农村饮用水水压不足",
-        "村道坑洼，雨天积水严重",
-        "养老保险待遇认证不方便",
-        "学校门口交通拥堵，存在安全隐患",
-        "农产品销路不畅",
-        "垃圾清运不及时",
-        "医保报销手续繁琐",
-        "危房改造补助发放进度慢",
-        "公交车班次太少",
-        "集贸市场占道经营",
-        "河道垃圾堆积",
-        "村卫生室缺少常用药品",
-        "低保申请审核时间长",
-        "小区电梯老化需更换",
-    ]
+    # Each problem the public raises, and the body it is passed to when a unit must act.
+    PROBLEM_UNITS = {
+        "村里路灯损坏，夜间出行不便": "市城管局",
+        "小区供暖温度不达标": "市热力公司",
+        "农村饮用水水压不足": "市水利局",
+        "村道坑洼，雨天积水严重": "市交通局",
+        "养老保险待遇认证不方便": "市人社局",
+        "学校门口交通拥堵，存在安全隐患": "市公安局",
+        "农产品销路不畅": "市农业农村局",
+        "垃圾清运不及时": "市城管局",
+        "医保报销手续繁琐": "市医保局",
+        "危房改造补助发放进度慢": "市住建局",
+        "公交车班次太少": "市交通局",
+        "集贸市场占道经营": "市市场监管局",
+        "河道垃圾堆积": "市水利局",
+        "村卫生室缺少常用药品": "市卫健委",
+        "低保申请审核时间长": "市民政局",
+        "小区电梯老化需更换": "市住建局",
+    }
+    PROBLEMS = list(PROBLEM_UNITS)
+    HOUSING_PROBLEMS = [p for p, unit in PROBLEM_UNITS.items() if unit == "市住建局"]
     OUTCOMES = [
         "已现场解答政策，群众表示满意",
         "已协调相关部门解决",
@@ -923,12 +933,13 @@ class DemoBuilder:
                 reception.held_on + datetime.timedelta(days=rng.randint(0, 30)),
                 datetime.date(2020, 12, 31),
             )
+            summary = rng.choice(self.PROBLEMS)
             problems.append(
                 Problem(
                     reception=reception,
                     station_id=reception.station_id,
                     raised_on=reception.held_on,
-                    summary=rng.choice(self.PROBLEMS),
+                    summary=summary,
                     category=rng.choice(list(self.categories.values())),
                     person_name=self.person_name(),
                     person_phone=self.fake_phone(),
@@ -936,7 +947,7 @@ class DemoBuilder:
                     solved=solved,
                     person_told=True,
                     handling=Problem.Handling.UNIT if via_unit else Problem.Handling.ON_THE_SPOT,
-                    unit=rng.choice(list(self.units.values())) if via_unit else None,
+                    unit=self.units[self.PROBLEM_UNITS[summary]] if via_unit else None,
                     passed_on=reception.held_on if via_unit else None,
                     unit_answer="已安排专人处理。" if via_unit else "",
                     answered_on=closed_on if via_unit else None,
@@ -1001,12 +1012,16 @@ class DemoBuilder:
                 by=self.keeper_user,
                 problems=[
                     {
-                        "summary": self.rng.choice(self.PROBLEMS),
+                        # The second is passed on at every other station; the demo's unit
+                        # login (市住建局) gets the housing ones.
+                        "summary": self.rng.choice(
+                            self.HOUSING_PROBLEMS if i == 1 and n % 4 == 0 else self.PROBLEMS
+                        ),
                         "category": category,
                         "person_name": self.person_name(),
                         "person_phone": self.fake_phone(),
                     }
-                    for _ in range(3)
+                    for i in range(3)
                 ],
             )
             first, second, third = reception.problems.order_by("pk")
@@ -1015,7 +1030,10 @@ class DemoBuilder:
             )
             if n % 2 == 0:
                 station_services.pass_to_unit(
-                    problem=second, unit=self.units["市住建局"], by=self.staff, on=reception.held_on
+                    problem=second,
+                    unit=self.units[self.PROBLEM_UNITS[second.summary]],
+                    by=self.staff,
+                    on=reception.held_on,
                 )
             if n == 0:
                 station_services.turn_into_suggestion(
@@ -1026,3 +1044,17 @@ class DemoBuilder:
                     title=f"关于解决{station.township}{third.summary}问题的建议",
                     by=self.deputy_user,
                 )
+
+    def co_signing_request(self):
+        """deputy2 asks the "deputy" login to co-sign a suggestion: a request waiting for them."""
+        draft = services.create_draft(
+            deputy=self.colleague,
+            session=self.current,
+            title="关于在离石区增设社区老年食堂的建议",
+            content="城区老年人就餐难，子女上班无暇照顾。\n\n为此建议：在各社区服务中心增设老年食堂，"
+            "对高龄、独居老人给予就餐补贴。",
+            category=self.categories["社会保障"],
+            co_signers=[self.me],
+            by=self.deputy2_user,
+        )
+        services.submit(suggestion=draft, by=self.deputy2_user)

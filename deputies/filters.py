@@ -10,7 +10,7 @@ from .models import LiaisonStation
 class StationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Station name"), method="search")
     division = django_filters.ModelChoiceFilter(
-        label=_("County / district"), queryset=Division.objects.all()
+        label=_("County / district"), queryset=Division.objects.all(), empty_label=_("All")
     )
     township = django_filters.CharFilter(label=_("Township or street"), method="in_township")
 

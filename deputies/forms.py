@@ -3,7 +3,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from congress.forms import DATE_INPUT, BoundedModelMultipleChoiceField
+from congress.forms import (
+    DATE_INPUT,
+    BoundedModelMultipleChoiceField,
+    PickerSelect,
+    PickerSelectMultiple,
+)
 from congress.models import Delegation, HandlingUnit
 
 from .models import Deputy, DutyActivity
@@ -14,7 +19,7 @@ class ReceptionForm(forms.Form):
     deputies = BoundedModelMultipleChoiceField(
         label=_("Deputies who came"),
         queryset=Deputy.objects.none(),
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "pick-list"}),
+        widget=PickerSelectMultiple,
     )
     people_received = forms.IntegerField(label=_("People received"), min_value=0, max_value=10000)
     note = forms.CharField(
@@ -32,6 +37,10 @@ class ReceptionForm(forms.Form):
             .distinct()
             .select_related("delegation")
         )
+        picker = self.fields["deputies"].widget
+        picker.first = set(station.deputies.values_list("pk", flat=True))
+        picker.first_label = _("This station's deputies")
+        picker.rest_label = _("Other deputies of the county")
 
     def clean_held_on(self):
         held_on = self.cleaned_data["held_on"]
@@ -44,7 +53,9 @@ class ProblemForm(forms.Form):
     summary = forms.CharField(
         label=_("Problem raised"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    category = forms.ModelChoiceField(label=_("Category"), queryset=None, required=False)
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=None, required=False, empty_label=_("Not given")
+    )
     person_name = forms.CharField(label=_("Name (private)"), max_length=50, required=False)
     person_phone = forms.CharField(label=_("Phone (private)"), max_length=30, required=False)
 
@@ -73,7 +84,10 @@ class CloseProblemForm(OutcomeForm):
 
 class PassForm(forms.Form):
     unit = forms.ModelChoiceField(
-        label=_("Handling unit"), queryset=HandlingUnit.objects.filter(is_active=True)
+        label=_("Handling unit"),
+        queryset=HandlingUnit.objects.filter(is_active=True),
+        widget=PickerSelect,
+        empty_label=_("Choose…"),
     )
 
 
@@ -83,7 +97,7 @@ class UnitAnswerForm(forms.Form):
 
 class TakeUpForm(forms.Form):
     title = forms.CharField(label=_("Title of the suggestion"), max_length=200)
-    category = forms.ModelChoiceField(label=_("Category"), queryset=None)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=None, empty_label=_("Choose…"))
 
     def __init__(self, *args, **kwargs):
         from suggestions.models import Category
@@ -94,7 +108,10 @@ class TakeUpForm(forms.Form):
 
 class ActivityForm(forms.Form):
     deputy = forms.ModelChoiceField(
-        label=_("Deputy"), queryset=Deputy.objects.select_related("delegation")
+        label=_("Deputy"),
+        queryset=Deputy.objects.select_related("delegation"),
+        widget=PickerSelect,
+        empty_label=_("Choose…"),
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=DutyActivity.Kind.choices)
     held_on = forms.DateField(label=_("Date"), widget=DATE_INPUT)
@@ -105,5 +122,7 @@ class ActivityForm(forms.Form):
 
 
 class DelegationExportForm(forms.Form):
-    delegation = forms.ModelChoiceField(label=_("Delegation"), queryset=Delegation.objects.all())
+    delegation = forms.ModelChoiceField(
+        label=_("Delegation"), queryset=Delegation.objects.all(), empty_label=_("Choose…")
+    )
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)

@@ -95,10 +95,14 @@ def figure_rows(request):
     """(year, years with data, divisions, [(division, its figures)]) for ?year=."""
     years = stats.years()
     wanted = request.GET.get("year", "")
+    # Without a choice the page opens on the latest finished year that has data (a year's
+    # figures are read when it is over); on the current year only when no other has data.
+    this_year = timezone.localdate().year
+    finished = [y for y in years if y < this_year]
     year = (
         int(wanted)
         if wanted.isdigit() and int(wanted) in years
-        else (years[0] if years else timezone.localdate().year)
+        else (finished[0] if finished else years[0] if years else this_year)
     )
     per_division = stats.by_division(year)
     divisions = list(Division.objects.all())

@@ -10,27 +10,39 @@ from .models import Category, ReplyClass, Satisfaction, Suggestion
 PUBLIC_STATUSES = [(status.value, status.label) for status in Suggestion.PUBLIC_STATUSES]
 
 
+ALL = _("All")  # what an empty filter option reads, instead of "---------"
+
+
 class SuggestionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Keyword"), method="search")
-    session = django_filters.ModelChoiceFilter(label=_("Session"), queryset=Session.objects.all())
-    category = django_filters.ModelChoiceFilter(
-        label=_("Category"), queryset=Category.objects.all()
+    session = django_filters.ModelChoiceFilter(
+        label=_("Session"), queryset=Session.objects.all(), empty_label=ALL
     )
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=PUBLIC_STATUSES)
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category"), queryset=Category.objects.all(), empty_label=ALL
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=PUBLIC_STATUSES, empty_label=ALL
+    )
     unit = django_filters.ModelChoiceFilter(
-        label=_("Handling unit"), queryset=HandlingUnit.objects.all(), method="for_unit"
+        label=_("Handling unit"),
+        queryset=HandlingUnit.objects.all(),
+        method="for_unit",
+        empty_label=ALL,
     )
     delegation = django_filters.ModelChoiceFilter(
-        label=_("Delegation"), queryset=Delegation.objects.all()
+        label=_("Delegation"), queryset=Delegation.objects.all(), empty_label=ALL
     )
     is_key = django_filters.BooleanFilter(
         label=_("Key suggestions only"),
         widget=forms.CheckboxInput,
         method="key_only",
     )
-    reply_class = django_filters.ChoiceFilter(label=_("Reply class"), choices=ReplyClass.choices)
+    reply_class = django_filters.ChoiceFilter(
+        label=_("Reply class"), choices=ReplyClass.choices, empty_label=ALL
+    )
     satisfaction = django_filters.ChoiceFilter(
-        label=_("Satisfaction"), choices=Satisfaction.choices
+        label=_("Satisfaction"), choices=Satisfaction.choices, empty_label=ALL
     )
 
     class Meta:

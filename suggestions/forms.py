@@ -2,11 +2,31 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from congress.forms import DATE_INPUT, BoundedModelMultipleChoiceField  # noqa: F401
+from congress.forms import (  # noqa: F401
+    DATE_INPUT,
+    BoundedModelMultipleChoiceField,
+    PickerSelect,
+    PickerSelectMultiple,
+)
 from congress.models import HandlingUnit, Leader, WorkingCommittee
 
 from .attachments import MAX_BYTES, validate_attachment
-from .models import Contact, ReplyClass, Satisfaction, SupervisionMeeting, WorkflowError
+from .models import (
+    Contact,
+    ReplyClass,
+    Satisfaction,
+    Suggestion,
+    SupervisionMeeting,
+    WorkflowError,
+)
+
+
+class MergeForm(forms.Form):
+    into = forms.IntegerField(
+        label=_("Number of the suggestion to merge into (same session)"),
+        min_value=1,
+        max_value=10**9,
+    )
 
 
 class RefuseForm(forms.Form):
@@ -16,19 +36,23 @@ class RefuseForm(forms.Form):
 
 class AssignForm(forms.Form):
     lead_unit = forms.ModelChoiceField(
-        label=_("Lead unit"), queryset=HandlingUnit.objects.filter(is_active=True), required=False
+        label=_("Lead unit"),
+        queryset=HandlingUnit.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("None"),
+        widget=PickerSelect,
     )
     co_units = BoundedModelMultipleChoiceField(
         label=_("Co-handling units"),
         queryset=HandlingUnit.objects.filter(is_active=True),
         required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "pick-list"}),
+        widget=PickerSelectMultiple,
     )
     separate_units = BoundedModelMultipleChoiceField(
         label=_("Or split between units that each reply"),
         queryset=HandlingUnit.objects.filter(is_active=True),
         required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "pick-list"}),
+        widget=PickerSelectMultiple,
     )
 
 
@@ -36,16 +60,19 @@ class MarkKeyForm(forms.Form):
     leader = forms.ModelChoiceField(
         label=_("Supervising standing committee leader"),
         queryset=Leader.objects.filter(kind=Leader.Kind.STANDING_COMMITTEE),
+        empty_label=_("Choose…"),
     )
     vice_mayor = forms.ModelChoiceField(
         label=_("Vice mayor in charge"),
         queryset=Leader.objects.filter(kind=Leader.Kind.VICE_MAYOR),
         required=False,
+        empty_label=_("None"),
     )
     committee = forms.ModelChoiceField(
         label=_("Tracking working committee"),
         queryset=WorkingCommittee.objects.all(),
         required=False,
+        empty_label=_("None"),
     )
 
 
@@ -100,13 +127,13 @@ ATTACHMENT_MAX_BYTES = MAX_BYTES  # one validator for the workbench and the admi
 class DraftForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 8}))
-    category = forms.ModelChoiceField(label=_("Category"), queryset=None)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=None, empty_label=_("Choose…"))
     co_signers = BoundedModelMultipleChoiceField(
         label=_("Co-signing deputies"),
         queryset=None,
         required=False,
         help_text=_("Each co-signer is asked to confirm; only confirmed signatures count."),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=PickerSelectMultiple,
     )
 
     def __init__(self, *args, lead_deputy, **kwargs):
@@ -167,6 +194,10 @@ class OpinionForm(forms.Form):
     )
 
 
+# No class is chosen for the unit: a preselected A would be one careless click from the record.
+CLASS_CHOICES = [("", _("Choose…")), *ReplyClass.choices]
+
+
 class PromiseFields(forms.Form):
     """What a B or C reply promises and by when; the services check the rule."""
 
@@ -182,7 +213,7 @@ class PromiseFields(forms.Form):
 
 
 class ReplyForm(PromiseFields):
-    reply_class = forms.ChoiceField(label=_("Class"), choices=ReplyClass.choices)
+    reply_class = forms.ChoiceField(label=_("Class"), choices=CLASS_CHOICES)
     text = forms.CharField(label=_("Reply text"), widget=forms.Textarea(attrs={"rows": 8}))
     signed_by = forms.CharField(label=_("Signed by (the unit's head)"), max_length=50)
     replied_on = forms.DateField(label=_("Replied on"), widget=DATE_INPUT)
@@ -195,7 +226,7 @@ class ReplyForm(PromiseFields):
 
 
 class FollowUpForm(PromiseFields):
-    reply_class = forms.ChoiceField(label=_("Class now"), choices=ReplyClass.choices)
+    reply_class = forms.ChoiceField(label=_("Class now"), choices=CLASS_CHOICES)
     text = forms.CharField(label=_("Follow-up reply"), widget=forms.Textarea(attrs={"rows": 5}))
     signed_by = forms.CharField(label=_("Signed by"), max_length=50)
     field_order = ["reply_class", "text", "signed_by"]
@@ -269,7 +300,7 @@ class StaffDecisionForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    session = forms.ModelChoiceField(label=_("Session"), queryset=None)
+    session = forms.ModelChoiceField(label=_("Session"), queryset=None, empty_label=None)
     kind = forms.ChoiceField(label=_("Kind"), choices=SupervisionMeeting.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     held_on = forms.DateField(label=_("Held on"), widget=DATE_INPUT)
@@ -323,8 +354,10 @@ class MeetingForm(forms.Form):
 
 
 class SpecialReportForm(forms.Form):
-    session = forms.ModelChoiceField(label=_("Session"), queryset=None)
-    unit = forms.ModelChoiceField(label=_("Reporting body"), queryset=None)
+    session = forms.ModelChoiceField(label=_("Session"), queryset=None, empty_label=None)
+    unit = forms.ModelChoiceField(
+        label=_("Reporting body"), queryset=None, widget=PickerSelect, empty_label=_("Choose…")
+    )
     title = forms.CharField(label=_("Title"), max_length=200)
     heard_on = forms.DateField(label=_("Heard on"), widget=DATE_INPUT)
     satisfied = forms.IntegerField(label=_("Satisfied votes"), min_value=0, max_value=10000)
@@ -345,7 +378,7 @@ IMPORT_MAX_BYTES = 10 * 1024 * 1024
 
 
 class ImportForm(forms.Form):
-    session = forms.ModelChoiceField(label=_("Session"), queryset=None)
+    session = forms.ModelChoiceField(label=_("Session"), queryset=None, empty_label=None)
     file = forms.FileField(label=_("Excel (.xlsx, .xls) or CSV file, at most 10 MB"))
 
     def __init__(self, *args, **kwargs):
@@ -359,3 +392,56 @@ class ImportForm(forms.Form):
         if upload.size > IMPORT_MAX_BYTES:
             raise ValidationError(_("The file is larger than 10 MB; split it."))
         return upload
+
+
+class PaperSuggestionForm(forms.Form):
+    """A suggestion received on paper, entered by staff: the back office's checks, in the
+    workbench (the number is given or the next one; co-signatures count as confirmed)."""
+
+    session = forms.ModelChoiceField(label=_("Session"), queryset=None, empty_label=None)
+    number = forms.IntegerField(
+        label=_("Number"),
+        min_value=1,
+        max_value=10**6,
+        required=False,
+        help_text=_("Leave it empty for the next free number."),
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 8}))
+    category = forms.ModelChoiceField(label=_("Category"), queryset=None, empty_label=_("Choose…"))
+    period = forms.ChoiceField(label=_("Submitted"), choices=Suggestion.Period.choices)
+    submitted_on = forms.DateField(label=_("Submitted on"), widget=DATE_INPUT)
+    lead_deputy = forms.ModelChoiceField(
+        label=_("Lead deputy"), queryset=None, widget=PickerSelect, empty_label=_("Choose…")
+    )
+    co_signers = BoundedModelMultipleChoiceField(
+        label=_("Co-signing deputies"), queryset=None, required=False, widget=PickerSelectMultiple
+    )
+
+    def __init__(self, *args, **kwargs):
+        from congress.models import Session
+        from deputies.models import Deputy
+
+        from .models import Category
+
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = Session.objects.order_by("-opens_on")
+        self.fields["category"].queryset = Category.objects.all()
+        deputies = Deputy.objects.select_related("delegation")
+        self.fields["lead_deputy"].queryset = deputies
+        self.fields["co_signers"].queryset = deputies
+
+    def suggestion(self):
+        """The unsaved suggestion, for services.enter_suggestion."""
+        data = self.cleaned_data
+        return Suggestion(
+            session=data["session"],
+            number=data["number"],
+            title=data["title"],
+            content=data["content"],
+            category=data["category"],
+            period=data["period"],
+            submitted_on=data["submitted_on"],
+            lead_deputy=data["lead_deputy"],
+            delegation=data["lead_deputy"].delegation,
+        )

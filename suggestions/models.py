@@ -7,6 +7,7 @@ them in step with the rows they summarise.
 """
 
 import datetime
+import difflib
 
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
@@ -196,6 +197,27 @@ class SuggestionQuerySet(models.QuerySet):
         """Suggestions the deputy leads or was asked to co-sign."""
         signed = CoSigner.objects.filter(deputy=deputy).values("suggestion")
         return self.filter(Q(lead_deputy=deputy) | Q(pk__in=signed))
+
+    def like_title(self, title, *, cutoff=0.75, limit=5):
+        """Suggestions (drafts aside) whose title reads like `title`, most alike first: one
+        query for the titles, compared without the customary 关于…的建议 around them."""
+        wanted = _title_core(title)
+        if not wanted:
+            return []
+        found = []
+        for pk, number, other in self.exclude(status=Suggestion.Status.DRAFT).values_list(
+            "pk", "number", "title"
+        ):
+            matcher = difflib.SequenceMatcher(None, wanted, _title_core(other))
+            if matcher.quick_ratio() >= cutoff and matcher.ratio() >= cutoff:
+                found.append((matcher.ratio(), pk, number, other))
+        found.sort(reverse=True)
+        return [{"pk": pk, "number": number, "title": t} for _r, pk, number, t in found[:limit]]
+
+
+def _title_core(title):
+    core = title.strip().removeprefix("关于").removesuffix("的建议").removesuffix("建议")
+    return core.strip()
 
 
 class Suggestion(models.Model):
@@ -702,6 +724,11 @@ class Reply(models.Model):
         blank=True,
         help_text=_("A redacted text to publish instead of the reply."),
     )
+    removed_passages = models.TextField(
+        _("removed passages"),
+        blank=True,
+        help_text=_("What the redaction left out of the public text, one passage a line."),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -898,6 +925,14 @@ class SpecialReport(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def satisfaction_rate(self):
+        """(satisfied + basically satisfied) ÷ votes cast, in percent."""
+        votes = self.satisfied + self.basically_satisfied + self.dissatisfied
+        if not votes:
+            return None
+        return round(100 * (self.satisfied + self.basically_satisfied) / votes, 1)
 
 
 class Event(models.Model):

@@ -6,7 +6,9 @@ raises `WorkflowError` with a message for the user and changes nothing.
 """
 
 import datetime
+import difflib
 import os
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -626,13 +628,20 @@ def refuse_registration(*, suggestion, reason, as_letter=False, by, on=None):
 
 
 @transaction.atomic
+def check_merge(suggestion):
+    _require_status(
+        suggestion,
+        [Status.SUBMITTED, Status.REGISTERED],
+        _("Only a suggestion not yet assigned can be merged."),
+    )
+
+
 def merge(*, suggestion, into, by, on=None):
     """Merge (并案) a suggestion into a similar one of the same session, handled as one."""
     on = _today(on)
     suggestion = _lock(suggestion)
     into = _lock(into)
-    mergeable = [Status.SUBMITTED, Status.REGISTERED]
-    _require_status(suggestion, mergeable, _("Only a suggestion not yet assigned can be merged."))
+    check_merge(suggestion)
     if into.pk == suggestion.pk:
         raise WorkflowError(_("A suggestion cannot be merged into itself."))
     if into.session_id != suggestion.session_id:
@@ -1240,13 +1249,35 @@ def publish_reply(*, reply, public_text="", by, on=None):
         raise WorkflowError(_("This reply is already published."))
     if Reply.objects.filter(supersedes=reply).exists():
         raise WorkflowError(_("This reply was revised; publish the newest version."))
+    public_text = public_text.strip()
+    if public_text == reply.text.strip():
+        public_text = ""  # published as written
     reply.is_published, reply.published_on, reply.public_text = True, on, public_text
-    reply.save(update_fields=["is_published", "published_on", "public_text"])
+    reply.removed_passages = "\n".join(removed_passages(reply.text, public_text))
+    reply.save(update_fields=["is_published", "published_on", "public_text", "removed_passages"])
     note = str(reply.assignment.unit)
     if public_text:
         note += site_text(gettext_lazy(" (redacted text)"))
     _record(suggestion, Action.PUBLISHED, by=by, on=on, note=note)
     return reply
+
+
+def removed_passages(original, public):
+    """The passages of the original a redacted public text leaves out or replaces, in order."""
+    if not public:
+        return []
+    # Compared sentence by sentence, so a passage reads as the original wrote it.
+    before, after = _sentences(original), _sentences(public)
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    return [
+        "".join(before[i1:i2])
+        for tag, i1, i2, _j1, _j2 in matcher.get_opcodes()
+        if tag in ("delete", "replace")
+    ]
+
+
+def _sentences(text):
+    return [s.strip() for s in re.findall(r"[^。！？；!?;\n]*[。！？；!?;\n]?", text) if s.strip()]
 
 
 # --- evaluation and closing ---------------------------------------------------------------

@@ -12,7 +12,7 @@ from congress.models import HandlingUnit, Session
 from . import exports, loop, services, stats
 from .attachments import may_download
 from .filters import SuggestionFilter
-from .models import FLAGS, Assignment, Reply, Suggestion
+from .models import FLAGS, Assignment, Reply, SpecialReport, Suggestion
 
 PAGE_SIZE = 20
 
@@ -34,6 +34,7 @@ def home(request):
     session, sessions = chosen_session(request)
     suggestions = Suggestion.objects.for_session(session)
     figures = stats.overview(suggestions)
+    speed = stats.reply_speed(Assignment.objects.filter(suggestion__in=suggestions))[1]
     categories = sorted(
         stats.grouped(suggestions.registered(), "category", "category__name"),
         key=lambda row: -row.registered,
@@ -46,6 +47,8 @@ def home(request):
             "session": session,
             "sessions": sessions,
             "figures": figures,
+            "speed": speed,
+            "reports": special_reports(session),
             "categories": [(c, stats.rate(c.registered, top) or 0) for c in categories],
             "explain": stats.EXPLANATIONS,
             "loop": {
@@ -55,6 +58,12 @@ def home(request):
             "publish_days": services.rule("PUBLISH_DAYS"),
         },
     )
+
+
+def special_reports(session):
+    """The standing committee's satisfaction votes on special reports, newest first."""
+    reports = SpecialReport.objects.select_related("unit", "session")
+    return reports.filter(session=session) if session else reports
 
 
 def filtered_suggestions(request):
@@ -92,7 +101,18 @@ def suggestion_list(request):
 
 @require_GET
 def suggestion_detail(request, pk):
-    suggestion = get_object_or_404(Suggestion.objects.public_detail(), pk=pk)
+    merged = (
+        Suggestion.objects.filter(pk=pk, status=Suggestion.Status.MERGED)
+        .select_related("merged_into__session", "session")
+        .first()
+    )
+    if merged and merged.merged_into.is_public:
+        # A merged suggestion is handled as the one it joined: its address points there.
+        return render(request, "suggestions/merged.html", {"suggestion": merged})
+    queryset = Suggestion.objects.public_detail().prefetch_related(
+        Prefetch("merged_suggestions", Suggestion.objects.select_related("lead_deputy"))
+    )
+    suggestion = get_object_or_404(queryset, pk=pk)
     links = loop.links_of(suggestion)
     ratings = loop.implementation_ratings(suggestion)
     return render(
@@ -144,7 +164,11 @@ def unit_rows(request):
     for row in rows:
         row.update(promises.get(row["unit"], empty))
         row["promise_kept_rate"] = stats.promise_kept_rate(row)
+    stats.with_speed(rows, assignments)
     return session, sessions, rows
+
+
+UNIT_SORTS = [*stats.UNIT_COLUMNS, "promise_kept_rate", "median_days", "average_days"]
 
 
 @require_GET
@@ -158,12 +182,7 @@ def unit_export(request, fmt):
 @require_GET
 def unit_list(request):
     session, sessions, rows = unit_rows(request)
-    sort = request.GET.get("sort", "")
-    column = sort.lstrip("-")
-    if column in [*stats.UNIT_COLUMNS, "promise_kept_rate"]:
-        rows.sort(key=lambda r: (r[column] is None, r[column] or 0), reverse=sort.startswith("-"))
-    else:
-        sort = ""
+    sort = stats.sort_rows(rows, request.GET.get("sort", ""), UNIT_SORTS)
     return render(
         request,
         "suggestions/unit_list.html",
@@ -185,6 +204,8 @@ def unit_detail(request, pk):
     if session:
         assignments = assignments.filter(suggestion__session=session)
     row = next(iter(stats.by_unit(assignments)), None)
+    if row:
+        stats.with_speed([row], assignments)
     mine = Suggestion.objects.public().for_session(session).for_unit(unit)
     promises = (
         Reply.objects.promises()
@@ -209,6 +230,7 @@ def unit_detail(request, pk):
         {
             "unit": unit,
             "row": row,
+            "reports": special_reports(session).filter(unit=unit),
             "page": page,
             "promises": [(r, r.promise_state()) for r in promise_page],
             "promise_page": promise_page,

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("suggestions/new/", deputy.draft_new, name="draft_new"),
     path("suggestions/similar.json", deputy.similar_json, name="similar_json"),
+    path("suggestions/enter/", staff.paper_new, name="paper_new"),
     path("suggestions/<int:pk>/", actions.suggestion, name="suggestion"),
     path("suggestions/<int:pk>/edit/", deputy.draft_edit, name="draft_edit"),
     path("suggestions/<int:pk>/<slug:action>/", actions.act, name="act"),

@@ -49,6 +49,7 @@ def test_visitor_reads_figures_filters_opens_a_suggestion_and_a_station(
     assert page.locator(".timeline li").count() >= 5
 
     page.get_by_role("link", name="代表联络站").first.click()
+    page.get_by_text("搜索和筛选").click()
     page.get_by_label("联络站名称").fill("滨河")
     page.get_by_role("button", name="筛选").click()
     page.get_by_role("link", name=station.name).click()
@@ -62,6 +63,19 @@ def test_visitor_switches_to_english_and_back(live_server, page, public_data):
     assert page.locator("html").get_attribute("lang") == "en"
     page.get_by_role("button", name="简体中文").click()
     assert page.get_by_text("办结率").first.is_visible()
+
+
+def test_filter_forms_fold_away_and_empty_options_read_all(live_server, browser, public_data):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page = context.new_page()
+    for url in [reverse("suggestions:list"), reverse("deputies:stations")]:
+        page.goto(live_server.url + url)
+        assert not page.locator("form.filters").is_visible()  # results first on a phone
+        page.get_by_text("搜索和筛选").click()
+        assert page.locator("form.filters").is_visible()
+        empty = page.locator("form.filters select option[value='']").all_inner_texts()
+        assert empty and set(empty) == {"全部"}, empty
+    context.close()
 
 
 def test_phone_width_page_has_no_horizontal_scroll(live_server, browser, public_data):

@@ -19,7 +19,11 @@ def test_problem_from_reception_to_suggestion_reply(
     log_in(page, base, "keeper")
     page.get_by_role("link", name="我的联络站：记录接待活动").click()
     page.get_by_role("link", name="记录接待活动").click()
-    page.get_by_label(deputy_a.name).check()
+    # The picker finds the deputy by the pinyin initials of 甲代表, from the keyboard alone.
+    page.get_by_role("combobox", name="到站代表").fill("jdb")
+    page.locator(".ts-dropdown .option.active", has_text=deputy_a.name).wait_for()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
     page.get_by_label("接待群众").fill("6")
     page.locator("#id_problems-0-summary").fill("小区供暖温度长期不达标")
     page.locator("#id_problems-0-person_name").fill("群众丁")
@@ -47,6 +51,7 @@ def test_problem_from_reception_to_suggestion_reply(
     page.goto(base + reverse("workbench:suggestion", args=[suggestion.pk]))
     assert page.get_by_text("来源于群众反映的问题").is_visible()
     reply = form(page, "reply")
+    reply.get_by_label("类别").select_option("A")  # no class is chosen for the unit
     reply.get_by_label("答复正文").fill("已对该小区供热管网进行改造。")
     reply.get_by_label("签发人（单位负责人）").fill("王局长")
     reply.locator("button[type=submit]").click()

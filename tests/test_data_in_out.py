@@ -228,6 +228,7 @@ def test_staff_import_through_the_workbench_preview_then_confirm(
     assert client.get(columns.url).status_code == 200
     preview = client.get(reverse("workbench:import_preview", args=[token]))
     assert preview.status_code == 200 and preview.context["to_create"] == 3
+    assert preview.content.decode().count("<td data-label=") == 3 * 8  # readable on a phone
     assert not Suggestion.objects.exists()  # nothing before the confirm step
     client.post(reverse("workbench:import_confirm", args=[token]))
     assert Suggestion.objects.count() == 3

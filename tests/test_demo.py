@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from congress.models import HandlingUnit, Session
-from deputies.models import Deputy, LiaisonStation
+from deputies.models import Deputy, LiaisonStation, Problem
 from suggestions.models import Event, Suggestion
 
 from .conftest import on_today
@@ -213,3 +213,25 @@ def test_loop_leaves_the_seventh_sessions_figures_as_the_article_says(demo, db):
     figures = stats.overview(Suggestion.objects.filter(session=seventh))
     assert (figures.registered, figures.replied, figures.closed) == (150, 150, 150)
     assert figures.class_A + figures.class_B + figures.class_C + figures.class_D == 150
+
+
+def test_demo_has_a_second_deputy_login_and_a_co_signing_request_waiting_for_deputy(demo, db):
+    from suggestions.models import CoSigner  # noqa: PLC0415
+
+    colleague = Deputy.objects.get(user__username="deputy2")
+    waiting = CoSigner.objects.get(deputy__user__username="deputy", confirmed_on__isnull=True)
+    assert waiting.suggestion.lead_deputy == colleague
+    assert waiting.suggestion.status == "submitted"
+
+
+def test_demo_problems_go_to_the_body_responsible_for_them(demo, db):
+    from demo.builder import DemoBuilder  # noqa: PLC0415
+
+    passed = Problem.objects.filter(unit__isnull=False).select_related("unit")
+    assert passed.exists()
+    wrong = [
+        (p.summary, p.unit.short_name)
+        for p in passed
+        if DemoBuilder.PROBLEM_UNITS[p.summary] != p.unit.short_name
+    ]
+    assert wrong == []

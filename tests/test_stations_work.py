@@ -222,3 +222,17 @@ def test_staff_export_a_delegations_duty_records(client, staff, reception, deput
     mine = next(r for r in rows if r[0] == deputy_a.name)
     assert mine[3] == 1  # one station visit
     assert all("10055550001" not in str(cell) for row in rows for cell in row)
+
+
+def test_figures_open_on_the_latest_finished_year_with_data(client, reception, staff, deputy_a):
+    assert client.get(reverse("deputies:figures")).context["year"] == 2026  # the only year
+    services.record_reception(
+        station=reception.station,
+        held_on=datetime.date(2020, 6, 1),
+        by=staff,
+        deputies=[deputy_a],
+        people_received=3,
+    )
+    response = client.get(reverse("deputies:figures"))
+    assert response.context["year"] == 2020 and response.context["years"] == [2026, 2020]
+    assert client.get(reverse("deputies:figures"), {"year": 2026}).context["year"] == 2026

@@ -171,12 +171,21 @@ def test_dissatisfied_rating_sends_it_back_and_tells_the_unit(client, build, uni
     assert Notification.objects.filter(user=unit_x.members.get(), suggestion=suggestion).exists()
 
 
-def test_deputy_dashboard_marks_a_reply_awaiting_rating(client, build, unit_x, deputy_a):
-    build(Status.REPLIED, lead_unit=unit_x)
-    build(Status.EVALUATED, lead_unit=unit_x)
+def test_deputy_dashboard_opens_on_what_awaits_their_rating_then_a_reply_then_finished(
+    client, build, unit_x, deputy_a
+):
+    to_rate = build(Status.REPLIED, lead_unit=unit_x)
+    finished = build(Status.EVALUATED, lead_unit=unit_x)
+    in_review = build(Status.SUBMITTED)
+    being_handled = build(Status.ASSIGNED, lead_unit=unit_x)
     login(client, deputy_a.user)
-    rows = list(client.get(reverse("workbench:dashboard")).context["deputy_page"])
-    assert sorted(s.awaits_my_rating for s in rows) == [False, True]
+    response = client.get(reverse("workbench:dashboard"))
+    groups = {key: rows for key, _title, rows in response.context["deputy_groups"]}
+    assert groups["rate"] == [to_rate]
+    assert groups["awaiting"] == [being_handled, in_review]  # the one with a due date first
+    assert groups["finished"] == [finished]
+    page = response.content.decode()
+    assert page.index("Awaits my rating") < page.index("Awaits a reply") < page.index("Finished")
 
 
 def test_unit_dashboard_is_sorted_by_due_date_and_filters_by_role(client, build, unit_x, unit_y):
@@ -184,14 +193,37 @@ def test_unit_dashboard_is_sorted_by_due_date_and_filters_by_role(client, build,
     sooner = build(Status.ASSIGNED, lead_unit=unit_x, on=datetime.date(2026, 9, 5))
     co = build(Status.ASSIGNED, lead_unit=unit_y, co_units=[unit_x])
     login(client, unit_x.members.get())
-    page = client.get(reverse("workbench:dashboard")).context["unit_page"]
+    url = reverse("workbench:dashboard")
+    page = client.get(url, {"show": "all"}).context["unit_page"]
     assert [a.suggestion for a in page] == [co, sooner, later]  # due 1, 5 and 20 December
-    page = client.get(reverse("workbench:dashboard"), {"role": "co"}).context["unit_page"]
+    page = client.get(url, {"show": "all", "role": "co"}).context["unit_page"]
     assert [a.suggestion for a in page] == [co]
-    page = client.get(reverse("workbench:dashboard"), {"role": "nonsense", "status": "%%"}).context[
-        "unit_page"
-    ]
+    page = client.get(url, {"show": "all", "role": "nonsense", "status": "%%"}).context["unit_page"]
     assert len(page) == 3
+
+
+def test_unit_dashboard_opens_on_overdue_due_this_week_and_due_later_with_days_left(
+    client, build, unit_x, unit_y
+):
+    def assigned(title, on):
+        return build(Status.ASSIGNED, lead_unit=unit_x, on=on, title=title)
+
+    overdue = assigned("关于修路的建议", datetime.date(2026, 8, 1))  # due 1 November
+    this_week = assigned("关于路灯的建议", datetime.date(2026, 9, 1))  # due 1 December
+    later = assigned("关于公交的建议", datetime.date(2026, 10, 1))  # due 1 January
+    finished = build(Status.CLOSED, lead_unit=unit_x, on=datetime.date(2020, 3, 1), title="旧建议")
+    login(client, unit_x.members.get())
+    response = client.get(reverse("workbench:dashboard"))
+    groups = {key: rows for key, _title, rows, _total in response.context["unit_groups"]}
+    assert [a.suggestion for a in groups["overdue"]] == [overdue]
+    assert [a.suggestion for a in groups["this_week"]] == [this_week]
+    assert [a.suggestion for a in groups["later"]] == [later]
+    assert groups["this_week"][0].days_left == 5
+    page = response.content.decode()
+    assert "25 days overdue" in page and "5 days left" in page and "36 days left" in page
+    assert finished.title not in page  # finished work is behind a filter
+    shown = client.get(reverse("workbench:dashboard"), {"show": "all"}).context["unit_page"]
+    assert finished in [a.suggestion for a in shown]
 
 
 @pytest.mark.parametrize("who", ["staff", "deputy_a", "unit_x"])
@@ -387,7 +419,7 @@ def test_unit_sees_open_work_before_finished_work(client, build, unit_x, unit_y)
     done = build(Status.CLOSED, lead_unit=unit_y, co_units=[unit_x], on=datetime.date(2026, 1, 5))
     open_ = build(Status.ASSIGNED, lead_unit=unit_x, on=datetime.date(2026, 9, 20))
     login(client, unit_x.members.get())
-    page = client.get(reverse("workbench:dashboard")).context["unit_page"]
+    page = client.get(reverse("workbench:dashboard"), {"show": "all"}).context["unit_page"]
     assert [a.suggestion for a in page] == [open_, done]
 
 
@@ -414,3 +446,87 @@ def test_a_problem_cannot_become_a_suggestion_before_any_session_exists(
     assert response.status_code == 400
     problem.refresh_from_db()
     assert problem.status == "open" and not Suggestion.objects.exists()
+
+
+def test_submitting_a_title_like_one_in_the_session_warns_and_still_lets_the_deputy_submit(
+    client, build, deputy_a, deputy_b, category, session
+):
+    build(Status.REGISTERED, title="关于加快老旧小区改造的建议", lead_deputy=deputy_b)
+    login(client, deputy_a.user)
+    data = {"title": "关于加快老旧小区改造工作的建议", "content": "内容", "category": category.pk}
+    response = client.post(reverse("workbench:draft_new"), {**data, "submit": "1"})
+    assert response.status_code == 200
+    assert "加快老旧小区改造" in str(response.context["similar"])
+    assert "Submit anyway" in response.content.decode()
+    assert Suggestion.objects.count() == 1  # nothing saved yet, nothing refused
+    response = client.post(
+        reverse("workbench:draft_new"), {**data, "submit": "1", "submit_anyway": "1"}
+    )
+    assert response.status_code == 302
+    assert Suggestion.objects.filter(lead_deputy=deputy_a, status=Status.SUBMITTED).count() == 1
+
+
+def test_a_different_title_is_submitted_without_a_warning(client, build, deputy_a, category):
+    build(Status.REGISTERED, title="关于加快老旧小区改造的建议")
+    login(client, deputy_a.user)
+    response = client.post(
+        reverse("workbench:draft_new"),
+        {
+            "title": "关于增开城乡公交线路的建议",
+            "content": "内容",
+            "category": category.pk,
+            "submit": "1",
+        },
+    )
+    assert response.status_code == 302
+
+
+def test_staff_enter_a_paper_suggestion_in_the_workbench_with_the_back_offices_checks(
+    client, staff, session, category, deputy_a, deputy_b
+):
+    login(client, staff)
+    url = reverse("workbench:paper_new")
+    data = {
+        "session": session.pk,
+        "title": "关于修缮城区排水管网的建议",
+        "content": "雨季内涝。建议修缮排水管网。",
+        "category": category.pk,
+        "period": "during",
+        "submitted_on": "2026-11-20",
+        "lead_deputy": deputy_a.pk,
+        "co_signers": [deputy_b.pk],
+    }
+    response = client.post(url, data)
+    suggestion = Suggestion.objects.get()
+    assert response.url == reverse("workbench:suggestion", args=[suggestion.pk])
+    assert (suggestion.status, suggestion.number) == (Status.SUBMITTED, 1)
+    assert suggestion.signatures.get().confirmed_on is not None
+    assert suggestion.events.filter(action="entered", actor=staff).exists()
+    # The same number twice, or the lead deputy co-signing, is refused with a message.
+    again = {**data, "submit_anyway": "1"}  # past the similar-title warning
+    response = client.post(url, {**again, "number": 1})
+    assert response.status_code == 200 and "already used" in response.content.decode()
+    response = client.post(url, {**again, "co_signers": [deputy_a.pk]})
+    assert "cannot also co-sign" in response.content.decode()
+    assert Suggestion.objects.count() == 1
+
+
+def test_entering_a_paper_suggestion_like_one_in_the_session_warns_first(
+    client, build, staff, session, category, deputy_a
+):
+    build(Status.SUBMITTED, title="关于修缮城区排水管网的建议")
+    login(client, staff)
+    data = {
+        "session": session.pk,
+        "title": "关于修缮城区排水管网的建议",
+        "content": "雨季内涝。",
+        "category": category.pk,
+        "period": "during",
+        "submitted_on": "2026-11-20",
+        "lead_deputy": deputy_a.pk,
+    }
+    response = client.post(reverse("workbench:paper_new"), data)
+    assert response.status_code == 200 and response.context["similar"]
+    assert Suggestion.objects.count() == 1
+    response = client.post(reverse("workbench:paper_new"), {**data, "submit_anyway": "1"})
+    assert response.status_code == 302 and Suggestion.objects.count() == 2

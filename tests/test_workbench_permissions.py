@@ -59,6 +59,9 @@ PAGES = {
     "deputy_record": dict(
         anonymous="login", deputy_a="ok", deputy_b=403, unit_x=403, unit_y=403, staff="ok"
     ),
+    "paper_new": dict(
+        anonymous="login", deputy_a=403, deputy_b=403, unit_x=403, unit_y=403, staff="ok"
+    ),
     "meeting_new": dict(
         anonymous="login", deputy_a=403, deputy_b=403, unit_x=403, unit_y=403, staff="ok"
     ),
@@ -107,6 +110,11 @@ ACTIONS = {
         {"reason": "属个人事项"},
         dict(anonymous="login", deputy_a=403, deputy_b=404, unit_x=404, unit_y=404, staff="ok"),
     ),
+    "merge": (
+        Status.REGISTERED,
+        "another",
+        dict(anonymous="login", deputy_a=403, deputy_b=404, unit_x=404, unit_y=404, staff="ok"),
+    ),
     "assign": (
         Status.REGISTERED,
         "units",
@@ -151,6 +159,8 @@ def test_action_matrix(
         data = {"lead_unit": unit_y.pk}
     elif data == "leader":
         data = {"leader": leader.pk}
+    elif data == "another":
+        data = {"into": build(Status.REGISTERED, title="关于同一件事的建议").number}
     before = state(suggestion)
     response = client_as(role).post(reverse("workbench:act", args=[suggestion.pk, action]), data)
     expect(response, outcomes[role])

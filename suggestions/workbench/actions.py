@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from congress.viewer import person_and_role
 from deputies.models import Problem
 
 from .. import loop, services
@@ -31,6 +32,7 @@ from ..forms import (
     ImplementationForm,
     LinkDecisionForm,
     MarkKeyForm,
+    MergeForm,
     OpinionForm,
     PublishForm,
     RefuseForm,
@@ -227,6 +229,15 @@ ACTIONS = {
         _("Not registered."),
         _suggestion_check(services.check_refuse_registration),
     ),
+    "merge": SuggestionAction(
+        MergeForm,
+        "staff",
+        lambda v, s, a, d: services.merge(
+            suggestion=s, into=_same_session(s, d["into"]), by=v.user
+        ),
+        _("Merged; it now points to the suggestion it joined."),
+        _suggestion_check(services.check_merge),
+    ),
     "assign": SuggestionAction(
         AssignForm,
         "staff",
@@ -261,6 +272,13 @@ def _own_link(suggestion, pk):
     if link is None:
         raise WorkflowError(_("No such link on this suggestion."))
     return link
+
+
+def _same_session(suggestion, number):
+    into = Suggestion.objects.filter(session=suggestion.session_id, number=number).first()
+    if into is None:
+        raise WorkflowError(_("There is no suggestion with that number in this session."))
+    return into
 
 
 def _may(viewer, suggestion, who, assignment=None):
@@ -373,7 +391,12 @@ def suggestion_page(request, suggestion, viewer, bound=None, status=200):
                 Reply.objects.select_related("assignment__unit", "supersedes", "superseded_by"),
             ),
             Prefetch("evaluations", Evaluation.objects.select_related("deputy")),
-            Prefetch("events", Event.objects.select_related("actor")),
+            Prefetch(
+                "events",
+                Event.objects.select_related("actor__deputy").prefetch_related(
+                    "actor__handling_units", "actor__groups"
+                ),
+            ),
             "meetings",
             Prefetch("source_problems", Problem.objects.select_related("station")),
         )
@@ -420,6 +443,8 @@ def suggestion_page(request, suggestion, viewer, bound=None, status=200):
         for e in suggestion.evaluations.all()
     ]
     events = [e for e in suggestion.events.all() if viewer.is_staff or e.is_public]
+    for e in events:  # who acted, by name and role (names for staff; roles for everyone)
+        e.actor_name, e.actor_role = person_and_role(e.actor)
     suggestion.assign_by = (
         services.assignment_deadline(suggestion) if suggestion.status == S.REGISTERED else None
     )
@@ -435,6 +460,12 @@ def suggestion_page(request, suggestion, viewer, bound=None, status=200):
             "evaluations": evaluations,
             "events": events,
             "show_opinions": viewer.is_staff or is_lead_unit,
+            # Co-handlers whose views the lead unit has not received: it is warned before replying.
+            "missing_views": [
+                a.unit
+                for a in suggestion.assignments.all()
+                if a.role == "co" and not a.opinions.all()
+            ],
             "pending_returns": ReturnRequest.objects.filter(
                 suggestion=suggestion, decision=Decision.PENDING
             ).select_related("unit")

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -21,7 +20,11 @@ S = Suggestion.Status
 QUEUE_SIZE = 30
 
 
+AWAITING_A_REPLY = [S.SUBMITTED, S.REGISTERED, *Suggestion.AWAITING_REPLY]
+
+
 def deputy_section(request, viewer):
+    """The deputy's suggestions grouped by what they wait for: my rating, a reply, nothing."""
     mine = (
         Suggestion.objects.involving_deputy(viewer.deputy)
         .with_lead_unit()
@@ -29,8 +32,24 @@ def deputy_section(request, viewer):
         .select_related("session", "lead_deputy")
         .order_by("-session__opens_on", "-pk")
     )
+    groups = {"rate": [], "awaiting": [], "drafts": [], "finished": []}
+    for s in mine:  # one deputy's suggestions: tens, not thousands
+        if s.awaits_my_rating:
+            groups["rate"].append(s)
+        elif s.status in AWAITING_A_REPLY:
+            groups["awaiting"].append(s)
+        elif s.status == S.DRAFT:
+            groups["drafts"].append(s)
+        else:
+            groups["finished"].append(s)
+    groups["awaiting"].sort(key=lambda s: (s.due_on is None, s.due_on or s.created_at.date()))
     return {
-        "deputy_page": Paginator(mine, 50).get_page(request.GET.get("dpage")),
+        "deputy_groups": [
+            ("rate", _("Awaits my rating"), groups["rate"]),
+            ("awaiting", _("Awaits a reply"), groups["awaiting"]),
+            ("drafts", _("Drafts"), groups["drafts"]),
+            ("finished", _("Finished"), groups["finished"]),
+        ],
         "to_confirm": CoSigner.objects.filter(
             deputy=viewer.deputy, confirmed_on__isnull=True
         ).select_related("suggestion__lead_deputy")[:QUEUE_SIZE],
@@ -49,7 +68,8 @@ def draft_new(request):
     viewer = _deputy_only(request)
     session = Session.objects.current()
     form = DraftForm(request.POST or None, lead_deputy=viewer.deputy)
-    if request.method == "POST" and form.is_valid():
+    similar = _like_titles(request, form, session)
+    if request.method == "POST" and form.is_valid() and not similar:
         try:
             write = services.draft_and_submit if "submit" in request.POST else services.create_draft
             draft = write(
@@ -66,8 +86,23 @@ def draft_new(request):
             )
             return redirect("workbench:suggestion", pk=draft.pk)
     return render(
-        request, "workbench/draft.html", {"form": form, "session": session, "viewer": viewer}
+        request,
+        "workbench/draft.html",
+        {"form": form, "session": session, "viewer": viewer, "similar": similar},
     )
+
+
+def _like_titles(request, form, session, draft=None):
+    """Before submitting: suggestions of the session whose title reads like this one. A warning
+    the deputy may pass ("submit anyway"), never a refusal: two deputies may raise one matter."""
+    if "submit" not in request.POST or "submit_anyway" in request.POST or not form.is_valid():
+        return []
+    if session is None:
+        return []
+    others = Suggestion.objects.filter(session=session)
+    if draft is not None:
+        others = others.exclude(pk=draft.pk)
+    return others.like_title(form.cleaned_data["title"])
 
 
 @login_required
@@ -86,7 +121,8 @@ def draft_edit(request, pk):
         "co_signers": [s.deputy for s in draft.signatures.select_related("deputy")],
     }
     form = DraftForm(request.POST or None, initial=initial, lead_deputy=viewer.deputy)
-    if request.method == "POST" and form.is_valid():
+    similar = _like_titles(request, form, draft.session, draft)
+    if request.method == "POST" and form.is_valid() and not similar:
         try:
             write = (
                 services.update_and_submit if "submit" in request.POST else services.update_draft
@@ -100,7 +136,11 @@ def draft_edit(request, pk):
                 _("Submitted to congress staff.") if "submit" in request.POST else _("Saved."),
             )
             return redirect("workbench:suggestion", pk=draft.pk)
-    return render(request, "workbench/draft.html", {"form": form, "draft": draft, "viewer": viewer})
+    return render(
+        request,
+        "workbench/draft.html",
+        {"form": form, "draft": draft, "viewer": viewer, "similar": similar},
+    )
 
 
 @login_required

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
@@ -13,7 +13,14 @@ from congress.views import service_form_page
 
 from .. import exports, loop, services
 from ..access import require_staff
-from ..forms import AssignForm, MeetingForm, PublishForm, SpecialReportForm, StaffDecisionForm
+from ..forms import (
+    AssignForm,
+    MeetingForm,
+    PaperSuggestionForm,
+    PublishForm,
+    SpecialReportForm,
+    StaffDecisionForm,
+)
 from ..models import (
     Decision,
     ExtensionRequest,
@@ -195,4 +202,40 @@ def export_responsibility(request):
         raise Http404
     return exports.responsibility_list(
         session, "csv" if request.GET.get("format") == "csv" else "xlsx"
+    )
+
+
+@login_required
+def paper_new(request):
+    """Staff enter a suggestion received on paper; then it is on its workbench page."""
+    viewer = require_staff(request)
+    initial = {"session": Session.objects.current(), "submitted_on": timezone.localdate()}
+    form = PaperSuggestionForm(request.POST or None, initial=initial)
+    similar = []
+    if request.method == "POST" and form.is_valid() and "submit_anyway" not in request.POST:
+        # The same paper entered twice, or already imported: a warning, never a refusal.
+        similar = Suggestion.objects.filter(session=form.cleaned_data["session"]).like_title(
+            form.cleaned_data["title"]
+        )
+    if request.method == "POST" and form.is_valid() and not similar:
+        try:
+            suggestion = services.enter_suggestion(
+                suggestion=form.suggestion(),
+                co_signers=form.cleaned_data["co_signers"],
+                by=viewer.user,
+            )
+        except WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Entered; register it when it is reviewed."))
+            return redirect("workbench:suggestion", pk=suggestion.pk)
+    return render(
+        request,
+        "workbench/form_page.html",
+        {
+            "form": form,
+            "title": _("Enter a suggestion received on paper"),
+            "viewer": viewer,
+            "similar": similar,
+        },
     )

@@ -42,6 +42,7 @@ class Command(BaseCommand):
             demo.DemoBuilder().build()
         self.stdout.write(
             self.style.SUCCESS(
-                "Demo loaded. Logins (password demo12345): admin, staff, deputy, unit, keeper."
+                "Demo loaded. Logins (password demo12345): "
+                "admin, staff, deputy, deputy2, unit, keeper."
             )
         )
