@@ -65,6 +65,8 @@ def world(build, session, category, staff, deputy_a, deputy_b, delegation, unit_
         "staff": staff,
         "unit_z": unit_x.__class__.objects.get(name="市水利局"),
         "leader": Leader.objects.create(name="常委乙", kind=Leader.Kind.STANDING_COMMITTEE),
+        # A suggestion of the same session to merge into (并案).
+        "merge_into": build(S.REGISTERED, title="关于同一事项的另一件建议"),
     }
 
 
@@ -133,6 +135,7 @@ def _valid_data(name, assignment, world, suggestion):
         "refuse": {"reason": "个人诉求"},
         "assign": {"lead_unit": world["unit_z"].pk},
         "key": {"leader": world["leader"].pk},
+        "merge": {"into": world["merge_into"].number},
     }.get(name, {})
 
 

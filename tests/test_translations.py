@@ -18,7 +18,10 @@ ROOT = Path(settings.BASE_DIR)
 SOURCES = sorted(
     d.name
     for d in ROOT.iterdir()
-    if (d / "apps.py").exists() or (d / "settings.py").exists() or d.name == "templates"
+    if (d / "apps.py").exists()
+    or (d / "management").exists()
+    or (d / "settings.py").exists()
+    or d.name == "templates"
 )
 LATIN = re.compile(r"[A-Za-z]")
 HAN = re.compile(r"[\u4e00-\u9fff]")

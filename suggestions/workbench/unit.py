@@ -32,10 +32,11 @@ def unit_section(request, viewer):
     today = timezone.localdate()
     soon = today + datetime.timedelta(days=settings.SUGGESTION_RULES["DUE_SOON_DAYS"])
     owed = mine.filter(open_work).order_by("due_on", "pk")
+    overdue = Assignment.overdue_q(today)  # the one rule: a co-handler owes no reply of its own
     groups = []
     for key, title, queryset in [
-        ("overdue", _("Overdue"), owed.filter(due_on__lt=today)),
-        ("this_week", _("Due this week"), owed.filter(due_on__gte=today, due_on__lte=soon)),
+        ("overdue", _("Overdue"), owed.filter(overdue)),
+        ("this_week", _("Due this week"), owed.exclude(overdue).filter(due_on__lte=soon)),
         ("later", _("Due later"), owed.filter(due_on__gt=soon)),
     ]:
         rows = list(queryset[:GROUP_SIZE])
