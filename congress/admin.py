@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from .models import Delegation, Division, HandlingUnit, Leader, Session, Term, WorkingCommittee
+from .models import (
+    Category,
+    Delegation,
+    Division,
+    HandlingUnit,
+    Leader,
+    Session,
+    Term,
+    WorkingCommittee,
+)
 
 
 class SessionInline(admin.TabularInline):
@@ -50,3 +59,8 @@ class LeaderAdmin(admin.ModelAdmin):
 @admin.register(WorkingCommittee)
 class WorkingCommitteeAdmin(admin.ModelAdmin):
     search_fields = ["name"]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "order"]

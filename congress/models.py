@@ -160,3 +160,23 @@ class WorkingCommittee(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Category(models.Model):
+    """A subject area (城乡建设, 教育...) that suggestions and problems raised by the public share.
+
+    It lives on the congress floor so that neither app depends on the other for it; the table
+    keeps its first name (it began in `suggestions`).
+    """
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        db_table = "suggestions_category"
+        ordering = ["order", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return self.name

@@ -3,7 +3,7 @@
 from django.contrib.auth.models import Group, Permission
 
 STAFF_GROUP = "congress_staff"
-STAFF_APPS = ["congress", "deputies", "suggestions"]
+STAFF_APPS = ["congress", "deputies", "suggestions", "reports"]
 
 
 def is_congress_staff(user):

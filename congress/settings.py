@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "congress",
     "deputies",
     "suggestions",
+    "reports",
     "demo",  # the demo congress (load_demo); no models
     "axes",  # last: lockout after repeated failed logins
 ]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/", include("congress.accounts")),
     path("workbench/", include("suggestions.workbench_urls")),
     path("workbench/", include("deputies.workbench_urls")),
+    path("reports/", include("reports.urls")),
     path("", include("deputies.urls")),
     path("", include("suggestions.urls")),
 ]

@@ -28,8 +28,10 @@ from congress.models import (
 from congress.roles import staff_group
 from deputies import services as station_services
 from deputies.models import Deputy, DutyActivity, LiaisonStation, Problem, Reception
+from reports import demo as reports_demo
 from suggestions import services
 from suggestions.models import (
+    Assignment,
     Category,
     Contact,
     Notification,
@@ -74,6 +76,7 @@ class DemoBuilder:
         self.current_session()
         self.station_work_2020()
         self.station_work_now()
+        reports_demo.build(self)  # 2020's support for deputies, meetings' leaders, committee work
 
     # --- accounts and structure ------------------------------------------------------------
 
@@ -292,7 +295,7 @@ class DemoBuilder:
             by=self.staff,
             on=on,
         )
-        return suggestion.assignments.get(role="lead")
+        return suggestion.assignments.get(role=Assignment.Role.LEAD)
 
     def reply_text(self, suggestion, reply_class):
         topic = suggestion.topic
@@ -325,7 +328,7 @@ class DemoBuilder:
             note="听取代表意见，介绍办理思路。",
             by=by_unit or self.staff,
         )
-        for co in suggestion.assignments.filter(role="co"):
+        for co in suggestion.assignments.filter(role=Assignment.Role.CO):
             services.send_co_opinion(
                 assignment=co,
                 text="我单位同意主办单位的办理意见，将积极配合落实。",
@@ -400,7 +403,7 @@ class DemoBuilder:
                 on=evaluated_on,
             )
             if satisfaction == "dissatisfied":
-                lead = s.assignments.get(role="lead")
+                lead = s.assignments.get(role=Assignment.Role.LEAD)
                 again = services.reply(
                     assignment=lead,
                     reply_class="A" if reply_class in "AB" else "B",

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from .models import Deputy, DutyActivity, LiaisonStation, Problem, Reception
+from . import services
+from .models import Deputy, DutyActivity, LiaisonStation, Problem, ProblemEvent, Reception
 
 
 @admin.register(Deputy)
@@ -39,18 +40,73 @@ class ReceptionAdmin(admin.ModelAdmin):
     date_hierarchy = "held_on"
     raw_id_fields = ["station", "deputies"]
 
+    def get_deleted_objects(self, objs, request):
+        """A reception whose problems are on record is not deleted: its problems are listed as
+        protected, so the delete page (one or many) refuses and says why."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for problem in Problem.objects.filter(reception__in=list(objs)).select_related("station"):
+            protected.append(
+                _("%(problem)s (a problem raised at this reception, with its own history)")
+                % {"problem": problem}
+            )
+        return deleted, counts, perms_needed, protected
+
+
+class ProblemEventInline(admin.TabularInline):
+    model = ProblemEvent
+    extra = 0
+    can_delete = False
+    fields = ["occurred_on", "action", "from_status", "to_status", "actor", "note"]
+    readonly_fields = fields
+    verbose_name_plural = _("history (cannot be edited)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Problem)
 class ProblemAdmin(admin.ModelAdmin):
-    """For data maintenance; the workflow (pass, answer, close) is in the workbench."""
+    """For correcting details; the workflow (pass, answer, close) is in the workbench. Every
+    edit goes through `services.update_problem`, which writes the problem's history."""
 
     list_display = ["summary", "station", "raised_on", "status", "handling", "solved", "unit"]
     list_filter = ["status", "handling", "solved", "station__division"]
     list_select_related = ["station", "unit"]
     search_fields = ["summary"]
     date_hierarchy = "raised_on"
-    raw_id_fields = ["reception", "station", "suggestion"]
-    readonly_fields = ["status", "handling", "solved", "closed_on"]
+    inlines = [ProblemEventInline]
+    fields = [
+        *services.PROBLEM_EDITABLE,
+        "reception",
+        "station",
+        "status",
+        "handling",
+        "unit",
+        "passed_on",
+        "unit_answer",
+        "answered_on",
+        "suggestion",
+        "outcome",
+        "solved",
+        "person_told",
+        "closed_on",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f for f in self.fields if f not in services.PROBLEM_EDITABLE]
+
+    def has_add_permission(self, request):
+        return False  # problems are raised at receptions
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the station figures count them
+
+    def save_model(self, request, obj, form, change):
+        changes = {f: form.cleaned_data[f] for f in form.changed_data}
+        services.update_problem(problem=obj, changes=changes, by=request.user)
 
 
 @admin.register(DutyActivity)

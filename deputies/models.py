@@ -177,7 +177,7 @@ class Problem(models.Model):
     raised_on = models.DateField(_("raised on"))
     summary = models.TextField(_("problem"))
     category = models.ForeignKey(
-        "suggestions.Category",
+        "congress.Category",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -203,14 +203,6 @@ class Problem(models.Model):
     passed_on = models.DateField(_("passed on"), null=True, blank=True)
     unit_answer = models.TextField(_("the unit's answer"), blank=True)
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
-    suggestion = models.ForeignKey(
-        "suggestions.Suggestion",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="source_problems",
-        verbose_name=_("suggestion"),
-    )
     outcome = models.TextField(_("how it was solved"), blank=True)
     solved = models.BooleanField(_("solved"), default=False)
     person_told = models.BooleanField(_("the person was told the outcome"), default=False)
@@ -236,6 +228,56 @@ class Problem(models.Model):
 
     def __str__(self):
         return self.summary[:40]
+
+    @property
+    def is_closed(self):
+        return self.status == self.Status.CLOSED
+
+    @property
+    def suggestion(self):
+        """The suggestion that took the problem up, if any (the link is held by suggestions;
+        select_related("suggestion_link__suggestion") reads it in the same query)."""
+        link = getattr(self, "suggestion_link", None)  # None: no link (reverse one-to-one)
+        return link.suggestion if link else None
+
+
+class ProblemEvent(models.Model):
+    """One line of a problem's history, written by `deputies.services`. Append-only."""
+
+    class Action(models.TextChoices):
+        RAISED = "raised", _("raised at a reception")
+        ANSWERED_ON_THE_SPOT = "on_the_spot", _("answered on the spot")
+        PASSED = "passed", _("passed to a handling unit")
+        UNIT_ANSWERED = "unit_answered", _("answered by the unit")
+        TAKEN_UP = "taken_up", _("taken up in a suggestion")
+        CLOSED = "closed", _("closed")
+        EDITED = "edited", _("details edited")
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    from_status = models.CharField(
+        _("from"), max_length=20, choices=Problem.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=20, choices=Problem.Status.choices, blank=True)
+    occurred_on = models.DateField(_("date"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["occurred_on", "id"]
+        verbose_name = _("problem history event")
+        verbose_name_plural = _("problem history")
+
+    def __str__(self):
+        return f"{self.occurred_on} {self.get_action_display()}"
 
 
 class DutyActivity(models.Model):

@@ -14,7 +14,7 @@ from .models import Deputy, DutyActivity, Reception
 def duty_record(deputy):
     led = (
         Suggestion.objects.filter(lead_deputy=deputy)
-        .exclude(status="draft")
+        .exclude(status=Suggestion.Status.DRAFT)
         .select_related("session")
         .order_by("-submitted_on")
     )
@@ -69,7 +69,7 @@ def delegation_rows(delegation, year):
             led=Count(
                 "led_suggestions",
                 filter=in_year("led_suggestions__session__opens_on")
-                & ~Q(led_suggestions__status="draft"),
+                & ~Q(led_suggestions__status=Suggestion.Status.DRAFT),
                 distinct=True,
             ),
             co_signed=Count(

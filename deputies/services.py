@@ -10,13 +10,33 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from congress.errors import WorkflowError
+from congress.history import describe_changes
 from suggestions import notifications
 from suggestions import services as suggestion_services
-from suggestions.models import Suggestion
+from suggestions.models import ProblemLink, Suggestion
 
-from .models import DutyActivity, Problem, Reception
+from .models import DutyActivity, Problem, ProblemEvent, Reception
 
 Status = Problem.Status
+Action = ProblemEvent.Action
+
+
+def _record(problem, action, *, by, on, from_status="", note=""):
+    """Write the problem's history line; a move names the statuses it went from and to."""
+    return ProblemEvent.objects.create(
+        problem=problem,
+        action=action,
+        from_status=from_status,
+        to_status=problem.status if from_status else "",
+        occurred_on=on,
+        actor=by,
+        note=note,
+    )
+
+
+def _save_move(problem, from_status, action, *, by, on, note=""):
+    problem.save()
+    return _record(problem, action, by=by, on=on, from_status=from_status, note=note)
 
 
 @transaction.atomic
@@ -33,10 +53,11 @@ def record_reception(*, station, held_on, deputies, people_received, note="", pr
         station=station, held_on=held_on, people_received=people_received, note=note, recorded_by=by
     )
     reception.deputies.set(deputies)
-    Problem.objects.bulk_create(
-        Problem(reception=reception, station=station, raised_on=held_on, **fields)
-        for fields in problems
-    )
+    for fields in problems:
+        problem = Problem.objects.create(
+            reception=reception, station=station, raised_on=held_on, **fields
+        )
+        _record(problem, Action.RAISED, by=by, on=held_on, note=str(station))
     return reception
 
 
@@ -56,6 +77,7 @@ def answer_on_the_spot(*, problem, outcome, person_told=True, by, on=None):
     _require(problem, [Status.OPEN], _("Only an open problem can be answered on the spot."))
     if not outcome.strip():
         raise WorkflowError(_("Say how the problem was answered."))
+    from_status = problem.status
     problem.status, problem.handling = Status.CLOSED, Problem.Handling.ON_THE_SPOT
     problem.outcome, problem.solved, problem.person_told, problem.closed_on = (
         outcome,
@@ -63,7 +85,7 @@ def answer_on_the_spot(*, problem, outcome, person_told=True, by, on=None):
         person_told,
         on,
     )
-    problem.save()
+    _save_move(problem, from_status, Action.ANSWERED_ON_THE_SPOT, by=by, on=on, note=outcome)
     return problem
 
 
@@ -72,9 +94,10 @@ def pass_to_unit(*, problem, unit, by, on=None):
     on = on or timezone.localdate()
     problem = _lock(problem)
     _require(problem, [Status.OPEN], _("Only an open problem can be passed to a unit."))
+    from_status = problem.status
     problem.status, problem.handling = Status.PASSED, Problem.Handling.UNIT
     problem.unit, problem.passed_on = unit, on
-    problem.save()
+    _save_move(problem, from_status, Action.PASSED, by=by, on=on, note=str(unit))
     notifications.notify(
         notifications.unit_users([unit]),
         gettext_lazy("A problem raised at %(station)s was passed to your unit: %(summary)s"),
@@ -90,8 +113,9 @@ def unit_answers(*, problem, answer, by, on=None):
     _require(problem, [Status.PASSED], _("This problem is not waiting for the unit's answer."))
     if not answer.strip():
         raise WorkflowError(_("The answer is empty."))
+    from_status = problem.status
     problem.status, problem.unit_answer, problem.answered_on = Status.ANSWERED, answer, on
-    problem.save()
+    _save_move(problem, from_status, Action.UNIT_ANSWERED, by=by, on=on, note=str(problem.unit))
     return problem
 
 
@@ -109,12 +133,12 @@ def turn_into_suggestion(*, problem, deputy, session, category, title, by):
     suggestion = suggestion_services.create_draft(
         deputy=deputy, session=session, title=title, content=content, category=category, by=by
     )
-    problem.status, problem.handling, problem.suggestion = (
-        Status.IN_SUGGESTION,
-        Problem.Handling.SUGGESTION,
-        suggestion,
+    from_status = problem.status
+    problem.status, problem.handling = Status.IN_SUGGESTION, Problem.Handling.SUGGESTION
+    ProblemLink.objects.create(problem=problem, suggestion=suggestion)
+    _save_move(
+        problem, from_status, Action.TAKEN_UP, by=by, on=timezone.localdate(), note=str(deputy)
     )
-    problem.save()
     return suggestion
 
 
@@ -129,14 +153,42 @@ def close_problem(*, problem, outcome, solved, person_told, by, on=None):
         _("This problem cannot be closed now."),
     )
     if problem.status == Status.IN_SUGGESTION and (
-        problem.suggestion is None or problem.suggestion.first_replied_on is None
+        problem.suggestion is None or problem.suggestion.status not in Suggestion.REPLIED_STATUSES
     ):
         raise WorkflowError(_("Wait for the reply to the suggestion before closing the problem."))
     if not outcome.strip():
         raise WorkflowError(_("Say how the problem was solved, or why it was not."))
+    from_status = problem.status
     problem.status, problem.outcome, problem.solved = Status.CLOSED, outcome, solved
     problem.person_told, problem.closed_on = person_told, on
-    problem.save()
+    _save_move(problem, from_status, Action.CLOSED, by=by, on=on, note=outcome)
+    return problem
+
+
+PROBLEM_EDITABLE = ["summary", "category", "person_name", "person_phone", "raised_on"]
+
+
+@transaction.atomic
+def update_problem(*, problem, changes, by, on=None):
+    """Correct a problem's details (the back office); the history names each field changed.
+
+    Its workflow (status, unit, suggestion, outcome) moves only through the functions above.
+    """
+    on = on or timezone.localdate()
+    problem = _lock(problem)
+    unknown = set(changes) - set(PROBLEM_EDITABLE)
+    if unknown:
+        raise WorkflowError(
+            _("These fields change only through the workflow: %(fields)s")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
+    note = describe_changes(problem, changes, private=["person_name", "person_phone"])
+    if not note:
+        return problem
+    for field, value in changes.items():
+        setattr(problem, field, value)
+    problem.save(update_fields=list(changes))
+    _record(problem, Action.EDITED, by=by, on=on, note=note)
     return problem
 
 

@@ -98,7 +98,9 @@ def _may(viewer, problem, who):
 def _visible_problem(viewer, pk):
     problem = (
         viewer.visible_problems()
-        .select_related("station__division", "unit", "category", "suggestion", "reception")
+        .select_related(
+            "station__division", "unit", "category", "suggestion_link__suggestion", "reception"
+        )
         .filter(pk=pk)
         .first()
     )
@@ -129,6 +131,7 @@ def problem_page(request, viewer, problem, bound=None, status=200):
             "forms": forms,
             "private": viewer.sees_private_details(problem),
             "outcome": services.problem_outcome(problem),
+            "events": problem.events.select_related("actor"),
         },
         status=status,
     )

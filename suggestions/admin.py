@@ -2,6 +2,8 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -11,14 +13,22 @@ from congress.models import HandlingUnit
 
 from . import services
 from .attachments import validate_attachment
-from .forms import AssignForm, DecisionForm, MarkKeyForm, PublishForm, RefuseForm, ServiceModelForm
+from .forms import (
+    AssignForm,
+    DecisionForm,
+    MarkKeyForm,
+    PublishForm,
+    RefuseForm,
+    ServiceModelForm,
+)
 from .models import (
     Assignment,
-    Category,
     CoSigner,
     Evaluation,
     Event,
     ExtensionRequest,
+    ImportAlias,
+    ImportMapping,
     KeySupervision,
     Notification,
     Reply,
@@ -83,6 +93,7 @@ class CoSignerInline(admin.TabularInline):
     formset = CoSignerFormSet
     extra = 0
     autocomplete_fields = ["deputy"]
+    readonly_fields = ["confirmed_on"]  # staff enter signatures received on paper: confirmed
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -122,6 +133,31 @@ class EventInline(ReadOnlyInline):
     fields = ["occurred_on", "action", "from_status", "to_status", "actor", "note", "is_public"]
     readonly_fields = fields
     verbose_name_plural = _("history (cannot be edited)")
+
+
+class SuggestionChangeForm(forms.ModelForm):
+    """The admin's edit form: the edit itself is `services.update_suggestion`, run on save."""
+
+    change_reason = forms.CharField(
+        label=_("Reason for the change"),
+        help_text=_("Required to correct a closed suggestion; written in its history."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+    def edited(self):
+        return {f: self.cleaned_data[f] for f in self.changed_data if f in services.EDITABLE_FIELDS}
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and not self.errors:
+            try:
+                services.check_update_suggestion(
+                    self.instance, self.edited(), data.get("change_reason", "")
+                )
+            except WorkflowError as error:
+                raise ValidationError(str(error)) from error
+        return data
 
 
 class UnitFilter(admin.SimpleListFilter):
@@ -199,18 +235,8 @@ class SuggestionAdmin(admin.ModelAdmin):
         "close_selected",
     ]
     list_per_page = 50
-    editable_fields = [
-        "session",
-        "number",
-        "title",
-        "content",
-        "category",
-        "lead_deputy",
-        "delegation",
-        "period",
-        "submitted_on",
-        "staff_note",
-    ]
+    form = SuggestionChangeForm
+    editable_fields = services.EDITABLE_FIELDS
     workflow_fields = [
         "status",
         "is_key",
@@ -230,7 +256,9 @@ class SuggestionAdmin(admin.ModelAdmin):
     ]
 
     def get_fields(self, request, obj=None):
-        return self.editable_fields + (self.workflow_fields if obj else [])
+        if obj is None:
+            return self.editable_fields
+        return [*self.editable_fields, "change_reason", *self.workflow_fields]
 
     def get_readonly_fields(self, request, obj=None):
         # Status and its facts change only through the workflow actions.
@@ -253,11 +281,36 @@ class SuggestionAdmin(admin.ModelAdmin):
     def overdue(self, suggestion):
         return suggestion.is_overdue()
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # a suggestion leaves by "not registered" or "merged", on the record
+
     def save_model(self, request, obj, form, change):
-        if change:
-            obj.save()
-        else:
+        if not change:
             services.enter_suggestion(suggestion=obj, by=request.user)
+        # An edit is saved with its co-signers in save_related, by one service call.
+
+    def save_related(self, request, form, formsets, change):
+        if not change:
+            return super().save_related(request, form, formsets, change)
+        changes = form.edited()
+        for formset in formsets:
+            formset.save(commit=False)  # writes nothing; lists what changed for the admin log
+            if formset.model is CoSigner and formset.has_changed():
+                changes["co_signers"] = [
+                    f.cleaned_data["deputy"]
+                    for f in formset.forms
+                    if f.cleaned_data.get("deputy") and f not in formset.deleted_forms
+                ]
+        try:
+            services.update_suggestion(
+                suggestion=form.instance,
+                changes=changes,
+                reason=form.cleaned_data.get("change_reason", ""),
+                by=request.user,
+            )
+        except WorkflowError as error:
+            transaction.set_rollback(True)
+            self.message_user(request, _("Nothing was saved: %s") % error, messages.ERROR)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is CoSigner:
@@ -387,7 +440,7 @@ class ServiceAddAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return [f.name for f in self.model._meta.fields]
+        return [f.name for f in [*self.model._meta.fields, *self.model._meta.many_to_many]]
 
     def save_model(self, request, obj, form, change):
         pass  # the service saved it while the form was validated
@@ -548,23 +601,69 @@ class ExtensionRequestAdmin(RequestAdmin):
 
 @admin.register(KeySupervision)
 class KeySupervisionAdmin(admin.ModelAdmin):
+    """Read-only: chosen with the "key suggestion" action, which writes the history; a key
+    suggestion always keeps its supervisor (the figures and the public page show it)."""
+
     list_display = ["suggestion", "leader", "vice_mayor", "committee", "chosen_on"]
     list_select_related = ["suggestion", "leader", "vice_mayor", "committee"]
 
     def has_add_permission(self, request):
-        return False  # chosen with the "key suggestion" action on suggestions
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MeetingAddForm(ServiceModelForm):
+    class Meta:
+        model = SupervisionMeeting
+        fields = ["session", "kind", "title", "held_on", "attendees", "notes", "suggestions"]
+
+    def run_service(self, data):
+        return services.record_meeting(
+            session=data["session"],
+            kind=data["kind"],
+            title=data["title"],
+            held_on=data["held_on"],
+            attendees=data["attendees"],
+            notes=data["notes"],
+            suggestions=data["suggestions"],
+        )
 
 
 @admin.register(SupervisionMeeting)
-class SupervisionMeetingAdmin(admin.ModelAdmin):
+class SupervisionMeetingAdmin(ServiceAddAdmin):
+    add_form = MeetingAddForm
     list_display = ["title", "kind", "session", "held_on"]
     list_select_related = ["session"]
     list_filter = ["kind", "session"]
     raw_id_fields = ["suggestions"]
+    filter_horizontal = ["leaders"]
+
+
+class SpecialReportAddForm(ServiceModelForm):
+    class Meta:
+        model = SpecialReport
+        fields = [
+            "session",
+            "unit",
+            "title",
+            "heard_on",
+            "satisfied",
+            "basically_satisfied",
+            "dissatisfied",
+        ]
+
+    def run_service(self, data):
+        return services.record_special_report(**{f: data[f] for f in self.Meta.fields})
 
 
 @admin.register(SpecialReport)
-class SpecialReportAdmin(admin.ModelAdmin):
+class SpecialReportAdmin(ServiceAddAdmin):
+    add_form = SpecialReportAddForm
     list_display = [
         "title",
         "unit",
@@ -575,11 +674,6 @@ class SpecialReportAdmin(admin.ModelAdmin):
         "dissatisfied",
     ]
     list_select_related = ["unit", "session"]
-
-
-@admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "order"]
 
 
 @admin.register(Event)
@@ -614,6 +708,27 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["user", "text", "created_at", "read_at"]
     list_select_related = ["user"]
     search_fields = ["text", "user__username"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ImportAlias)
+class ImportAliasAdmin(admin.ModelAdmin):
+    """Other names the office's spreadsheets use; the import reads them as the full name."""
+
+    list_display = ["alias", "name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["alias", "name"]
+
+
+@admin.register(ImportMapping)
+class ImportMappingAdmin(admin.ModelAdmin):
+    """Column choices remembered by the import; delete one to map that header afresh."""
+
+    list_display = ["__str__", "updated_at"]
+    readonly_fields = ["headers", "mapping", "updated_at"]
+    exclude = ["headers_key"]
 
     def has_add_permission(self, request):
         return False

@@ -12,7 +12,7 @@ from congress.models import Session
 
 from . import stats
 from .filters import SuggestionFilter
-from .models import Assignment, Suggestion
+from .models import Assignment, ReplyClass, Satisfaction, Suggestion
 
 router = Router()
 
@@ -142,7 +142,9 @@ def suggestion_out(s):
     }
 
 
-Status = Literal["registered", "assigned", "replied", "re_handling", "evaluated", "closed"]
+Status = Literal[tuple(s.value for s in Suggestion.PUBLIC_STATUSES)]
+ReplyClassValue = Literal[tuple(ReplyClass.values)]
+SatisfactionValue = Literal[tuple(Satisfaction.values)]
 
 
 @router.get("/suggestions", response=responses(list[SuggestionOut]), tags=["suggestions"])
@@ -155,8 +157,8 @@ def list_suggestions(
     unit: int | None = None,
     delegation: int | None = None,
     is_key: bool | None = None,
-    reply_class: Literal["A", "B", "C", "D"] | None = None,
-    satisfaction: Literal["satisfied", "basically_satisfied", "dissatisfied"] | None = None,
+    reply_class: ReplyClassValue | None = None,
+    satisfaction: SatisfactionValue | None = None,
     q: str | None = None,
 ):
     """Public suggestions, filtered like the public list; `q` searches number, title, content."""
@@ -271,8 +273,8 @@ def get_statistics(request, session: int | None = None):
                 "re_handled",
             ]
         },
-        "classes": {x: c[f"class_{x}"] for x in "ABCD"},
-        "satisfaction": {k: c[k] for k in ["satisfied", "basically_satisfied", "dissatisfied"]},
+        "classes": {x: c[f"class_{x}"] for x in ReplyClass.values},
+        "satisfaction": {k: c[k] for k in Satisfaction.values},
         "closure_rate": f.closure_rate,
         "on_time_rate": f.on_time_rate,
         "solved_rate": f.solved_rate,

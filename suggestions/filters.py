@@ -7,11 +7,7 @@ from congress.models import Delegation, HandlingUnit, Session
 
 from .models import Category, ReplyClass, Satisfaction, Suggestion
 
-PUBLIC_STATUSES = [
-    (value, label)
-    for value, label in Suggestion.Status.choices
-    if value not in {"draft", "submitted", "not_registered", "merged"}
-]
+PUBLIC_STATUSES = [(status.value, status.label) for status in Suggestion.PUBLIC_STATUSES]
 
 
 class SuggestionFilter(django_filters.FilterSet):

@@ -218,6 +218,12 @@ class MeetingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=SupervisionMeeting.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     held_on = forms.DateField(label=_("Held on"), widget=DATE_INPUT)
+    leaders = BoundedModelMultipleChoiceField(
+        label=_("Leaders present"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     attendees = forms.CharField(
         label=_("Attendees"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
@@ -233,6 +239,7 @@ class MeetingForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = Session.objects.all()
+        self.fields["leaders"].queryset = Leader.objects.all()
 
     def clean(self):
         from .models import Suggestion
@@ -284,7 +291,7 @@ IMPORT_MAX_BYTES = 10 * 1024 * 1024
 
 class ImportForm(forms.Form):
     session = forms.ModelChoiceField(label=_("Session"), queryset=None)
-    file = forms.FileField(label=_("Excel (.xlsx) or CSV file, at most 10 MB"))
+    file = forms.FileField(label=_("Excel (.xlsx, .xls) or CSV file, at most 10 MB"))
 
     def __init__(self, *args, **kwargs):
         from congress.models import Session
@@ -297,14 +304,3 @@ class ImportForm(forms.Form):
         if upload.size > IMPORT_MAX_BYTES:
             raise ValidationError(_("The file is larger than 10 MB; split it."))
         return upload
-
-
-class ImportConfirmForm(forms.Form):
-    session = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
-    token = forms.RegexField(regex=r"^[0-9a-f]{32}\.(xlsx|csv)$", widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs):
-        from congress.models import Session
-
-        super().__init__(*args, **kwargs)
-        self.fields["session"].queryset = Session.objects.all()

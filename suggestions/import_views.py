@@ -1,5 +1,12 @@
-"""Staff import a session's suggestions: upload, preview every row, confirm."""
+"""Staff import a session's suggestions: upload, check the columns, preview every row, confirm.
 
+The uploaded file stays in `MEDIA_ROOT/imports/` under a random token (with a small JSON file
+of the choices made), so staff can fix the mapping or upload a corrected file without losing
+their place; a periodic job removes what nobody confirmed.
+"""
+
+import json
+import re
 import secrets
 from pathlib import Path
 
@@ -9,15 +16,18 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from congress.models import Session
+from congress.viewer import require_staff, viewer_for
 
 from . import exports, services
-from .access import require_staff, viewer_for
-from .forms import ImportConfirmForm, ImportForm
-from .imports import ImportFileError, plan_import, read_rows
+from .forms import IMPORT_MAX_BYTES, ImportForm
+from .import_mapping import FIELDS, HEADER_ROWS, headers_key, remember_mapping
+from .imports import ImportFileError, plan_import, read_file
 from .models import WorkflowError
+
+TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
 def upload_dir():
@@ -26,23 +36,62 @@ def upload_dir():
     return path
 
 
-def _preview(request, session, token, rows, status=200):
-    plans = plan_import(session, rows)
-    refused = [p for p in plans if p.action == "refused"]
-    return render(
-        request,
-        "workbench/import_preview.html",
-        {
-            "session": session,
-            "plans": plans,
-            "refused": refused,
-            "to_create": sum(p.action == "create" for p in plans),
-            "unchanged": sum(p.action == "unchanged" for p in plans),
-            "confirm": ImportConfirmForm(initial={"session": session, "token": token}),
-            "viewer": viewer_for(request),
-        },
-        status=status,
-    )
+class Upload:
+    """The file being imported and the choices made on it so far."""
+
+    def __init__(self, token):
+        if not TOKEN.match(token or ""):
+            raise Http404
+        self.token = token
+        self.state_path = upload_dir() / f"{token}.json"
+        self.data_path = upload_dir() / f"{token}.data"
+        if not (self.state_path.is_file() and self.data_path.is_file()):
+            raise Http404
+        self.state = json.loads(self.state_path.read_text())
+        self.session = Session.objects.filter(pk=self.state.get("session")).first()
+        if self.session is None:
+            raise Http404
+
+    @classmethod
+    def create(cls, session, name, data):
+        token = secrets.token_hex(16)
+        (upload_dir() / f"{token}.data").write_bytes(data)
+        (upload_dir() / f"{token}.json").write_text(
+            json.dumps({"session": session.pk, "name": name, "sheets": {}})
+        )
+        return cls(token)
+
+    def save(self):
+        self.state_path.write_text(json.dumps(self.state, ensure_ascii=False))
+
+    def replace(self, name, data):
+        self.data_path.write_bytes(data)
+        self.state["name"] = name
+        self.save()
+
+    def delete(self):
+        self.data_path.unlink(missing_ok=True)
+        self.state_path.unlink(missing_ok=True)
+
+    def sheets(self):
+        """The file's sheets with the header rows, columns and choices staff made."""
+        sheets = read_file(self.data_path.read_bytes(), self.state["name"])
+        for sheet in sheets:
+            chosen = self.state["sheets"].get(sheet.name)
+            if not chosen:
+                continue
+            if chosen.get("header") != sheet.header_index:
+                sheet.set_header(chosen.get("header"))
+            if sheet.header_index is not None and chosen.get("key") == headers_key(sheet.header):
+                sheet.mapping = chosen["mapping"]
+            sheet.use = chosen.get("use", True) and sheet.header_index is not None
+        return sheets
+
+
+def _refuse_file(request, upload, error):
+    upload.delete()
+    messages.error(request, str(error))
+    return redirect("workbench:import")
 
 
 @login_required
@@ -52,17 +101,15 @@ def upload(request):
         request.POST or None, request.FILES or None, initial={"session": Session.objects.current()}
     )
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data = upload.read()
+        file = form.cleaned_data["file"]
+        data = file.read()
         try:
-            rows = read_rows(data, upload.name)
+            read_file(data, file.name)
         except ImportFileError as error:
             form.add_error("file", str(error))
         else:
-            kind = "xlsx" if data[:4] == b"PK\x03\x04" else "csv"
-            token = f"{secrets.token_hex(16)}.{kind}"
-            (upload_dir() / token).write_bytes(data)
-            return _preview(request, form.cleaned_data["session"], token, rows)
+            saved = Upload.create(form.cleaned_data["session"], file.name, data)
+            return redirect("workbench:import_columns", token=saved.token)
     return render(
         request,
         "workbench/import_upload.html",
@@ -72,33 +119,165 @@ def upload(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def columns(request, token):
+    require_staff(request)
+    saved = Upload(token)
+    try:
+        sheets = saved.sheets()
+    except ImportFileError as error:
+        return _refuse_file(request, saved, error)
+    errors = []
+    if request.method == "POST":
+        errors = _apply_choices(request.POST, saved, sheets)
+        if not errors:
+            for sheet in sheets:
+                if sheet.use:
+                    remember_mapping(sheet.header, sheet.mapping)
+            return redirect("workbench:import_preview", token=token)
+    return render(
+        request,
+        "workbench/import_columns.html",
+        {
+            "upload": saved,
+            "sheets": sheets,
+            "fields": [(key, label) for key, label, _synonyms in FIELDS],
+            "header_rows": range(1, HEADER_ROWS + 1),
+            "errors": errors,
+            "any_header": any(s.header_index is not None for s in sheets),
+            "viewer": viewer_for(request),
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _apply_choices(data, saved, sheets):
+    """Read the mapping form into the sheets and the saved state; a list of problems."""
+    known = {key for key, _label, _synonyms in FIELDS}
+    errors = []
+    for k, sheet in enumerate(sheets):
+        header = data.get(f"header-{k}", "")
+        number = int(header) if header.isascii() and header.isdigit() else 0
+        index = number - 1 if 0 < number <= HEADER_ROWS else None
+        if index is not None and index >= len(sheet.rows):
+            index = None
+        if index != sheet.header_index:
+            sheet.set_header(index)  # a new header row: its columns are mapped afresh
+        elif sheet.header_index is not None:
+            mapping = [data.get(f"map-{k}-{i}", "") for i in range(len(sheet.header))]
+            mapping = [m if m in known else "" for m in mapping]
+            twice = {m for m in mapping if m and mapping.count(m) > 1}
+            if twice:
+                labels = "、".join(str(label) for key, label, _s in FIELDS if key in twice)
+                errors.append(
+                    _("Sheet %(sheet)s: more than one column fills %(fields)s; choose one.")
+                    % {"sheet": sheet.name, "fields": labels}
+                )
+            sheet.mapping = mapping
+        sheet.use = bool(data.get(f"use-{k}")) and sheet.header_index is not None
+        saved.state["sheets"][sheet.name] = {
+            "use": sheet.use,
+            "header": sheet.header_index,
+            "key": headers_key(sheet.header) if sheet.header_index is not None else "",
+            "mapping": sheet.mapping,
+        }
+    if not any(s.use for s in sheets) and not errors:
+        errors.append(_("Choose at least one sheet to read, and its header row."))
+    saved.save()
+    return errors
+
+
+def _preview(request, saved, sheets, status=200):
+    plan = plan_import(saved.session, sheets)
+    return render(
+        request,
+        "workbench/import_preview.html",
+        {
+            "upload": saved,
+            "session": saved.session,
+            "plan": plan,
+            "plans": plan.rows,
+            "refused": plan.refused,
+            "to_create": plan.count("create"),
+            "to_update": plan.count("update"),
+            "unchanged": plan.count("unchanged"),
+            "updates": [p for p in plan.rows if p.action == "update" and p.diffs],
+            "noted": [p for p in plan.rows if p.notes or p.warnings][:500],
+            "viewer": viewer_for(request),
+            "max_mb": IMPORT_MAX_BYTES // 1024 // 1024,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preview(request, token):
+    """The check of every row; a POST brings a corrected file in place of the first."""
+    require_staff(request)
+    saved = Upload(token)
+    if request.method == "POST":
+        file = request.FILES.get("file")
+        if file is None or file.size > IMPORT_MAX_BYTES or file.size == 0:
+            messages.error(
+                request,
+                _("Choose a corrected file of at most %(mb)s MB.")
+                % {"mb": IMPORT_MAX_BYTES // 1024 // 1024},
+            )
+            return redirect("workbench:import_preview", token=token)
+        data = file.read()
+        try:
+            read_file(data, file.name)
+        except ImportFileError as error:
+            messages.error(request, str(error))
+            return redirect("workbench:import_preview", token=token)
+        saved.replace(file.name, data)
+        messages.info(request, _("The corrected file replaces the first one."))
+        return redirect("workbench:import_preview", token=token)
+    try:
+        sheets = saved.sheets()
+    except ImportFileError as error:
+        return _refuse_file(request, saved, error)
+    return _preview(request, saved, sheets)
+
+
+@login_required
 @require_POST
-def confirm(request):
+def confirm(request, token):
     viewer = require_staff(request)
-    form = ImportConfirmForm(request.POST)
-    path = upload_dir() / form.data.get("token", "") if form.is_valid() else None
-    if path is None or not path.is_file():
+    try:
+        saved = Upload(token)
+    except Http404:
         messages.error(request, _("The uploaded file is gone; upload it again."))
         return redirect("workbench:import")
-    session, token = form.cleaned_data["session"], form.cleaned_data["token"]
     try:
-        rows = read_rows(path.read_bytes(), token)
+        sheets = saved.sheets()
     except ImportFileError as error:
-        messages.error(request, str(error))
-        return redirect("workbench:import")
+        return _refuse_file(request, saved, error)
+    plan = plan_import(saved.session, sheets)
+    if not plan.rows:
+        messages.error(request, _("No suggestion rows were found; check the columns."))
+        return redirect("workbench:import_columns", token=token)
     try:
-        created = services.import_suggestions(
-            session=session, plans=plan_import(session, rows), by=viewer.user
-        )
+        counts = services.import_suggestions(session=saved.session, plans=plan.rows, by=viewer.user)
     except WorkflowError as error:
         messages.error(request, str(error))
-        return _preview(request, session, token, rows, status=400)
-    path.unlink(missing_ok=True)
-    if created:
+        return _preview(request, saved, sheets, status=400)
+    saved.delete()
+    if counts.created or counts.updated:
         messages.success(
             request,
-            _("%(count)s suggestion(s) imported into %(session)s.")
-            % {"count": created, "session": session},
+            _(
+                "%(session)s: %(created)s suggestion(s) created (%(concluded)s with their "
+                "handling results), %(updated)s updated, %(unchanged)s unchanged."
+            )
+            % {
+                "session": saved.session,
+                "created": counts.created,
+                "concluded": counts.concluded,
+                "updated": counts.updated,
+                "unchanged": plan.count("unchanged"),
+            },
         )
     else:
         messages.info(request, _("Every row was already imported; nothing changed."))

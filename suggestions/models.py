@@ -16,24 +16,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congress.errors import WorkflowError  # noqa: F401  (services and views import it from here)
-from congress.models import Delegation, HandlingUnit, Leader, Session, WorkingCommittee
+from congress.models import (  # noqa: F401  (Category: many modules import it from here)
+    Category,
+    Delegation,
+    HandlingUnit,
+    Leader,
+    Session,
+    WorkingCommittee,
+)
 from deputies.models import Deputy
 
 from .attachments import EXTENSIONS as ATTACHMENT_EXTENSIONS
 from .attachments import storage_name, validate_attachment
-
-
-class Category(models.Model):
-    name = models.CharField(_("name"), max_length=50, unique=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
-        ordering = ["order", "name"]
-        verbose_name = _("category")
-        verbose_name_plural = _("categories")
-
-    def __str__(self):
-        return self.name
 
 
 class ReplyClass(models.TextChoices):
@@ -43,10 +37,23 @@ class ReplyClass(models.TextChoices):
     D = "D", _("D: kept for reference, with an explanation")
 
 
+# Classes whose reply promises more: a follow-up reply (跟踪办理) comes once the promise is kept.
+FOLLOW_UP_CLASSES = frozenset({ReplyClass.B, ReplyClass.C})
+
+
 class Satisfaction(models.TextChoices):
     SATISFIED = "satisfied", _("satisfied")
     BASICALLY_SATISFIED = "basically_satisfied", _("basically satisfied")
     DISSATISFIED = "dissatisfied", _("dissatisfied")
+
+
+def due_soon_days():
+    """The "due soon" window of the rule profile; lists, badges and reminders all read it."""
+    return settings.SUGGESTION_RULES["DUE_SOON_DAYS"]
+
+
+def days_until(due_on, today=None):
+    return (due_on - (today or timezone.localdate())).days
 
 
 class SuggestionQuerySet(models.QuerySet):
@@ -55,27 +62,21 @@ class SuggestionQuerySet(models.QuerySet):
 
     def registered(self):
         """Everything that was accepted for handling (the denominator of the completion rate)."""
-        return self.exclude(
-            status__in=[
-                Suggestion.Status.DRAFT,
-                Suggestion.Status.SUBMITTED,
-                Suggestion.Status.NOT_REGISTERED,
-                Suggestion.Status.MERGED,
-            ]
-        )
+        return self.filter(status__in=Suggestion.PUBLIC_STATUSES)
+
+    def replied(self):
+        return self.filter(status__in=Suggestion.REPLIED_STATUSES)
 
     def in_handling(self):
         return self.filter(status__in=Suggestion.AWAITING_REPLY)
 
     def overdue(self, today=None):
-        today = today or timezone.localdate()
-        return self.in_handling().filter(due_on__lt=today)
+        return self.filter(Suggestion.overdue_q(today))
 
     def due_soon(self, today=None):
         today = today or timezone.localdate()
-        days = settings.SUGGESTION_RULES["DUE_SOON_DAYS"]
         return self.in_handling().filter(
-            due_on__gte=today, due_on__lte=today + datetime.timedelta(days=days)
+            due_on__gte=today, due_on__lte=today + datetime.timedelta(days=due_soon_days())
         )
 
     def for_unit(self, unit):
@@ -90,7 +91,7 @@ class SuggestionQuerySet(models.QuerySet):
         return self.registered()
 
     def with_lead_unit(self):
-        lead = Assignment.objects.filter(suggestion=OuterRef("pk"), role="lead")
+        lead = Assignment.objects.filter(suggestion=OuterRef("pk"), role=Assignment.Role.LEAD)
         return self.annotate(lead_unit_name=Subquery(lead.values("unit__name")[:1]))
 
     def with_rating_state(self, deputy):
@@ -137,7 +138,7 @@ class SuggestionQuerySet(models.QuerySet):
                 ),
                 models.Prefetch("evaluations", Evaluation.objects.select_related("deputy")),
                 models.Prefetch("events", Event.objects.filter(is_public=True), to_attr="timeline"),
-                "meetings",
+                "meetings__leaders",
                 models.Prefetch("source_problems", Problem.objects.select_related("station")),
             )
         )
@@ -165,7 +166,21 @@ class Suggestion(models.Model):
         DURING_SESSION = "during", _("during the session")
         BETWEEN_SESSIONS = "between", _("between sessions")
 
+    # The one list of each status set; querysets, stats, filters, the API and pages read these.
     AWAITING_REPLY = [Status.ASSIGNED, Status.RE_HANDLING]
+    NOT_PUBLIC = [Status.DRAFT, Status.SUBMITTED, Status.NOT_REGISTERED, Status.MERGED]
+    # Registered for handling: everything but NOT_PUBLIC (a test checks the two cover Status).
+    PUBLIC_STATUSES = [
+        Status.REGISTERED,
+        Status.ASSIGNED,
+        Status.REPLIED,
+        Status.RE_HANDLING,
+        Status.EVALUATED,
+        Status.CLOSED,
+    ]
+    # Every unit that owes a reply has replied (split: each unit; lead and co-handlers: the
+    # lead). Re-handling counts: it follows a complete reply and a dissatisfied rating.
+    REPLIED_STATUSES = [Status.REPLIED, Status.RE_HANDLING, Status.EVALUATED, Status.CLOSED]
 
     session = models.ForeignKey(
         Session, on_delete=models.PROTECT, related_name="suggestions", verbose_name=_("session")
@@ -204,6 +219,15 @@ class Suggestion(models.Model):
     )
     is_key = models.BooleanField(_("key suggestion"), default=False)
     staff_note = models.TextField(_("internal note"), blank=True)
+    # Problems raised at liaison stations that this suggestion takes up; the link is held here,
+    # so that the stations' app never depends on suggestions.
+    source_problems = models.ManyToManyField(
+        "deputies.Problem",
+        through="ProblemLink",
+        related_name="suggestions",
+        blank=True,
+        verbose_name=_("taken up from problems"),
+    )
 
     # Set by the services as the suggestion moves on.
     registered_on = models.DateField(_("registered on"), null=True, blank=True)
@@ -265,16 +289,26 @@ class Suggestion(models.Model):
     def number_label(self):
         return _("No. %(number)s") % {"number": self.number} if self.number else _("(draft)")
 
-    def is_overdue(self, today=None):
+    @staticmethod
+    def overdue_q(today=None, prefix=""):
+        """Overdue: still waiting for a reply whose due date has passed. `prefix` reaches the
+        suggestion from another model (`suggestion__`)."""
         today = today or timezone.localdate()
-        return (
-            self.status in self.AWAITING_REPLY and self.due_on is not None and self.due_on < today
-        )
+        return Q(**{f"{prefix}status__in": Suggestion.AWAITING_REPLY, f"{prefix}due_on__lt": today})
 
     def days_left(self, today=None):
+        """Days until the reply is due; None when no reply is awaited."""
         if self.status not in self.AWAITING_REPLY or self.due_on is None:
             return None
-        return (self.due_on - (today or timezone.localdate())).days
+        return days_until(self.due_on, today)
+
+    def is_overdue(self, today=None):
+        left = self.days_left(today)
+        return left is not None and left < 0
+
+    def is_due_soon(self, today=None):
+        left = self.days_left(today)
+        return left is not None and 0 <= left <= due_soon_days()
 
     def days_overdue(self, today=None):
         left = self.days_left(today)
@@ -286,12 +320,25 @@ class Suggestion(models.Model):
 
     @property
     def is_public(self):
-        return self.status not in {
-            self.Status.DRAFT,
-            self.Status.SUBMITTED,
-            self.Status.NOT_REGISTERED,
-            self.Status.MERGED,
-        }
+        return self.status in self.PUBLIC_STATUSES
+
+
+class ProblemLink(models.Model):
+    """A problem raised by the public, taken up in a suggestion (one suggestion per problem)."""
+
+    problem = models.OneToOneField(
+        "deputies.Problem", on_delete=models.CASCADE, related_name="suggestion_link"
+    )
+    suggestion = models.ForeignKey(
+        Suggestion, on_delete=models.CASCADE, related_name="problem_links"
+    )
+
+    class Meta:
+        verbose_name = _("problem taken up")
+        verbose_name_plural = _("problems taken up")
+
+    def __str__(self):
+        return f"{self.problem} → {self.suggestion}"
 
 
 class CoSigner(models.Model):
@@ -319,10 +366,13 @@ class CoSigner(models.Model):
 class AssignmentQuerySet(models.QuerySet):
     def replying(self):
         """The assignments that owe a reply of their own: the lead unit and split units."""
-        return self.filter(role__in=[Assignment.Role.LEAD, Assignment.Role.SEPARATE])
+        return self.filter(role__in=Assignment.REPLYING_ROLES)
 
     def outstanding(self):
         return self.replying().filter(replied_on__isnull=True)
+
+    def overdue(self, today=None):
+        return self.filter(Assignment.overdue_q(today))
 
 
 class Assignment(models.Model):
@@ -332,6 +382,9 @@ class Assignment(models.Model):
         LEAD = "lead", _("lead unit")
         CO = "co", _("co-handling unit")
         SEPARATE = "separate", _("separate handling unit")
+
+    # Who owes a reply of their own: the lead unit, or each unit of a split (co-handlers never).
+    REPLYING_ROLES = [Role.LEAD, Role.SEPARATE]
 
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="assignments")
     unit = models.ForeignKey(
@@ -360,7 +413,7 @@ class Assignment(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["suggestion"],
-                condition=Q(role="lead"),
+                condition=Q(role="lead"),  # Role.LEAD (the class body cannot name it here)
                 name="assignment_one_lead_unit",
             ),
             models.CheckConstraint(
@@ -375,7 +428,26 @@ class Assignment(models.Model):
 
     @property
     def owes_reply(self):
-        return self.role != self.Role.CO
+        return self.role in self.REPLYING_ROLES
+
+    @staticmethod
+    def overdue_q(today=None):
+        """A unit's reply is overdue: owed, not in, past this unit's due date, while the
+        suggestion awaits replies (the suggestion's own due date is the earliest of these)."""
+        return Q(
+            role__in=Assignment.REPLYING_ROLES,
+            replied_on__isnull=True,
+            suggestion__status__in=Suggestion.AWAITING_REPLY,
+            due_on__lt=today or timezone.localdate(),
+        )
+
+    def is_overdue(self, today=None):
+        return (
+            self.owes_reply
+            and self.replied_on is None
+            and self.suggestion.status in Suggestion.AWAITING_REPLY
+            and days_until(self.due_on, today) < 0
+        )
 
 
 class Contact(models.Model):
@@ -677,6 +749,9 @@ class SupervisionMeeting(models.Model):
     title = models.CharField(_("title"), max_length=200)
     held_on = models.DateField(_("held on"))
     attendees = models.TextField(_("attendees"), blank=True)
+    leaders = models.ManyToManyField(
+        Leader, blank=True, related_name="meetings", verbose_name=_("leaders present")
+    )
     notes = models.TextField(_("notes"), blank=True)
     suggestions = models.ManyToManyField(
         Suggestion, blank=True, related_name="meetings", verbose_name=_("suggestions covered")
@@ -745,6 +820,8 @@ class Event(models.Model):
         RE_HANDLING = "re_handling", _("sent back for re-handling")
         CLOSED = "closed", _("closed")
         MARKED_KEY = "marked_key", _("chosen as a key suggestion")
+        EDITED = "edited", _("details edited")
+        CORRECTED = "corrected", _("corrected after closing")
 
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=30, choices=Action.choices)
@@ -766,6 +843,8 @@ class Event(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
     is_public = models.BooleanField(_("shown to the public"), default=True)
+    # Steps replayed from a spreadsheet of work done outside the app (a concluded session).
+    imported = models.BooleanField(_("imported from a file"), default=False)
 
     class Meta:
         ordering = ["occurred_on", "id"]
@@ -814,3 +893,58 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class ImportAlias(models.Model):
+    """Another name the office's spreadsheets use for a category or a unit (市住建局)."""
+
+    class Kind(models.TextChoices):
+        CATEGORY = "category", _("category")
+        UNIT = "unit", _("handling unit")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    alias = models.CharField(_("name in spreadsheets"), max_length=100)
+    name = models.CharField(
+        _("name in the app"),
+        max_length=100,
+        help_text=_("The category's or the unit's full name exactly as the app shows it."),
+    )
+
+    class Meta:
+        ordering = ["kind", "alias"]
+        verbose_name = _("import alias")
+        verbose_name_plural = _("import aliases")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "alias"], name="import_alias_once_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.alias} → {self.name}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        targets = Category.objects if self.kind == self.Kind.CATEGORY else HandlingUnit.objects
+        if self.kind and not targets.filter(name=self.name).exists():
+            raise ValidationError(
+                {
+                    "name": _("Nothing of this kind is named “%(name)s” in the app.")
+                    % {"name": self.name}
+                }
+            )
+
+
+class ImportMapping(models.Model):
+    """The columns staff chose for a file whose header reads exactly so; offered next time."""
+
+    headers_key = models.CharField(max_length=64, unique=True)
+    headers = models.JSONField(_("headers"))
+    mapping = models.JSONField(_("columns"))  # one field key (or "") per header cell
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("remembered column mapping")
+        verbose_name_plural = _("remembered column mappings")
+
+    def __str__(self):
+        return " | ".join(h for h in self.headers if h)[:100]

@@ -3,6 +3,8 @@
 Called by the services inside their transaction; mail goes out only once it commits.
 """
 
+import contextlib
+import contextvars
 import datetime
 
 from django.conf import settings
@@ -34,8 +36,23 @@ def deputy_users(deputies):
     return get_user_model().objects.filter(deputy__in=deputies, is_active=True)
 
 
+_muted = contextvars.ContextVar("notifications_muted", default=False)
+
+
+@contextlib.contextmanager
+def muted():
+    """Replaying past work (an imported concluded session) tells nobody anything."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
 def notify(users, text, values=None, *, suggestion=None, key=""):
     """Notify each user once (per key, when given), in the site's language."""
+    if _muted.get():
+        return []
     with override(settings.LANGUAGE_CODE):
         values = {k: str(v() if callable(v) else v) for k, v in (values or {}).items()}
         text = str(text) % values if values else str(text)
@@ -62,9 +79,9 @@ def send_due_reminders(today):
     Each reminder has a key naming the assignment and its due date, so running this twice a
     day (or again after a crash) sends nothing new; an extension's new date is reminded afresh.
     """
-    from .models import Assignment, Suggestion
+    from .models import Assignment, Suggestion, due_soon_days
 
-    soon = today + datetime.timedelta(days=settings.SUGGESTION_RULES["DUE_SOON_DAYS"])
+    soon = today + datetime.timedelta(days=due_soon_days())
     assignments = (
         Assignment.objects.outstanding()
         .filter(suggestion__status__in=Suggestion.AWAITING_REPLY, due_on__lte=soon)
@@ -76,7 +93,7 @@ def send_due_reminders(today):
     for assignment in assignments.iterator(chunk_size=500):
         if assignment.unit_id not in members:
             members[assignment.unit_id] = list(unit_users([assignment.unit_id]))
-        overdue = assignment.due_on < today
+        overdue = assignment.is_overdue(today)
         text = (
             _("Overdue since %(date)s: %(suggestion)s")
             if overdue

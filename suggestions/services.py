@@ -6,6 +6,7 @@ raises `WorkflowError` with a message for the user and changes nothing.
 """
 
 import os
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -14,11 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
+from congress.history import describe_changes
 from congress.models import Session
 from congress.workdays import add_months, add_workdays
 
 from . import notifications
 from .models import (
+    FOLLOW_UP_CLASSES,
     Assignment,
     CoHandlerOpinion,
     Contact,
@@ -119,6 +122,297 @@ def _next_number(session):
     return (current or 0) + 1
 
 
+# --- preconditions -------------------------------------------------------------------------
+# Each service's check of the current state, on its own: the service runs it on the locked row,
+# and the workbench asks the same function which actions to offer (`workbench/actions.py`).
+# They read related rows through `.all()`, so a page that prefetched them asks no more queries.
+# Input (texts, dates, units chosen) is checked by the services themselves, after these.
+
+
+def _signature(suggestion, deputy):
+    return next((s for s in suggestion.signatures.all() if s.deputy_id == deputy.pk), None)
+
+
+def check_submit(suggestion):
+    _require_status(suggestion, [Status.DRAFT], _("Only a draft can be submitted."))
+    _check_draft_fields(suggestion.title, suggestion.content)
+
+
+def check_confirm_co_signature(suggestion, deputy):
+    signature = _signature(suggestion, deputy)
+    if signature is None:
+        raise WorkflowError(_("You were not asked to co-sign this suggestion."))
+    if signature.confirmed_on:
+        raise WorkflowError(_("You have already co-signed this suggestion."))
+    if suggestion.status in [Status.NOT_REGISTERED, Status.MERGED, Status.CLOSED]:
+        raise WorkflowError(_("This suggestion can no longer be co-signed."))
+    return signature
+
+
+def check_decline_co_signature(suggestion, deputy):
+    signature = _signature(suggestion, deputy)
+    if signature is None or signature.confirmed_on:
+        raise WorkflowError(_("There is no request to co-sign waiting for you here."))
+    return signature
+
+
+def check_register(suggestion):
+    _require_status(
+        suggestion, [Status.SUBMITTED], _("Only a submitted suggestion can be registered.")
+    )
+
+
+def check_refuse_registration(suggestion):
+    _require_status(
+        suggestion, [Status.SUBMITTED], _("Only a submitted suggestion can be refused.")
+    )
+
+
+def check_assign(suggestion):
+    _require_status(
+        suggestion, [Status.REGISTERED], _("Only a registered suggestion can be assigned.")
+    )
+
+
+def check_name_responsible_person(suggestion, assignment):
+    _require_status(
+        suggestion, Suggestion.AWAITING_REPLY, _("The suggestion is not being handled now.")
+    )
+
+
+def check_record_contact(suggestion, assignment):
+    if suggestion.status not in [*Suggestion.AWAITING_REPLY, Status.REPLIED, Status.EVALUATED]:
+        raise WorkflowError(_("Contacts are recorded while the suggestion is being handled."))
+
+
+def check_send_co_opinion(suggestion, assignment):
+    if assignment.role != Assignment.Role.CO:
+        raise WorkflowError(_("Only a co-handling unit sends its views to the lead unit."))
+    _require_status(suggestion, Suggestion.AWAITING_REPLY, _("The lead unit has already replied."))
+
+
+def check_request_return(suggestion, assignment, on=None):
+    on = _today(on)
+    _require_status(
+        suggestion,
+        [Status.ASSIGNED],
+        _("A return can only be asked for while the suggestion awaits its reply."),
+    )
+    limit = rule("RETURN_REQUEST_DAYS")
+    if (on - assignment.assigned_on).days > limit:
+        raise WorkflowError(
+            _("A return must be asked for within %(days)s days of assignment.") % {"days": limit}
+        )
+    if assignment.replied_on:
+        raise WorkflowError(_("A unit that has replied cannot return the suggestion."))
+    if any(r.decision == Decision.PENDING for r in assignment.return_requests.all()):
+        raise WorkflowError(_("A return request is already waiting for a decision."))
+
+
+def check_request_extension(suggestion, assignment):
+    _require_status(
+        suggestion,
+        Suggestion.AWAITING_REPLY,
+        _("An extension can only be asked for while a reply is owed."),
+    )
+    if not assignment.owes_reply or assignment.replied_on:
+        raise WorkflowError(_("This unit owes no reply now."))
+    if any(r.decision == Decision.PENDING for r in assignment.extension_requests.all()):
+        raise WorkflowError(_("An extension request is already waiting for a decision."))
+
+
+def check_reply(suggestion, assignment):
+    if not assignment.owes_reply:
+        raise WorkflowError(
+            _("A co-handling unit sends its views to the lead unit; it does not reply.")
+        )
+    _require_status(
+        suggestion, Suggestion.AWAITING_REPLY, _("This suggestion is not waiting for a reply.")
+    )
+    if assignment.replied_on:
+        raise WorkflowError(_("This unit has already replied; revise the reply instead."))
+
+
+def _current_replies(suggestion, assignment):
+    """The unit's replies not revised since, newest first (a revision keeps the original)."""
+    replies = [r for r in suggestion.replies.all() if r.assignment_id == assignment.pk]
+    revised = {r.supersedes_id for r in replies if r.supersedes_id}
+    current = [r for r in replies if r.pk not in revised]
+    return sorted(current, key=lambda r: (r.replied_on, r.pk), reverse=True)
+
+
+def current_reply(suggestion, assignment):
+    """The unit's reply (not a follow-up) as it stands now: what a revision replaces."""
+    reply = next(
+        (r for r in _current_replies(suggestion, assignment) if r.kind == Reply.Kind.REPLY), None
+    )
+    if reply is None:
+        raise WorkflowError(_("This unit has no reply to revise."))
+    return reply
+
+
+def check_revise_reply(suggestion, reply):
+    if any(r.supersedes_id == reply.pk for r in suggestion.replies.all()):
+        raise WorkflowError(_("This reply has already been revised; revise the newest one."))
+    if suggestion.status == Status.CLOSED:
+        raise WorkflowError(_("A closed suggestion's reply cannot be revised."))
+
+
+def check_follow_up(suggestion, assignment):
+    """A follow-up comes after this round's reply, when the newest one promised more (B/C)."""
+    current = _current_replies(suggestion, assignment)
+    if not assignment.replied_on or not current or current[0].reply_class not in FOLLOW_UP_CLASSES:
+        raise WorkflowError(_("Only a reply classed B or C is followed up."))
+    return current[0]
+
+
+def check_evaluate(suggestion, deputy):
+    is_lead = deputy.pk == suggestion.lead_deputy_id
+    signature = _signature(suggestion, deputy)
+    if not is_lead and not (signature and signature.confirmed_on):
+        raise WorkflowError(_("Only the suggestion's deputies can rate its reply."))
+    allowed = [Status.REPLIED] if is_lead else [Status.REPLIED, Status.EVALUATED]
+    _require_status(suggestion, allowed, _("There is no reply waiting to be rated."))
+    round_ = suggestion.current_round
+    if any(e.deputy_id == deputy.pk and e.round == round_ for e in suggestion.evaluations.all()):
+        raise WorkflowError(_("This deputy has already rated this reply."))
+    return is_lead
+
+
+def check_close(suggestion, on=None):
+    on = _today(on)
+    if suggestion.status == Status.REPLIED:
+        last_reply = max((r.replied_on for r in suggestion.replies.all()), default=None)
+        waited = (on - last_reply).days if last_reply else 0
+        if waited < rule("EVALUATION_DAYS"):
+            raise WorkflowError(
+                _("The deputy has %(days)s days to rate the reply; it cannot be closed yet.")
+                % {"days": rule("EVALUATION_DAYS")}
+            )
+    else:
+        _require_status(
+            suggestion,
+            [Status.EVALUATED],
+            _("Only a replied and evaluated suggestion can be closed."),
+        )
+
+
+def check_mark_key(suggestion):
+    if not suggestion.is_public or suggestion.status == Status.CLOSED:
+        raise WorkflowError(_("Only a registered suggestion still in handling can be chosen."))
+    if suggestion.is_key:
+        raise WorkflowError(_("This is already a key suggestion."))
+
+
+# --- editing after entry ------------------------------------------------------------------
+
+# What staff may edit on a suggestion after it was entered; the workflow's own facts (status,
+# dates, class, ...) change only through the transitions below.
+EDITABLE_FIELDS = [
+    "session",
+    "number",
+    "title",
+    "content",
+    "category",
+    "lead_deputy",
+    "delegation",
+    "period",
+    "submitted_on",
+    "staff_note",
+]
+
+
+def check_update_suggestion(suggestion, changes, reason=""):
+    """The edit rule the admin form asks before saving: known fields, a reason once closed."""
+    unknown = set(changes) - {*EDITABLE_FIELDS, "co_signers"}
+    if unknown:
+        raise WorkflowError(
+            _("These fields change only through the workflow: %(fields)s")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
+    if suggestion.status == Status.CLOSED and not reason.strip():
+        raise WorkflowError(
+            _("A closed suggestion is only corrected, with a reason (e.g. a typo in the title).")
+        )
+
+
+@transaction.atomic
+def update_suggestion(*, suggestion, changes: dict, by, reason="", on=None):
+    """Edit a suggestion's details (title, content, number, lead deputy, co-signers...).
+
+    `changes` maps field names to new values (`co_signers` to the deputies who co-sign). The
+    history names each field changed with its old and new value; a closed suggestion takes a
+    reason and the line says it was corrected. Changing nothing writes nothing.
+    """
+    on = _today(on)
+    suggestion = _lock(suggestion)
+    check_update_suggestion(suggestion, changes, reason)
+    changes = dict(changes)
+    signatures = {sig.deputy_id: sig for sig in suggestion.signatures.select_related("deputy")}
+    old = {"co_signers": sorted(str(sig.deputy) for sig in signatures.values())}
+    co_signers = changes.pop("co_signers", None)
+    lead = changes.get("lead_deputy", suggestion.lead_deputy)
+    if co_signers is not None:
+        co_signers = list(co_signers)
+        check_co_signers(lead, co_signers)
+    elif "lead_deputy" in changes:
+        check_co_signers(lead, [sig.deputy for sig in signatures.values()])
+    session = changes.get("session", suggestion.session)
+    number = changes.get("number", suggestion.number)
+    if (
+        ("number" in changes or "session" in changes)
+        and number is not None
+        and Suggestion.objects.filter(session=session, number=number)
+        .exclude(pk=suggestion.pk)
+        .exists()
+    ):
+        raise WorkflowError(
+            _("Number %(number)s is already used in this session.") % {"number": number}
+        )
+    if number is None and suggestion.status != Status.DRAFT:
+        raise WorkflowError(_("A submitted suggestion keeps its number."))
+    shown = dict(changes)
+    if co_signers is not None:
+        shown["co_signers"] = sorted(str(d) for d in co_signers)
+    note = describe_changes(suggestion, shown, old=old)
+    if not note:
+        return suggestion
+    changed = [f for f, v in changes.items() if getattr(suggestion, f) != v]
+    for field in changed:
+        setattr(suggestion, field, changes[field])
+    if changed:
+        suggestion.save(update_fields=changed)
+    if co_signers is not None:
+        wanted = {d.pk for d in co_signers}
+        suggestion.signatures.exclude(deputy__in=wanted).delete()
+        # Staff edit what was received on paper: the signatures they enter are confirmed.
+        CoSigner.objects.bulk_create(
+            CoSigner(suggestion=suggestion, deputy=d, confirmed_on=on)
+            for d in co_signers
+            if d.pk not in signatures
+        )
+    closed = suggestion.status == Status.CLOSED
+    if reason.strip():
+        note = f"{note}\n{site_text(gettext_lazy('Reason: %(reason)s'), reason=reason)}"
+    _record(
+        suggestion,
+        Action.CORRECTED if closed else Action.EDITED,
+        by=by,
+        on=on,
+        note=note,
+        is_public=False,
+    )
+    return suggestion
+
+
+@transaction.atomic
+def correct_suggestion(*, suggestion, changes: dict, by, reason, on=None):
+    """Correct a suggestion, closed ones included (a typo in the title...): a reason is required."""
+    if not reason.strip():
+        raise WorkflowError(_("Say why the suggestion is corrected."))
+    return update_suggestion(suggestion=suggestion, changes=changes, by=by, reason=reason, on=on)
+
+
 # --- submission and review ---------------------------------------------------------------
 
 
@@ -211,13 +505,7 @@ def confirm_co_signature(*, suggestion, deputy, by, on=None):
     """A co-signer confirms (附议); only confirmed co-signers count."""
     on = _today(on)
     suggestion = _lock(suggestion)
-    signature = suggestion.signatures.filter(deputy=deputy).first()
-    if signature is None:
-        raise WorkflowError(_("You were not asked to co-sign this suggestion."))
-    if signature.confirmed_on:
-        raise WorkflowError(_("You have already co-signed this suggestion."))
-    if suggestion.status in [Status.NOT_REGISTERED, Status.MERGED, Status.CLOSED]:
-        raise WorkflowError(_("This suggestion can no longer be co-signed."))
+    signature = check_confirm_co_signature(suggestion, deputy)
     signature.confirmed_on = on
     signature.save(update_fields=["confirmed_on"])
     _record(
@@ -235,10 +523,7 @@ def confirm_co_signature(*, suggestion, deputy, by, on=None):
 def decline_co_signature(*, suggestion, deputy, by, on=None):
     on = _today(on)
     suggestion = _lock(suggestion)
-    signature = suggestion.signatures.filter(deputy=deputy, confirmed_on__isnull=True).first()
-    if signature is None:
-        raise WorkflowError(_("There is no request to co-sign waiting for you here."))
-    signature.delete()
+    check_decline_co_signature(suggestion, deputy).delete()
     if suggestion.status != Status.DRAFT:
         _record(
             suggestion, Action.CO_SIGN_DECLINED, by=by, on=on, note=str(deputy), is_public=False
@@ -250,8 +535,7 @@ def submit(*, suggestion, by, on=None):
     """A deputy submits a draft; it gets its number and goes to staff for review."""
     on = _today(on)
     suggestion = _lock(suggestion)
-    _require_status(suggestion, [Status.DRAFT], _("Only a draft can be submitted."))
-    _check_draft_fields(suggestion.title, suggestion.content)
+    check_submit(suggestion)
     suggestion.number = _next_number(suggestion.session)
     suggestion.submitted_on = on
     _move(
@@ -304,9 +588,7 @@ def update_and_submit(*, suggestion, title, content, category, co_signers=(), by
 def register(*, suggestion, by, on=None):
     on = _today(on)
     suggestion = _lock(suggestion)
-    _require_status(
-        suggestion, [Status.SUBMITTED], _("Only a submitted suggestion can be registered.")
-    )
+    check_register(suggestion)
     suggestion.registered_on = on
     _move(suggestion, Status.REGISTERED, Action.REGISTERED, by=by, on=on, fields=["registered_on"])
     return suggestion
@@ -319,9 +601,7 @@ def refuse_registration(*, suggestion, reason, as_letter=False, by, on=None):
     if not reason.strip():
         raise WorkflowError(_("Say why the suggestion is not registered."))
     suggestion = _lock(suggestion)
-    _require_status(
-        suggestion, [Status.SUBMITTED], _("Only a submitted suggestion can be refused.")
-    )
+    check_refuse_registration(suggestion)
     suggestion.not_registered_reason = reason
     suggestion.handled_as_letter = as_letter
     _move(
@@ -372,9 +652,7 @@ def assign(*, suggestion, lead_unit=None, co_units=(), separate_units=(), by, on
     """Assign (交办) to one lead unit with optional co-handlers, or split between units."""
     on = _today(on)
     suggestion = _lock(suggestion)
-    _require_status(
-        suggestion, [Status.REGISTERED], _("Only a registered suggestion can be assigned.")
-    )
+    check_assign(suggestion)
     if suggestion.registered_on and on < suggestion.registered_on:
         raise WorkflowError(_("A suggestion cannot be assigned before it was registered."))
     co_units, separate_units = list(co_units), list(separate_units)
@@ -434,9 +712,7 @@ def _lock_assignment(assignment):
 def name_responsible_person(*, assignment, person, phone="", by, on=None):
     on = _today(on)
     suggestion, assignment = _lock_assignment(assignment)
-    _require_status(
-        suggestion, Suggestion.AWAITING_REPLY, _("The suggestion is not being handled now.")
-    )
+    check_name_responsible_person(suggestion, assignment)
     if not person.strip():
         raise WorkflowError(_("Name the responsible person."))
     assignment.responsible_person = person
@@ -456,8 +732,7 @@ def name_responsible_person(*, assignment, person, phone="", by, on=None):
 @transaction.atomic
 def record_contact(*, assignment, contacted_on, way, note="", by):
     suggestion, assignment = _lock_assignment(assignment)
-    if suggestion.status not in [*Suggestion.AWAITING_REPLY, Status.REPLIED, Status.EVALUATED]:
-        raise WorkflowError(_("Contacts are recorded while the suggestion is being handled."))
+    check_record_contact(suggestion, assignment)
     if contacted_on < assignment.assigned_on:
         raise WorkflowError(_("A contact cannot be dated before the assignment."))
     if contacted_on > timezone.localdate():
@@ -483,9 +758,7 @@ def send_co_opinion(*, assignment, text, by, on=None):
     """A co-handler sends its views to the lead unit."""
     on = _today(on)
     suggestion, assignment = _lock_assignment(assignment)
-    if assignment.role != Assignment.Role.CO:
-        raise WorkflowError(_("Only a co-handling unit sends its views to the lead unit."))
-    _require_status(suggestion, Suggestion.AWAITING_REPLY, _("The lead unit has already replied."))
+    check_send_co_opinion(suggestion, assignment)
     if not text.strip():
         raise WorkflowError(_("The opinion is empty."))
     opinion = CoHandlerOpinion.objects.create(
@@ -504,24 +777,9 @@ def send_co_opinion(*, assignment, text, by, on=None):
 def request_return(*, assignment, reason, by, on=None):
     on = _today(on)
     suggestion, assignment = _lock_assignment(assignment)
-    _require_status(
-        suggestion,
-        [Status.ASSIGNED],
-        _("A return can only be asked for while the suggestion awaits its reply."),
-    )
+    check_request_return(suggestion, assignment, on)
     if not reason.strip():
         raise WorkflowError(_("Say why the unit is not responsible."))
-    limit = rule("RETURN_REQUEST_DAYS")
-    if (on - assignment.assigned_on).days > limit:
-        raise WorkflowError(
-            _("A return must be asked for within %(days)s days of assignment.") % {"days": limit}
-        )
-    if assignment.replied_on:
-        raise WorkflowError(_("A unit that has replied cannot return the suggestion."))
-    if ReturnRequest.objects.filter(
-        suggestion=suggestion, unit=assignment.unit, decision=Decision.PENDING
-    ).exists():
-        raise WorkflowError(_("A return request is already waiting for a decision."))
     request = ReturnRequest.objects.create(
         suggestion=suggestion,
         unit=assignment.unit,
@@ -589,8 +847,21 @@ def decide_return(*, request, approve, note="", by, on=None):
     else:
         assignment.delete()
         _refresh_due_on(suggestion)
-        suggestion.save(update_fields=["due_on"])
-        _record(suggestion, Action.RETURN_APPROVED, by=by, on=on, note=f"{request.unit}：{note}")
+        note = f"{request.unit}：{note}"
+        if suggestion.due_on is None:
+            # The returned unit was the last one owing a reply: the others have all replied.
+            _move(
+                suggestion,
+                Status.REPLIED,
+                Action.RETURN_APPROVED,
+                by=by,
+                on=on,
+                fields=["due_on"],
+                note=note,
+            )
+        else:
+            suggestion.save(update_fields=["due_on"])
+            _record(suggestion, Action.RETURN_APPROVED, by=by, on=on, note=note)
     return request
 
 
@@ -598,18 +869,10 @@ def decide_return(*, request, approve, note="", by, on=None):
 def request_extension(*, assignment, reason, due_on, by, on=None):
     on = _today(on)
     suggestion, assignment = _lock_assignment(assignment)
-    _require_status(
-        suggestion,
-        Suggestion.AWAITING_REPLY,
-        _("An extension can only be asked for while a reply is owed."),
-    )
-    if not assignment.owes_reply or assignment.replied_on:
-        raise WorkflowError(_("This unit owes no reply now."))
+    check_request_extension(suggestion, assignment)
     if not reason.strip():
         raise WorkflowError(_("Say why more time is needed."))
     _check_extension_date(assignment, due_on)
-    if ExtensionRequest.objects.filter(assignment=assignment, decision=Decision.PENDING).exists():
-        raise WorkflowError(_("An extension request is already waiting for a decision."))
     request = ExtensionRequest.objects.create(
         assignment=assignment,
         reason=reason,
@@ -731,15 +994,7 @@ def reply(*, assignment, reply_class, text, signed_by, by, on=None, attachment=N
     """The unit's written reply (答复). When every reply owed is in, the suggestion is replied."""
     on = _today(on)
     suggestion, assignment = _lock_assignment(assignment)
-    if not assignment.owes_reply:
-        raise WorkflowError(
-            _("A co-handling unit sends its views to the lead unit; it does not reply.")
-        )
-    _require_status(
-        suggestion, Suggestion.AWAITING_REPLY, _("This suggestion is not waiting for a reply.")
-    )
-    if assignment.replied_on:
-        raise WorkflowError(_("This unit has already replied; revise the reply instead."))
+    check_reply(suggestion, assignment)
     _check_reply_fields(reply_class, text, signed_by)
     if on < assignment.assigned_on:
         raise WorkflowError(_("A reply cannot be dated before the assignment."))
@@ -799,10 +1054,7 @@ def revise_reply(*, reply, reply_class, text, signed_by, by, on=None):
     on = _today(on)
     suggestion = _lock(reply.suggestion)
     original = Reply.objects.select_for_update().get(pk=reply.pk)
-    if Reply.objects.filter(supersedes=original).exists():
-        raise WorkflowError(_("This reply has already been revised; revise the newest one."))
-    if suggestion.status == Status.CLOSED:
-        raise WorkflowError(_("A closed suggestion's reply cannot be revised."))
+    check_revise_reply(suggestion, original)
     _check_reply_fields(reply_class, text, signed_by)
     revised = Reply.objects.create(
         suggestion=suggestion,
@@ -834,9 +1086,7 @@ def follow_up(*, assignment, reply_class, text, signed_by, by, on=None):
     """The follow-up reply (跟踪办理) that a B or C class promised, once the promise is kept."""
     on = _today(on)
     suggestion, assignment = _lock_assignment(assignment)
-    latest = assignment.replies.current().order_by("-replied_on", "-id").first()
-    if latest is None or latest.reply_class not in [ReplyClass.B, ReplyClass.C]:
-        raise WorkflowError(_("Only a reply classed B or C is followed up."))
+    latest = check_follow_up(suggestion, assignment)
     _check_reply_fields(reply_class, text, signed_by)
     if on < latest.replied_on:
         raise WorkflowError(_("A follow-up reply cannot be dated before the reply it follows."))
@@ -895,20 +1145,11 @@ def evaluate(
     suggestion = _lock(suggestion)
     if satisfaction not in Satisfaction.values:
         raise WorkflowError(_("Choose satisfied, basically satisfied or dissatisfied."))
-    is_lead = deputy.pk == suggestion.lead_deputy_id
-    if (
-        not is_lead
-        and not suggestion.signatures.filter(deputy=deputy, confirmed_on__isnull=False).exists()
-    ):
-        raise WorkflowError(_("Only the suggestion's deputies can rate its reply."))
-    allowed = [Status.REPLIED] if is_lead else [Status.REPLIED, Status.EVALUATED]
-    _require_status(suggestion, allowed, _("There is no reply waiting to be rated."))
+    is_lead = check_evaluate(suggestion, deputy)
     last_reply_on = suggestion.replies.aggregate(last=Max("replied_on"))["last"]
     if last_reply_on and on < last_reply_on:
         raise WorkflowError(_("A rating cannot be dated before the reply it rates."))
     round_ = suggestion.current_round
-    if Evaluation.objects.filter(suggestion=suggestion, deputy=deputy, round=round_).exists():
-        raise WorkflowError(_("This deputy has already rated this reply."))
     evaluation = Evaluation.objects.create(
         suggestion=suggestion,
         deputy=deputy,
@@ -965,22 +1206,7 @@ def close(*, suggestion, by, on=None):
     """Close (办结): rated, or the evaluation period passed without a rating."""
     on = _today(on)
     suggestion = _lock(suggestion)
-    if suggestion.status == Status.REPLIED:
-        last_reply = (
-            suggestion.replies.order_by("-replied_on").values_list("replied_on", flat=True).first()
-        )
-        waited = (on - last_reply).days if last_reply else 0
-        if waited < rule("EVALUATION_DAYS"):
-            raise WorkflowError(
-                _("The deputy has %(days)s days to rate the reply; it cannot be closed yet.")
-                % {"days": rule("EVALUATION_DAYS")}
-            )
-    else:
-        _require_status(
-            suggestion,
-            [Status.EVALUATED],
-            _("Only a replied and evaluated suggestion can be closed."),
-        )
+    check_close(suggestion, on)
     suggestion.closed_on = on
     _move(suggestion, Status.CLOSED, Action.CLOSED, by=by, on=on, fields=["closed_on"])
     return suggestion
@@ -994,10 +1220,7 @@ def mark_key(*, suggestion, leader, vice_mayor=None, committee=None, by, on=None
     """Choose a key suggestion (重点建议) and name who supervises it."""
     on = _today(on)
     suggestion = _lock(suggestion)
-    if not suggestion.is_public or suggestion.status == Status.CLOSED:
-        raise WorkflowError(_("Only a registered suggestion still in handling can be chosen."))
-    if suggestion.is_key:
-        raise WorkflowError(_("This is already a key suggestion."))
+    check_mark_key(suggestion)
     KeySupervision.objects.create(
         suggestion=suggestion,
         leader=leader,
@@ -1012,15 +1235,23 @@ def mark_key(*, suggestion, leader, vice_mayor=None, committee=None, by, on=None
 
 
 @transaction.atomic
-def record_meeting(*, session, kind, title, held_on, attendees="", notes="", suggestions=()):
-    """A meeting and the suggestions it covered; their timelines show it through the link."""
+def record_meeting(
+    *, session, kind, title, held_on, attendees="", notes="", suggestions=(), leaders=()
+):
+    """A meeting (交办会, 推进会, 督办会), the leaders present and the suggestions it covered;
+    their timelines show it through the link. Checked before anything is saved."""
+    if kind not in SupervisionMeeting.Kind.values:
+        raise WorkflowError(_("Choose the kind of meeting."))
+    suggestions = list(suggestions)
+    if not title.strip():
+        raise WorkflowError(_("The title is empty."))
+    if any(s.session_id != session.pk for s in suggestions):
+        raise WorkflowError(_("A meeting covers suggestions of its own session only."))
     meeting = SupervisionMeeting.objects.create(
         session=session, kind=kind, title=title, held_on=held_on, attendees=attendees, notes=notes
     )
-    suggestions = list(suggestions)
-    if any(s.session_id != session.pk for s in suggestions):
-        raise WorkflowError(_("A meeting covers suggestions of its own session only."))
     meeting.suggestions.set(suggestions)
+    meeting.leaders.set(leaders)
     return meeting
 
 
@@ -1042,20 +1273,88 @@ def record_special_report(
     )
 
 
+# --- corrections and imports ----------------------------------------------------------------
+
+
+def bring_to_final_state(
+    *,
+    suggestion,
+    lead_unit,
+    co_units=(),
+    reply_class="",
+    satisfaction="",
+    assigned_on=None,
+    replied_on=None,
+    contacted=False,
+    responsible_person="",
+    by,
+    today=None,
+):
+    """Replay the handling of a concluded suggestion through the ordinary services.
+
+    Registered and assigned on the day given (by default when the session closed), replied
+    with its class (by default on its due date: nothing says it was late), rated by its lead
+    deputy the same day, and closed; without a rating it is closed once the evaluation period
+    has passed. A dissatisfied rating leaves it in re-handling, as it would be in the app.
+    """
+    today = _today(today)
+    submitted = suggestion.submitted_on or suggestion.session.opens_on
+    assigned_on = assigned_on or max(submitted, suggestion.session.closes_on or submitted)
+    register(suggestion=suggestion, by=by, on=min(submitted, assigned_on))
+    assign(suggestion=suggestion, lead_unit=lead_unit, co_units=co_units, by=by, on=assigned_on)
+    assignment = suggestion.assignments.get(role=Assignment.Role.LEAD)
+    if responsible_person:
+        name_responsible_person(
+            assignment=assignment, person=responsible_person, by=by, on=assigned_on
+        )
+    if not reply_class:
+        return
+    replied_on = replied_on or max(assigned_on, min(assignment.due_on, today))
+    text = site_text(gettext_lazy("Imported from a file; the reply's text is to be added."))
+    reply(
+        assignment=assignment,
+        reply_class=reply_class,
+        text=text,
+        signed_by=site_text(gettext_lazy("(imported)")),
+        by=by,
+        on=replied_on,
+    )
+    if satisfaction:
+        evaluate(
+            suggestion=suggestion,
+            deputy=suggestion.lead_deputy,
+            satisfaction=satisfaction,
+            contacted=contacted,
+            by=by,
+            on=replied_on,
+        )
+        if satisfaction != Satisfaction.DISSATISFIED:
+            close(suggestion=suggestion, by=by, on=replied_on)
+        return
+    closes_on = replied_on + timezone.timedelta(days=rule("EVALUATION_DAYS"))
+    if closes_on <= today:
+        close(suggestion=suggestion, by=by, on=closes_on)
+
+
 @transaction.atomic
 def import_suggestions(*, session, plans, by, on=None):
-    """Save a checked import all at once: every row or none. Returns how many were created.
+    """Save a checked import all at once: every row or none. Returns the counts.
 
-    Rows already in the session unchanged are skipped, so importing a file twice changes
-    nothing. The session row is locked so that two imports cannot take the same numbers.
+    New rows are created (and, with handling columns, brought to their final state through
+    the services); rows of suggestions already in the session apply their changes through
+    `update_suggestion`; unchanged rows are skipped, so importing a file twice changes nothing.
+    Every event the import writes is marked as imported. The session row is locked so that
+    two imports cannot take the same numbers. Nobody is notified of replayed work.
     """
     on = _today(on)
+    plans = list(plans)
     refused = [p for p in plans if p.action == "refused"]
     if refused:
         raise WorkflowError(
             _("%(count)s row(s) have problems; nothing was imported.") % {"count": len(refused)}
         )
     Session.objects.select_for_update().get(pk=session.pk)
+    first_event = Event.objects.aggregate(n=Max("pk"))["n"] or 0
     new = [p for p in plans if p.action == "create"]
     numbers = [p.values["number"] for p in new]
     if Suggestion.objects.filter(session=session, number__in=numbers).exists():
@@ -1102,9 +1401,64 @@ def import_suggestions(*, session, plans, by, on=None):
                 occurred_on=s.submitted_on,
                 actor=by,
                 note=site_text(gettext_lazy("imported from a file")),
+                imported=True,
             )
             for s in created
         ],
         batch_size=2000,
     )
-    return len(created)
+    updated = concluded = 0
+    reason = site_text(gettext_lazy("imported from a file"))
+    with notifications.muted():
+        for suggestion, plan in zip(created, new, strict=True):
+            if plan.conclude:
+                suggestion.session = session
+                _conclude(suggestion, plan, by, on)
+                concluded += 1
+        for plan in plans:
+            if plan.action != "update":
+                continue
+            updated += 1
+            suggestion = plan.existing
+            if plan.changes:
+                update_suggestion(suggestion=suggestion, changes=plan.changes, by=by, reason=reason)
+                suggestion.refresh_from_db()
+            if plan.conclude:
+                _conclude(suggestion, plan, by, on)
+                concluded += 1
+            elif plan.responsible_change:
+                name_responsible_person(
+                    assignment=plan.responsible_lead, person=plan.responsible_person, by=by, on=on
+                )
+    touched = [s.pk for s in created] + [p.existing.pk for p in plans if p.action == "update"]
+    Event.objects.filter(pk__gt=first_event, suggestion_id__in=touched).update(imported=True)
+    return ImportCounts(created=len(created), updated=updated, concluded=concluded)
+
+
+def _conclude(suggestion, plan, by, on):
+    try:
+        _replay(suggestion, plan, by, on)
+    except WorkflowError as error:  # say which row, since the whole import is undone
+        raise WorkflowError(f"{plan.where}: {error}") from error
+
+
+def _replay(suggestion, plan, by, on):
+    bring_to_final_state(
+        suggestion=suggestion,
+        lead_unit=plan.lead_unit,
+        co_units=plan.co_units,
+        reply_class=plan.reply_class,
+        satisfaction=plan.satisfaction,
+        assigned_on=plan.values.get("assigned_on"),
+        replied_on=plan.values.get("replied_on"),
+        responsible_person=plan.responsible_person,
+        by=by,
+        today=on,
+    )
+
+
+@dataclass
+class ImportCounts:
+    created: int = 0
+    updated: int = 0
+    concluded: int = 0

@@ -2,29 +2,36 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Assignment, ReplyClass, Satisfaction, Suggestion
+from .models import Assignment, Reply, ReplyClass, Satisfaction, Suggestion
 
 S = Suggestion.Status
-NOT_ACCEPTED = [S.DRAFT, S.SUBMITTED, S.NOT_REGISTERED, S.MERGED]
 
 
 def suggestion_counts(today):
-    """Aggregates over suggestions; keys are the figures' names."""
+    """Aggregates over suggestions; keys are the figures' names (EXPLANATIONS says each one).
+
+    A figure that depends on the replies counts only suggestions every owing unit has replied
+    to (`REPLIED_STATUSES`): one of two split units replying is not a reply yet, and its class
+    and timeliness are not final.
+    """
+    registered = Q(status__in=Suggestion.PUBLIC_STATUSES)
+    assigned = registered & Q(assigned_on__isnull=False)
+    replied = Q(status__in=Suggestion.REPLIED_STATUSES)
     return {
         "received": Count("pk", filter=~Q(status=S.DRAFT)),
-        "registered": Count("pk", filter=~Q(status__in=NOT_ACCEPTED)),
-        "assigned": Count("pk", filter=Q(assigned_on__isnull=False) & ~Q(status__in=NOT_ACCEPTED)),
-        "replied": Count("pk", filter=Q(first_replied_on__isnull=False)),
+        "registered": Count("pk", filter=registered),
+        "assigned": Count("pk", filter=assigned),
+        "replied": Count("pk", filter=replied),
         "closed": Count("pk", filter=Q(status=S.CLOSED)),
-        "on_time": Count("pk", filter=Q(replied_on_time=True)),
-        "overdue": Count("pk", filter=Q(status__in=Suggestion.AWAITING_REPLY, due_on__lt=today)),
-        "face_to_face": Count("pk", filter=Q(met_face_to_face=True)),
+        "on_time": Count("pk", filter=replied & Q(replied_on_time=True)),
+        "overdue": Count("pk", filter=Suggestion.overdue_q(today)),
+        "face_to_face": Count("pk", filter=assigned & Q(met_face_to_face=True)),
         "re_handled": Count("pk", filter=Q(was_re_handled=True)),
-        **{f"class_{c}": Count("pk", filter=Q(reply_class=c)) for c in ReplyClass.values},
+        **{f"class_{c}": Count("pk", filter=replied & Q(reply_class=c)) for c in ReplyClass.values},
         **{s: Count("pk", filter=Q(satisfaction=s)) for s in Satisfaction.values},
     }
 
@@ -138,7 +145,12 @@ UNIT_COLUMNS = [
 def by_unit(assignments, today=None):
     """Per handling unit: what it was given, as what, how it replied and how it was rated."""
     today = today or timezone.localdate()
-    owes = ~Q(role=Assignment.Role.CO)
+    owes = Q(role__in=Assignment.REPLYING_ROLES)
+    # The unit's first reply of the first round, as sent (a revision or a re-handling reply
+    # later does not change whether the unit replied, or replied on time).
+    first_reply = Reply.objects.filter(
+        assignment=OuterRef("pk"), kind=Reply.Kind.REPLY, round=1, supersedes__isnull=True
+    )
     rows = (
         assignments.order_by()
         .values("unit", "unit__name", "unit__kind")
@@ -147,22 +159,15 @@ def by_unit(assignments, today=None):
             co=Count("pk", filter=Q(role=Assignment.Role.CO)),
             separate=Count("pk", filter=Q(role=Assignment.Role.SEPARATE)),
             owing=Count("pk", filter=owes),
-            replied=Count("pk", filter=owes & Q(replied_on__isnull=False)),
-            on_time=Count("pk", filter=owes & Q(replied_on__lte=F("due_on"))),
-            overdue=Count(
-                "pk",
-                filter=owes
-                & Q(
-                    replied_on__isnull=True,
-                    due_on__lt=today,
-                    suggestion__status__in=Suggestion.AWAITING_REPLY,
-                ),
+            replied=Count("pk", filter=owes & Q(Exists(first_reply))),
+            on_time=Count(
+                "pk", filter=owes & Q(Exists(first_reply.filter(replied_on__lte=F("due_on"))))
             ),
-            satisfied=Count("pk", filter=owes & Q(suggestion__satisfaction="satisfied")),
-            basically_satisfied=Count(
-                "pk", filter=owes & Q(suggestion__satisfaction="basically_satisfied")
-            ),
-            dissatisfied=Count("pk", filter=owes & Q(suggestion__satisfaction="dissatisfied")),
+            overdue=Count("pk", filter=Assignment.overdue_q(today)),
+            **{
+                s: Count("pk", filter=owes & Q(suggestion__satisfaction=s))
+                for s in Satisfaction.values
+            },
         )
     )
     result = []
@@ -178,14 +183,17 @@ EXPLANATIONS = {
     "received": _("Suggestions submitted to the congress (drafts not counted)."),
     "registered": _("Received and accepted for handling (立案), merged and refused ones left out."),
     "assigned": _("Registered suggestions given to at least one handling unit."),
-    "replied": _("Suggestions with a written reply from every unit that owes one."),
+    "replied": _(
+        "Suggestions answered in writing by every unit that owes a reply: each unit of a split,"
+        " otherwise the lead unit (co-handlers send views, not replies). Re-handled ones count."
+    ),
     "closed": _("Replied, rated (or the rating period passed) and closed."),
     "closure_rate": _("办结率 = closed ÷ registered."),
     "on_time_rate": _(
         "按期答复率 = replied by the due date in force (extensions count) ÷ replied."
     ),
     "overdue": _("Still waiting for a reply whose due date has passed, today."),
-    "solved_rate": _("解决采纳率 = replies classed A ÷ classed replies."),
+    "solved_rate": _("解决采纳率 = replied suggestions classed A ÷ replied suggestions."),
     "contact_rate": _(
         "见面沟通率 = suggestions whose unit met the deputy face to face ÷ assigned."
     ),

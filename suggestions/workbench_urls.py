@@ -26,6 +26,8 @@ urlpatterns = [
     path("record/<int:deputy_pk>/", deputy.duty_record, name="deputy_record"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("import/", import_views.upload, name="import"),
-    path("import/confirm/", import_views.confirm, name="import_confirm"),
+    path("import/<str:token>/columns/", import_views.columns, name="import_columns"),
+    path("import/<str:token>/", import_views.preview, name="import_preview"),
+    path("import/<str:token>/confirm/", import_views.confirm, name="import_confirm"),
     path("import/template.<str:fmt>", import_views.template, name="import_template"),
 ]

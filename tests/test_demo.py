@@ -149,3 +149,33 @@ def test_no_private_detail_of_the_demo_reaches_a_public_page(demo, db, client):
         unpublished.text
         not in client.get(f"/suggestions/{unpublished.suggestion_id}/").content.decode()
     )
+
+
+def test_seventh_session_report_states_the_articles_figures_from_records(demo, db, client):
+    import re
+
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from reports import services as report_services
+    from reports.models import SupportPayment
+    from suggestions.models import SupervisionMeeting
+
+    staff = get_user_model().objects.get(username="staff")
+    seventh = Session.objects.get(term__number=3, number=7)
+    report = report_services.generate_report(session=seventh, by=staff)
+    client.force_login(staff)
+    page = client.get(reverse("reports:report", args=[report.pk])).content.decode()
+    text = re.sub(r"<[^>]+>", "", page)
+    assert "代表共提出建议150件，立案150件" in text
+    assert "150件建议已全部办结并答复代表" in text
+    assert "召开代表建议交办会1次、推进会1次、督办会1次" in text
+    assert "建成代表联络站707个，代表进站9,199人次，接待人民群众10,928人次" in text
+    assert "解决群众反映问题3,541件。邀请代表列席常委会会议137人次，组织212名代表" in text
+    assert "专项代表活动经费1,137,000元，发放代表通讯交通补贴859,200元" in text
+    # ... from individual records, and every meeting kind names the leaders present.
+    assert SupportPayment.objects.filter(paid_on__year=2020, kind="subsidy").count() > 296
+    assert not SupervisionMeeting.objects.filter(session=seventh, leaders__isnull=True).exists()
+    figures = client.get(reverse("deputies:figures") + "?year=2020").content.decode()
+    assert 'data-figure="activity_funds">1,137,000<' in figures
+    assert 'data-figure="subsidies">859,200<' in figures

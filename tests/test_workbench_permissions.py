@@ -354,7 +354,7 @@ def test_odd_input_anywhere_in_the_workbench_never_gives_a_500(
         reverse("workbench:draft_new"),
         reverse("stations_work:reception_new", args=[reception.station_id]),
         reverse("stations_work:problem_act", args=[reception.problems.first().pk, "pass"]),
-        reverse("workbench:import_confirm"),
+        reverse("workbench:import_confirm", args=["0" * 32]),
     ]
     data = {
         k: value

@@ -6,105 +6,266 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('congress', '0001_initial'),
-        ('deputies', '0001_initial'),
-        ('suggestions', '0003_notifications_and_co_signatures'),
+        ("congress", "0001_initial"),
+        ("deputies", "0001_initial"),
+        ("suggestions", "0003_notifications_and_co_signatures"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='liaisonstation',
-            name='keepers',
-            field=models.ManyToManyField(blank=True, help_text="Users who record this station's receptions.", related_name='kept_stations', to=settings.AUTH_USER_MODEL, verbose_name='station keepers'),
+            model_name="liaisonstation",
+            name="keepers",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Users who record this station's receptions.",
+                related_name="kept_stations",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="station keepers",
+            ),
         ),
         migrations.CreateModel(
-            name='Reception',
+            name="Reception",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField(verbose_name='held on')),
-                ('people_received', models.PositiveIntegerField(default=0, verbose_name='people received')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('deputies', models.ManyToManyField(related_name='station_visits', to='deputies.deputy', verbose_name='deputies who came')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('station', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='receptions', to='deputies.liaisonstation', verbose_name='liaison station')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("held_on", models.DateField(verbose_name="held on")),
+                (
+                    "people_received",
+                    models.PositiveIntegerField(default=0, verbose_name="people received"),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "deputies",
+                    models.ManyToManyField(
+                        related_name="station_visits",
+                        to="deputies.deputy",
+                        verbose_name="deputies who came",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "station",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="receptions",
+                        to="deputies.liaisonstation",
+                        verbose_name="liaison station",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reception',
-                'verbose_name_plural': 'receptions',
-                'ordering': ['-held_on', '-id'],
+                "verbose_name": "reception",
+                "verbose_name_plural": "receptions",
+                "ordering": ["-held_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Problem',
+            name="Problem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('raised_on', models.DateField(verbose_name='raised on')),
-                ('summary', models.TextField(verbose_name='problem')),
-                ('person_name', models.CharField(blank=True, max_length=50, verbose_name='raised by (private)')),
-                ('person_phone', models.CharField(blank=True, max_length=30, verbose_name='their phone (private)')),
-                ('status', models.CharField(choices=[('open', 'open'), ('passed', 'passed to a handling unit'), ('answered', 'answered by the unit'), ('in_suggestion', 'taken up in a suggestion'), ('closed', 'closed')], default='open', max_length=20, verbose_name='status')),
-                ('handling', models.CharField(blank=True, choices=[('on_the_spot', 'answered on the spot'), ('unit', 'passed to a handling unit'), ('suggestion', 'turned into a suggestion')], max_length=20, verbose_name='handled by')),
-                ('passed_on', models.DateField(blank=True, null=True, verbose_name='passed on')),
-                ('unit_answer', models.TextField(blank=True, verbose_name="the unit's answer")),
-                ('answered_on', models.DateField(blank=True, null=True, verbose_name='answered on')),
-                ('outcome', models.TextField(blank=True, verbose_name='how it was solved')),
-                ('solved', models.BooleanField(default=False, verbose_name='solved')),
-                ('person_told', models.BooleanField(default=False, verbose_name='the person was told the outcome')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='closed on')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='problems', to='suggestions.category', verbose_name='category')),
-                ('station', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='problems', to='deputies.liaisonstation', verbose_name='liaison station')),
-                ('suggestion', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='source_problems', to='suggestions.suggestion', verbose_name='suggestion')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='problems', to='congress.handlingunit', verbose_name='handling unit')),
-                ('reception', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='problems', to='deputies.reception')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("raised_on", models.DateField(verbose_name="raised on")),
+                ("summary", models.TextField(verbose_name="problem")),
+                (
+                    "person_name",
+                    models.CharField(blank=True, max_length=50, verbose_name="raised by (private)"),
+                ),
+                (
+                    "person_phone",
+                    models.CharField(
+                        blank=True, max_length=30, verbose_name="their phone (private)"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "open"),
+                            ("passed", "passed to a handling unit"),
+                            ("answered", "answered by the unit"),
+                            ("in_suggestion", "taken up in a suggestion"),
+                            ("closed", "closed"),
+                        ],
+                        default="open",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "handling",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("on_the_spot", "answered on the spot"),
+                            ("unit", "passed to a handling unit"),
+                            ("suggestion", "turned into a suggestion"),
+                        ],
+                        max_length=20,
+                        verbose_name="handled by",
+                    ),
+                ),
+                ("passed_on", models.DateField(blank=True, null=True, verbose_name="passed on")),
+                ("unit_answer", models.TextField(blank=True, verbose_name="the unit's answer")),
+                (
+                    "answered_on",
+                    models.DateField(blank=True, null=True, verbose_name="answered on"),
+                ),
+                ("outcome", models.TextField(blank=True, verbose_name="how it was solved")),
+                ("solved", models.BooleanField(default=False, verbose_name="solved")),
+                (
+                    "person_told",
+                    models.BooleanField(
+                        default=False, verbose_name="the person was told the outcome"
+                    ),
+                ),
+                ("closed_on", models.DateField(blank=True, null=True, verbose_name="closed on")),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="problems",
+                        to="suggestions.category",
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "station",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="problems",
+                        to="deputies.liaisonstation",
+                        verbose_name="liaison station",
+                    ),
+                ),
+                (
+                    "suggestion",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="source_problems",
+                        to="suggestions.suggestion",
+                        verbose_name="suggestion",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="problems",
+                        to="congress.handlingunit",
+                        verbose_name="handling unit",
+                    ),
+                ),
+                (
+                    "reception",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="problems",
+                        to="deputies.reception",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'problem raised by the public',
-                'verbose_name_plural': 'problems raised by the public',
-                'ordering': ['-raised_on', '-id'],
+                "verbose_name": "problem raised by the public",
+                "verbose_name_plural": "problems raised by the public",
+                "ordering": ["-raised_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='DutyActivity',
+            name="DutyActivity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('sit_in', 'sat in on a standing committee meeting'), ('research', 'research or inspection'), ('training', 'training'), ('other', 'other duty')], max_length=20, verbose_name='kind')),
-                ('held_on', models.DateField(verbose_name='date')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('deputy', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='activities', to='deputies.deputy', verbose_name='deputy')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("sit_in", "sat in on a standing committee meeting"),
+                            ("research", "research or inspection"),
+                            ("training", "training"),
+                            ("other", "other duty"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("held_on", models.DateField(verbose_name="date")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "deputy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="activities",
+                        to="deputies.deputy",
+                        verbose_name="deputy",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'duty activity',
-                'verbose_name_plural': 'duty activities',
-                'ordering': ['-held_on', '-id'],
-                'indexes': [models.Index(fields=['kind', 'held_on'], name='activity_kind_date')],
+                "verbose_name": "duty activity",
+                "verbose_name_plural": "duty activities",
+                "ordering": ["-held_on", "-id"],
+                "indexes": [models.Index(fields=["kind", "held_on"], name="activity_kind_date")],
             },
         ),
         migrations.AddIndex(
-            model_name='reception',
-            index=models.Index(fields=['station', 'held_on'], name='reception_station_date'),
+            model_name="reception",
+            index=models.Index(fields=["station", "held_on"], name="reception_station_date"),
         ),
         migrations.AddIndex(
-            model_name='reception',
-            index=models.Index(fields=['held_on'], name='reception_date'),
+            model_name="reception",
+            index=models.Index(fields=["held_on"], name="reception_date"),
         ),
         migrations.AddIndex(
-            model_name='problem',
-            index=models.Index(fields=['station', 'status'], name='problem_station_status'),
+            model_name="problem",
+            index=models.Index(fields=["station", "status"], name="problem_station_status"),
         ),
         migrations.AddIndex(
-            model_name='problem',
-            index=models.Index(fields=['unit', 'status'], name='problem_unit_status'),
+            model_name="problem",
+            index=models.Index(fields=["unit", "status"], name="problem_unit_status"),
         ),
         migrations.AddIndex(
-            model_name='problem',
-            index=models.Index(fields=['closed_on'], name='problem_closed_on'),
+            model_name="problem",
+            index=models.Index(fields=["closed_on"], name="problem_closed_on"),
         ),
         migrations.AddConstraint(
-            model_name='problem',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'closed'), _negated=True), ('closed_on__isnull', False), _connector='OR'), name='problem_closed_has_a_date'),
+            model_name="problem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "closed"), _negated=True),
+                    ("closed_on__isnull", False),
+                    _connector="OR",
+                ),
+                name="problem_closed_has_a_date",
+            ),
         ),
     ]

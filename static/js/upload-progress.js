@@ -8,7 +8,8 @@
     var status = document.getElementById("upload-status");
     event.preventDefault();
     var request = new XMLHttpRequest();
-    request.open("POST", form.action || window.location.href);
+    var target = form.action || window.location.href;
+    request.open("POST", target);
     bar.hidden = false;
     status.textContent = script.dataset.sending;
     request.upload.onprogress = function (e) {
@@ -16,6 +17,11 @@
     };
     request.upload.onload = function () { status.textContent = script.dataset.checking; };
     request.onload = function () {
+      // Accepted: the server redirected to the next step; go there so its URL is right.
+      if (request.responseURL && request.responseURL !== target) {
+        window.location.assign(request.responseURL);
+        return;
+      }
       document.open();
       document.write(request.responseText);
       document.close();

@@ -4,14 +4,17 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('suggestions', '0001_initial'),
+        ("suggestions", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='assignment',
-            options={'ordering': ['-role', 'id'], 'verbose_name': 'assignment', 'verbose_name_plural': 'assignments'},
+            name="assignment",
+            options={
+                "ordering": ["-role", "id"],
+                "verbose_name": "assignment",
+                "verbose_name_plural": "assignments",
+            },
         ),
     ]

@@ -61,11 +61,30 @@ class SuggestionAction:
     who: str  # "lead", "co_signer", "deputy" (lead or co-signer), "unit" or "staff"
     call: Any  # (viewer, suggestion, assignment, data) -> None
     done: str
-    when: tuple = ()  # the statuses in which the form is offered on the page
+    check: Any  # (viewer, suggestion, assignment) -> None; the service's own check, may raise
+
+    def __post_init__(self):
+        if not callable(self.check):
+            raise TypeError(
+                "SuggestionAction.check must call the service's own check (services.check_*);"
+                " status tuples (`when`) are gone: the services decide what the state allows."
+            )
 
 
 def _deputy_call(fn):
     return lambda v, s, a, d: fn(suggestion=s, deputy=v.deputy, by=v.user)
+
+
+def _deputy_check(fn):
+    return lambda v, s, a: fn(s, v.deputy)
+
+
+def _suggestion_check(fn):
+    return lambda v, s, a: fn(s)
+
+
+def _assignment_check(fn):
+    return lambda v, s, a: fn(s, a)
 
 
 ACTIONS = {
@@ -74,47 +93,49 @@ ACTIONS = {
         "lead",
         lambda v, s, a, d: services.submit(suggestion=s, by=v.user),
         _("Submitted to congress staff."),
-        (S.DRAFT,),
+        _suggestion_check(services.check_submit),
     ),
     "confirm": SuggestionAction(
         EmptyForm,
         "co_signer",
         _deputy_call(services.confirm_co_signature),
         _("You co-signed the suggestion."),
+        _deputy_check(services.check_confirm_co_signature),
     ),
     "decline": SuggestionAction(
         EmptyForm,
         "co_signer",
         _deputy_call(services.decline_co_signature),
         _("You declined to co-sign."),
+        _deputy_check(services.check_decline_co_signature),
     ),
     "evaluate": SuggestionAction(
         EvaluateForm,
         "deputy",
         lambda v, s, a, d: services.evaluate(suggestion=s, deputy=v.deputy, by=v.user, **d),
         _("Thank you: your rating is recorded."),
-        (S.REPLIED, S.EVALUATED),
+        _deputy_check(services.check_evaluate),
     ),
     "responsible": SuggestionAction(
         ResponsibleForm,
         "unit",
         lambda v, s, a, d: services.name_responsible_person(assignment=a, by=v.user, **d),
         _("The responsible person is recorded."),
-        tuple(Suggestion.AWAITING_REPLY),
+        _assignment_check(services.check_name_responsible_person),
     ),
     "contact": SuggestionAction(
         ContactForm,
         "unit",
         lambda v, s, a, d: services.record_contact(assignment=a, by=v.user, **d),
         _("The contact with the deputy is recorded."),
-        (S.ASSIGNED, S.RE_HANDLING, S.REPLIED, S.EVALUATED),
+        _assignment_check(services.check_record_contact),
     ),
     "opinion": SuggestionAction(
         OpinionForm,
         "unit",
         lambda v, s, a, d: services.send_co_opinion(assignment=a, by=v.user, **d),
         _("Your views were sent to the lead unit."),
-        tuple(Suggestion.AWAITING_REPLY),
+        _assignment_check(services.check_send_co_opinion),
     ),
     "reply": SuggestionAction(
         ReplyForm,
@@ -129,82 +150,78 @@ ACTIONS = {
             attachment=d["attachment"],
         ),
         _("The reply is recorded and the deputy is told."),
-        tuple(Suggestion.AWAITING_REPLY),
+        _assignment_check(services.check_reply),
     ),
     "extension": SuggestionAction(
         ExtensionForm,
         "unit",
         lambda v, s, a, d: services.request_extension(assignment=a, by=v.user, **d),
         _("The extension request was sent to congress staff."),
-        tuple(Suggestion.AWAITING_REPLY),
+        _assignment_check(services.check_request_extension),
     ),
     "return": SuggestionAction(
         ReturnForm,
         "unit",
         lambda v, s, a, d: services.request_return(assignment=a, by=v.user, **d),
         _("The return request was sent to congress staff."),
-        (S.ASSIGNED,),
+        _assignment_check(services.check_request_return),
     ),
     "revise": SuggestionAction(
         FollowUpForm,
         "unit",
-        lambda v, s, a, d: services.revise_reply(reply=_current_reply(a), by=v.user, **d),
+        lambda v, s, a, d: services.revise_reply(
+            reply=services.current_reply(s, a), by=v.user, **d
+        ),
         _("The reply is revised; the original stays on record."),
-        (S.REPLIED, S.EVALUATED),
+        lambda v, s, a: services.check_revise_reply(s, services.current_reply(s, a)),
     ),
     "follow_up": SuggestionAction(
         FollowUpForm,
         "unit",
         lambda v, s, a, d: services.follow_up(assignment=a, by=v.user, **d),
         _("The follow-up reply is recorded."),
-        (S.REPLIED, S.EVALUATED, S.CLOSED),
+        _assignment_check(services.check_follow_up),
     ),
     "register": SuggestionAction(
         EmptyForm,
         "staff",
         lambda v, s, a, d: services.register(suggestion=s, by=v.user),
         _("Registered."),
-        (S.SUBMITTED,),
+        _suggestion_check(services.check_register),
     ),
     "refuse": SuggestionAction(
         RefuseForm,
         "staff",
         lambda v, s, a, d: services.refuse_registration(suggestion=s, by=v.user, **d),
         _("Not registered."),
-        (S.SUBMITTED,),
+        _suggestion_check(services.check_refuse_registration),
     ),
     "assign": SuggestionAction(
         AssignForm,
         "staff",
         lambda v, s, a, d: services.assign(suggestion=s, by=v.user, **d),
         _("Assigned; the units are told."),
-        (S.REGISTERED,),
+        _suggestion_check(services.check_assign),
     ),
     "key": SuggestionAction(
         MarkKeyForm,
         "staff",
         lambda v, s, a, d: services.mark_key(suggestion=s, by=v.user, **d),
         _("Chosen as a key suggestion."),
-        (S.REGISTERED, S.ASSIGNED, S.REPLIED, S.RE_HANDLING, S.EVALUATED),
+        _suggestion_check(services.check_mark_key),
     ),
     "close": SuggestionAction(
         EmptyForm,
         "staff",
         lambda v, s, a, d: services.close(suggestion=s, by=v.user),
         _("Closed."),
-        (S.REPLIED, S.EVALUATED),
+        _suggestion_check(services.check_close),
     ),
 }
 
 
-def _current_reply(assignment):
-    reply = assignment.replies.current().filter(kind="reply").order_by("-replied_on", "-pk").first()
-    if reply is None:
-        raise WorkflowError(_("This unit has no reply to revise."))
-    return reply
-
-
-def _may(viewer, suggestion, who):
+def _may(viewer, suggestion, who, assignment=None):
+    """The role half of the rule: who may ask for this action at all."""
     if who == "staff":
         return viewer.is_staff
     if who == "lead":
@@ -213,7 +230,39 @@ def _may(viewer, suggestion, who):
         return viewer.is_co_signer(suggestion)
     if who == "deputy":
         return viewer.is_lead_deputy(suggestion) or viewer.is_co_signer(suggestion)
-    return viewer.is_staff or viewer.is_unit  # "unit": the assignment itself is checked too
+    # "unit": on its own assignment; staff may act for any unit (a reply received on paper).
+    return assignment is not None and (viewer.is_staff or assignment.unit_id in viewer.unit_ids)
+
+
+def check_action(viewer, suggestion, name, assignment=None):
+    """May this viewer take this action on this suggestion now? The one answer the page and
+    the POST share: PermissionDenied for the wrong person, WorkflowError (the service's own
+    message) for the wrong moment; None when the action is open."""
+    spec = ACTIONS[name]
+    if not _may(viewer, suggestion, spec.who, assignment):
+        raise PermissionDenied
+    spec.check(viewer, suggestion, assignment)
+
+
+def available_actions(viewer, suggestion):
+    """[(name, assignment or None)] of every action this viewer may take now, in table order."""
+    targets = {
+        True: [
+            a
+            for a in suggestion.assignments.all()
+            if viewer.is_staff or a.unit_id in viewer.unit_ids
+        ],
+        False: [None],
+    }
+    found = []
+    for name, spec in ACTIONS.items():
+        for assignment in targets[spec.who == "unit"]:
+            try:
+                check_action(viewer, suggestion, name, assignment)
+            except (PermissionDenied, WorkflowError):
+                continue
+            found.append((name, assignment))
+    return found
 
 
 @login_required
@@ -223,22 +272,23 @@ def act(request, pk, action, assignment_pk=None):
     viewer = viewer_for(request)
     suggestion = get_visible_suggestion(viewer, pk)
     spec = ACTIONS.get(action)
-    if spec is None:
+    if spec is None or (spec.who == "unit") != (assignment_pk is not None):
         raise Http404
-    if (spec.who == "unit") != (assignment_pk is not None):
-        raise Http404
-    if not _may(viewer, suggestion, spec.who):
-        raise PermissionDenied
     assignment = viewer.own_assignment(suggestion, assignment_pk) if assignment_pk else None
     form = spec.form(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            spec.call(viewer, suggestion, assignment, form.cleaned_data)
-        except WorkflowError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, spec.done)
-            return redirect("workbench:suggestion", pk=suggestion.pk)
+    try:
+        check_action(viewer, suggestion, action, assignment)
+    except WorkflowError as error:
+        form.add_error(None, str(error))  # not open now: say why, change nothing
+    else:
+        if form.is_valid():
+            try:
+                spec.call(viewer, suggestion, assignment, form.cleaned_data)
+            except WorkflowError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, spec.done)
+                return redirect("workbench:suggestion", pk=suggestion.pk)
     key = f"{action}-{assignment_pk}" if assignment_pk else action
     return suggestion_page(request, suggestion, viewer, bound={key: form}, status=400)
 
@@ -269,6 +319,8 @@ def suggestion_page(request, suggestion, viewer, bound=None, status=200):
                 Assignment.objects.select_related("unit").prefetch_related(
                     Prefetch("contacts", Contact.objects.all()),
                     Prefetch("opinions", CoHandlerOpinion.objects.all()),
+                    "return_requests",
+                    "extension_requests",
                 ),
             ),
             Prefetch(
@@ -283,54 +335,32 @@ def suggestion_page(request, suggestion, viewer, bound=None, status=200):
         .get(pk=suggestion.pk)
     )
     is_lead_unit = any(
-        a.unit_id in viewer.unit_ids and a.role == "lead" for a in suggestion.assignments.all()
+        a.unit_id in viewer.unit_ids and a.role == Assignment.Role.LEAD
+        for a in suggestion.assignments.all()
     )
 
-    def offered(name, assignment=None):
-        spec = ACTIONS[name]
+    def form_for(name, assignment=None):
         key = f"{name}-{assignment.pk}" if assignment else name
         if key in bound:
             return bound[key]
-        if spec.when and suggestion.status not in spec.when:
-            return None
-        return spec.form(initial=_initial(name, viewer))
+        return ACTIONS[name].form(initial=_initial(name, viewer))
 
-    # Which forms to show: the status decides what is offered, the role who sees it.
-    forms = {}
-    if viewer.is_lead_deputy(suggestion):
-        forms["submit"] = offered("submit")
-    if viewer.is_co_signer(suggestion):
-        mine = next(s for s in suggestion.signatures.all() if s.deputy_id == viewer.deputy.pk)
-        if not mine.confirmed_on:
-            forms["confirm"] = EmptyForm()
-            forms["decline"] = EmptyForm()
-    if viewer.deputy and (viewer.is_lead_deputy(suggestion) or viewer.is_co_signer(suggestion)):
-        rated = any(
-            e.deputy_id == viewer.deputy.pk and e.round == suggestion.current_round
-            for e in suggestion.evaluations.all()
-        )
-        if not rated:
-            forms["evaluate"] = offered("evaluate")
-    if viewer.is_staff:
-        for name in ["register", "refuse", "assign", "key", "close"]:
-            forms[name] = offered(name)
-        if suggestion.is_key:
-            forms["key"] = None
-    unit_forms = []
-    for assignment in suggestion.assignments.all():
-        if not (viewer.is_staff or assignment.unit_id in viewer.unit_ids):
-            continue
-        names = ["responsible", "contact"]
-        names += ["opinion"] if assignment.role == "co" else ["reply", "extension", "return"]
-        if assignment.role != "co" and any(
-            r.assignment_id == assignment.pk and r.reply_class in "BC"
-            for r in suggestion.replies.all()
-        ):
-            names.append("follow_up")
-        if assignment.replied_on:
-            names = [n for n in names if n not in ("reply", "extension", "return")]
-            names.append("revise")
-        unit_forms.append((assignment, {n: offered(n, assignment) for n in names}))
+    # What the page offers is what available_actions allows, and nothing else; a form the POST
+    # just refused is shown again with its message.
+    forms, by_assignment = {}, {}
+    for name, assignment in available_actions(viewer, suggestion):
+        if assignment is None:
+            forms[name] = form_for(name)
+        else:
+            by_assignment.setdefault(assignment, {})[name] = form_for(name, assignment)
+    for key, form in bound.items():
+        name, _sep, assignment_pk = key.partition("-")
+        if not assignment_pk:
+            forms.setdefault(name, form)
+        else:
+            assignment = next(a for a in suggestion.assignments.all() if str(a.pk) == assignment_pk)
+            by_assignment.setdefault(assignment, {}).setdefault(name, form)
+    unit_forms = [(a, by_assignment[a]) for a in suggestion.assignments.all() if a in by_assignment]
 
     replies = list(suggestion.replies.all())
     # A private comment is for staff and its author; no other deputy or unit reads it.

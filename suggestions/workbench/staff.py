@@ -150,6 +150,7 @@ def _record_meeting(data):
         attendees=data["attendees"],
         notes=data["notes"],
         suggestions=data.get("suggestions", []),
+        leaders=data.get("leaders", []),
     )
 
 

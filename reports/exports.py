@@ -1,0 +1,60 @@
+"""Support payments as a spreadsheet, in the import's columns (an export can be imported back).
+
+Text that a spreadsheet program would run as a formula (=, +, -, @ at the start) is written with
+a leading apostrophe, so a name or purpose typed as "=HYPERLINK(...)" stays text (CSV injection).
+"""
+
+from django.utils.translation import gettext as _
+
+from congress.spreadsheets import spreadsheet_response
+
+from .imports import PAYMENT_COLUMNS
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def payment_rows(payments):
+    for p in payments.select_related("deputy__delegation").iterator(chunk_size=2000):
+        yield [
+            neutralise(v)
+            for v in (
+                p.deputy.name,
+                p.deputy.delegation.name,
+                str(p.get_kind_display()),
+                p.purpose,
+                p.amount,
+                p.paid_on,
+                p.budget_line,
+            )
+        ]
+
+
+def payments(fmt, queryset, year):
+    header = [label for _key, label in PAYMENT_COLUMNS]
+    return spreadsheet_response(
+        fmt, f"support-payments-{year}.xlsx", _("Support payments"), header, payment_rows(queryset)
+    )
+
+
+def template(fmt):
+    header = [label for _key, label in PAYMENT_COLUMNS]
+    example = [
+        [
+            "张三",
+            "离石区代表团",
+            _("communication and transport subsidy"),
+            _("2020 subsidy"),
+            "1200.00",
+            "2020-12-20",
+            "2020年人大代表履职经费",
+        ]
+    ]
+    return spreadsheet_response(
+        fmt, "support-payments-template.xlsx", _("Support payments"), header, example
+    )
