@@ -4,6 +4,7 @@
 import pytest
 from django.urls import reverse
 from docx import Document
+from playwright.sync_api import expect
 
 from reports.models import Report
 
@@ -23,12 +24,12 @@ def test_staff_generate_edit_download_and_print_a_report(
     page.get_by_role("link", name="报告", exact=True).click()
     page.get_by_label("会议").select_option(str(session.pk))
     page.get_by_role("button", name="生成").click()
-    page.get_by_role("heading", name="一、总体情况").wait_for()  # the report page has loaded
-    assert page.get_by_role("heading", name="一、总体情况").is_visible()
+    # Each click posts and is redirected: wait for the new page (is_visible() does not wait).
+    expect(page.get_by_role("heading", name="一、总体情况")).to_be_visible()
 
     page.get_by_role("textbox", name="下一步工作").fill("明年听取更多专项报告。")
     page.get_by_role("button", name="保存").click()
-    assert page.locator("p.narrative", has_text="明年听取更多专项报告。").is_visible()
+    expect(page.locator("p.narrative", has_text="明年听取更多专项报告。")).to_be_visible()
     assert Report.objects.get().next_steps == "明年听取更多专项报告。"
 
     with page.expect_download() as download:

@@ -1,6 +1,8 @@
 """Logins that resist guessing: lockout per account and per address on the site and the admin,
 staff unlock, password reset only with real mail (throttled, links never logged), validators."""
 
+import re
+
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
@@ -115,6 +117,17 @@ def test_password_reset_with_mail_configured_sends_a_link(client, alice, real_ma
     assert response.status_code == 302
     assert len(mail.outbox) == 1 and "/accounts/reset/" in mail.outbox[0].body
     assert "/accounts/reset/" not in caplog.text
+    link = re.search(r"/accounts/reset/\S+/", mail.outbox[0].body).group(0)
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200 and "base.html" in [t.name for t in form_page.templates]
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "Lüliang-new-2026", "new_password2": "Lüliang-new-2026"},
+        follow=True,
+    )
+    assert done.status_code == 200
+    alice.refresh_from_db()
+    assert alice.check_password("Lüliang-new-2026")
 
 
 def test_password_reset_stays_off_with_a_backend_that_would_print_the_link(client, settings):
