@@ -196,6 +196,14 @@ def test_a_concluded_session_lands_through_the_services_with_its_figures(office,
     assert figures.closure_rate == figures.on_time_rate == 100
 
 
+def test_the_public_history_marks_the_imported_steps(office, staff, client):
+    plan = plan_of(office["session"], office_workbook())
+    services.import_suggestions(session=office["session"], plans=plan.rows, by=staff)
+    suggestion = Suggestion.objects.get(number=1)
+    page = client.get(reverse("suggestions:detail", args=[suggestion.pk])).content.decode()
+    assert page.count("（导入）") == suggestion.events.filter(is_public=True).count()
+
+
 def test_text_handling_results_map_to_classes():
     from suggestions.imports import _reply_class
 
