@@ -642,3 +642,12 @@ def test_empty_csv_lines_count_toward_the_row_limit():
     data = ("编号,案由\n" + "\n" * (MAX_ROWS + 5) + "1,标题\n").encode()
     with pytest.raises(ImportFileError, match="empty rows count too"):
         read_file(data, "a.csv")
+
+
+def test_choosing_another_header_row_shows_its_columns_before_the_rows(office, staff, client):
+    client.force_login(staff)
+    token = _upload(client, office["session"], office_workbook(blank_first_row=True))
+    url = reverse("workbench:import_columns", args=[token])
+    response = client.post(url, {"use-0": "1", "header-0": "2"})
+    assert response.status_code == 200 and response.context["moved"]
+    assert response.context["sheets"][0].header_row == 2
