@@ -127,10 +127,13 @@ def columns(request, token):
         sheets = saved.sheets()
     except ImportFileError as error:
         return _refuse_file(request, saved, error)
-    errors = []
+    errors, moved = [], False
     if request.method == "POST":
+        before = [sheet.header_index for sheet in sheets]
         errors = _apply_choices(request.POST, saved, sheets)
-        if not errors:
+        # A new header row brings new columns: show them before checking the rows.
+        moved = before != [sheet.header_index for sheet in sheets]
+        if not errors and not moved:
             for sheet in sheets:
                 if sheet.use:
                     remember_mapping(sheet.header, sheet.mapping)
@@ -144,6 +147,7 @@ def columns(request, token):
             "fields": [(key, label) for key, label, _synonyms in FIELDS],
             "header_rows": range(1, HEADER_ROWS + 1),
             "errors": errors,
+            "moved": moved,
             "any_header": any(s.header_index is not None for s in sheets),
             "viewer": viewer_for(request),
         },

@@ -1486,7 +1486,7 @@ def bring_to_final_state(
 
 
 @transaction.atomic
-def import_suggestions(*, session, plans, by, on=None):
+def import_suggestions(*, session, plans, by, on=None, progress=None):
     """Save a checked import all at once: every row or none. Returns the counts.
 
     New rows are created (and, with handling columns, brought to their final state through
@@ -1494,6 +1494,7 @@ def import_suggestions(*, session, plans, by, on=None):
     `update_suggestion`; unchanged rows are skipped, so importing a file twice changes nothing.
     Every event the import writes is marked as imported. The session row is locked so that
     two imports cannot take the same numbers. Nobody is notified of replayed work.
+    `progress(n)` is called every 100 suggestions replayed (a long file from the command).
     """
     on = _today(on)
     plans = list(plans)
@@ -1565,6 +1566,8 @@ def import_suggestions(*, session, plans, by, on=None):
                 suggestion.session = session
                 _conclude(suggestion, plan, by, on)
                 concluded += 1
+                if progress and concluded % 100 == 0:
+                    progress(concluded)
         for plan in plans:
             if plan.action != "update":
                 continue

@@ -196,6 +196,14 @@ def test_a_concluded_session_lands_through_the_services_with_its_figures(office,
     assert figures.closure_rate == figures.on_time_rate == 100
 
 
+def test_the_public_history_marks_the_imported_steps(office, staff, client):
+    plan = plan_of(office["session"], office_workbook())
+    services.import_suggestions(session=office["session"], plans=plan.rows, by=staff)
+    suggestion = Suggestion.objects.get(number=1)
+    page = client.get(reverse("suggestions:detail", args=[suggestion.pk])).content.decode()
+    assert page.count("（导入）") == suggestion.events.filter(is_public=True).count()
+
+
 def test_text_handling_results_map_to_classes():
     from suggestions.imports import _reply_class
 
@@ -632,3 +640,12 @@ def test_empty_csv_lines_count_toward_the_row_limit():
     data = ("编号,案由\n" + "\n" * (MAX_ROWS + 5) + "1,标题\n").encode()
     with pytest.raises(ImportFileError, match="empty rows count too"):
         read_file(data, "a.csv")
+
+
+def test_choosing_another_header_row_shows_its_columns_before_the_rows(office, staff, client):
+    client.force_login(staff)
+    token = _upload(client, office["session"], office_workbook(blank_first_row=True))
+    url = reverse("workbench:import_columns", args=[token])
+    response = client.post(url, {"use-0": "1", "header-0": "2"})
+    assert response.status_code == 200 and response.context["moved"]
+    assert response.context["sheets"][0].header_row == 2

@@ -86,7 +86,14 @@ class Command(BaseCommand):
             self.stdout.write("Dry run: every row is fine; nothing was saved.")
             return
         try:
-            counts = services.import_suggestions(session=chosen, plans=plan.rows, by=None)
+            counts = services.import_suggestions(
+                session=chosen,
+                plans=plan.rows,
+                by=None,
+                progress=lambda n: self.stdout.write(
+                    f"  replayed {n}/{plan.concluded} through the workflow"
+                ),
+            )
         except WorkflowError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
