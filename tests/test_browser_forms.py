@@ -23,6 +23,8 @@ def test_lead_unit_confirms_before_replying_without_the_co_handlers_views(
     assert reply.get_by_label("类别").input_value() == ""  # no class is chosen for the unit
     reply.get_by_label("类别").select_option("B")
     reply.get_by_label("答复正文").fill("列入明年计划。")
+    reply.get_by_label("承诺（B、C类）：将做什么").fill("列入明年城建计划")
+    reply.get_by_label("承诺完成日期").fill("2027-06-30")
     reply.get_by_label("签发人（单位负责人）").fill("王局长")
 
     asked = []

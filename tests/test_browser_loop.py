@@ -41,6 +41,7 @@ def test_a_promise_from_reply_to_the_deputys_rating_of_what_was_done(
     # The unit keeps the promise with its follow-up reply.
     log_in(page, base, "unit_x")
     page.goto(url)
+    page.get_by_text("填写跟踪办理答复…").click()  # the follow-up form waits behind a button
     follow = form(page, "follow_up")
     follow.get_by_label("现在的类别").select_option("A")
     follow.locator("textarea[name=text]").fill("管网改造已全部完成。")

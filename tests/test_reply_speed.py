@@ -10,6 +10,8 @@ from deputies.models import LiaisonStation
 from suggestions import services
 from suggestions.models import Suggestion
 
+from .conftest import promise_for
+
 Status = Suggestion.Status
 DAY = datetime.timedelta(days=1)
 
@@ -75,6 +77,7 @@ def test_a_revised_reply_does_not_change_the_days_to_first_reply(client, build, 
         signed_by="局长",
         by=staff,
         on=datetime.date(2026, 11, 1),
+        **promise_for("B", datetime.date(2026, 11, 1)),
     )
     rows = client.get(reverse("suggestions:units")).context["rows"]
     assert rows[0]["median_days"] == 10
