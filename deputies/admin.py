@@ -111,8 +111,14 @@ class ProblemAdmin(admin.ModelAdmin):
 
 @admin.register(DutyActivity)
 class DutyActivityAdmin(admin.ModelAdmin):
+    """Duty activities are counted in the station figures and the yearly report, so none is
+    deleted here (a record entered by mistake is corrected in place)."""
+
     list_display = ["deputy", "kind", "held_on", "title"]
     list_filter = ["kind"]
     list_select_related = ["deputy"]
     date_hierarchy = "held_on"
     autocomplete_fields = ["deputy"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -110,6 +110,9 @@ def compose(report):
     v["satisfaction_rate"] = SatisfactionRate(
         f["satisfied"], f["basically_satisfied"], f["evaluated"]
     )
+    v["impl_rate"] = SatisfactionRate(
+        f["impl_satisfied"], f["impl_basically_satisfied"], f["impl_rated"]
+    )
     sections = [
         _overview(report, f, v),
         _handling(report, f, v, scope),
@@ -288,6 +291,15 @@ def _results(report, f, v, scope):
                 "{basically_satisfied} basically satisfied, {dissatisfied} dissatisfied "
                 "(satisfaction rate {satisfaction_rate}); {re_handled} were handled again "
                 "after a dissatisfied rating."
+            ),
+            v,
+        ),
+        sentence(
+            _(
+                "Where a reply promised more (class B or C), deputies then rated what was done "
+                "(落实满意度) on {impl_rated} suggestions: {impl_satisfied} satisfied, "
+                "{impl_basically_satisfied} basically satisfied, {impl_dissatisfied} dissatisfied "
+                "(implementation satisfaction rate {impl_rate})."
             ),
             v,
         ),

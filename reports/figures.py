@@ -202,6 +202,24 @@ SOURCES = {
     "evaluated": Source(
         _("rated"), "suggestions", lambda sc: sc.suggestions.exclude(satisfaction=""), previous=True
     ),
+    # 落实满意度: the lead deputy's rating of what was done on a B/C promise.
+    **{
+        f"impl_{s}": Source(
+            label,
+            "suggestions",
+            lambda sc, s=s: sc.suggestions.filter(implementation_satisfaction=s),
+        )
+        for s, label in [
+            ("satisfied", _("satisfied with what was done")),
+            ("basically_satisfied", _("basically satisfied with what was done")),
+            ("dissatisfied", _("dissatisfied with what was done")),
+        ]
+    },
+    "impl_rated": Source(
+        _("implementation rated"),
+        "suggestions",
+        lambda sc: sc.suggestions.exclude(implementation_satisfaction=""),
+    ),
     "on_time": Source(
         _("replied on time"),
         "suggestions",
