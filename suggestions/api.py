@@ -12,7 +12,7 @@ from congress.models import Session
 
 from . import stats
 from .filters import SuggestionFilter
-from .models import Assignment, Suggestion
+from .models import Suggestion
 
 router = Router()
 
@@ -253,7 +253,7 @@ def get_statistics(request, session: int | None = None):
     """The figures of one session, or of all time when no session is given."""
     only(request, ["session"])
     chosen = _session_or_404(session)
-    f = stats.overview(Suggestion.objects.for_session(chosen))
+    f = stats.session_overview(chosen)
     c = f.counts
     return {
         "session_id": chosen.pk if chosen else None,
@@ -285,14 +285,11 @@ def get_statistics(request, session: int | None = None):
 def get_unit_statistics(request, session: int | None = None):
     only(request, ["session"])
     chosen = _session_or_404(session)
-    assignments = Assignment.objects.all()
-    if chosen:
-        assignments = assignments.filter(suggestion__session=chosen)
     return [
         {
             "unit_id": r["unit"],
             "unit": r["unit__name"],
             **{k: r[k] for k in UnitFigures.model_fields if k not in ("unit_id", "unit")},
         }
-        for r in stats.by_unit(assignments)
+        for r in stats.session_units(chosen)
     ]

@@ -807,3 +807,59 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class Tally(models.Model):
+    """Summary row: the counts behind the public statistics for one session and one group.
+
+    One row per session in total, per session × category, × delegation and × handling unit,
+    rewritten by the services in the same transaction as the change (`suggestions.summaries`),
+    so the all-time figures are a sum of a few hundred rows. "Overdue now" depends on today and
+    is counted live (an indexed query over the suggestions still awaiting a reply).
+    """
+
+    class Group(models.TextChoices):
+        TOTAL = "total", _("session total")
+        CATEGORY = "category", _("category")
+        DELEGATION = "delegation", _("delegation")
+        UNIT = "unit", _("handling unit")
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
+    group = models.CharField(max_length=10, choices=Group.choices)
+    key = models.BigIntegerField(default=0)  # the category, delegation or unit id; 0 in total
+    # Suggestions (total, category, delegation): the figures of suggestions.stats.
+    suggestions = models.PositiveIntegerField(default=0)
+    received = models.PositiveIntegerField(default=0)
+    registered = models.PositiveIntegerField(default=0)
+    assigned = models.PositiveIntegerField(default=0)
+    replied = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
+    face_to_face = models.PositiveIntegerField(default=0)
+    re_handled = models.PositiveIntegerField(default=0)
+    class_A = models.PositiveIntegerField(default=0)  # noqa: N815  (named as the figure)
+    class_B = models.PositiveIntegerField(default=0)  # noqa: N815
+    class_C = models.PositiveIntegerField(default=0)  # noqa: N815
+    class_D = models.PositiveIntegerField(default=0)  # noqa: N815
+    satisfied = models.PositiveIntegerField(default=0)
+    basically_satisfied = models.PositiveIntegerField(default=0)
+    dissatisfied = models.PositiveIntegerField(default=0)
+    # Handling units: their assignments by role (replied, on_time and satisfaction above count
+    # the assignments that owe a reply).
+    lead = models.PositiveIntegerField(default=0)
+    co = models.PositiveIntegerField(default=0)
+    separate = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("summary row")
+        verbose_name_plural = _("summary rows")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "group", "key"], name="tally_once_per_session_group"
+            ),
+        ]
+        # All-time figures sum a group over every session.
+        indexes = [models.Index(fields=["group", "key"], name="tally_group_key")]
+
+    def __str__(self):
+        return f"{self.session_id} {self.group} {self.key}"

@@ -6,7 +6,6 @@ raises `WorkflowError` with a message for the user and changes nothing.
 """
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +34,7 @@ from .models import (
     SupervisionMeeting,
     WorkflowError,
 )
+from .summaries import in_step, touched, touched_session
 
 Status = Suggestion.Status
 Action = Event.Action
@@ -71,7 +71,9 @@ def assignment_deadline(suggestion):
 
 
 def _lock(suggestion):
-    return Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    locked = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    touched(locked)
+    return locked
 
 
 def _require_status(suggestion, allowed, message):
@@ -80,6 +82,7 @@ def _require_status(suggestion, allowed, message):
 
 
 def _record(suggestion, action, *, by, on, from_status="", note="", is_public=True):
+    touched(suggestion)
     return Event.objects.create(
         suggestion=suggestion,
         action=action,
@@ -120,7 +123,7 @@ def _next_number(session):
 # --- submission and review ---------------------------------------------------------------
 
 
-@transaction.atomic
+@in_step
 def enter_suggestion(*, suggestion, co_signers=(), by, on=None):
     """Staff register a suggestion received on paper: it is submitted, signatures confirmed."""
     on = _today(on)
@@ -166,7 +169,7 @@ def _ask_co_signers(suggestion, deputies):
     )
 
 
-@transaction.atomic
+@in_step
 def create_draft(*, deputy, session, title, content, category, co_signers=(), by):
     """A deputy drafts a suggestion between sessions; co-signers are asked to confirm."""
     co_signers = list(co_signers)
@@ -184,11 +187,12 @@ def create_draft(*, deputy, session, title, content, category, co_signers=(), by
         period=Suggestion.Period.BETWEEN_SESSIONS,
         status=Status.DRAFT,
     )
+    touched(suggestion)  # a draft writes no history yet, but its category row lists it
     _ask_co_signers(suggestion, co_signers)
     return suggestion
 
 
-@transaction.atomic
+@in_step
 def update_draft(*, suggestion, title, content, category, co_signers=(), by):
     suggestion = _lock(suggestion)
     _require_status(suggestion, [Status.DRAFT], _("Only a draft can be edited."))
@@ -204,7 +208,7 @@ def update_draft(*, suggestion, title, content, category, co_signers=(), by):
     return suggestion
 
 
-@transaction.atomic
+@in_step
 def confirm_co_signature(*, suggestion, deputy, by, on=None):
     """A co-signer confirms (附议); only confirmed co-signers count."""
     on = _today(on)
@@ -229,7 +233,7 @@ def confirm_co_signature(*, suggestion, deputy, by, on=None):
     return signature
 
 
-@transaction.atomic
+@in_step
 def decline_co_signature(*, suggestion, deputy, by, on=None):
     on = _today(on)
     suggestion = _lock(suggestion)
@@ -243,7 +247,7 @@ def decline_co_signature(*, suggestion, deputy, by, on=None):
         )
 
 
-@transaction.atomic
+@in_step
 def submit(*, suggestion, by, on=None):
     """A deputy submits a draft; it gets its number and goes to staff for review."""
     on = _today(on)
@@ -269,7 +273,7 @@ def submit(*, suggestion, by, on=None):
     return suggestion
 
 
-@transaction.atomic
+@in_step
 def register(*, suggestion, by, on=None):
     on = _today(on)
     suggestion = _lock(suggestion)
@@ -281,7 +285,7 @@ def register(*, suggestion, by, on=None):
     return suggestion
 
 
-@transaction.atomic
+@in_step
 def refuse_registration(*, suggestion, reason, as_letter=False, by, on=None):
     """Not registered (不予立案), with a reason; it may be handled as a letter instead."""
     on = _today(on)
@@ -306,7 +310,7 @@ def refuse_registration(*, suggestion, reason, as_letter=False, by, on=None):
     return suggestion
 
 
-@transaction.atomic
+@in_step
 def merge(*, suggestion, into, by, on=None):
     """Merge (并案) a suggestion into a similar one of the same session, handled as one."""
     on = _today(on)
@@ -336,7 +340,7 @@ def merge(*, suggestion, into, by, on=None):
 # --- assignment ---------------------------------------------------------------------------
 
 
-@transaction.atomic
+@in_step
 def assign(*, suggestion, lead_unit=None, co_units=(), separate_units=(), by, on=None):
     """Assign (交办) to one lead unit with optional co-handlers, or split between units."""
     on = _today(on)
@@ -399,7 +403,7 @@ def _lock_assignment(assignment):
     return suggestion, assignment
 
 
-@transaction.atomic
+@in_step
 def name_responsible_person(*, assignment, person, phone="", by, on=None):
     on = _today(on)
     suggestion, assignment = _lock_assignment(assignment)
@@ -422,7 +426,7 @@ def name_responsible_person(*, assignment, person, phone="", by, on=None):
     return assignment
 
 
-@transaction.atomic
+@in_step
 def record_contact(*, assignment, contacted_on, way, note="", by):
     suggestion, assignment = _lock_assignment(assignment)
     if suggestion.status not in [*Suggestion.AWAITING_REPLY, Status.REPLIED, Status.EVALUATED]:
@@ -447,7 +451,7 @@ def record_contact(*, assignment, contacted_on, way, note="", by):
     return contact
 
 
-@transaction.atomic
+@in_step
 def send_co_opinion(*, assignment, text, by, on=None):
     """A co-handler sends its views to the lead unit."""
     on = _today(on)
@@ -469,7 +473,7 @@ def send_co_opinion(*, assignment, text, by, on=None):
 # --- returns and extensions -----------------------------------------------------------------
 
 
-@transaction.atomic
+@in_step
 def request_return(*, assignment, reason, by, on=None):
     on = _today(on)
     suggestion, assignment = _lock_assignment(assignment)
@@ -516,7 +520,7 @@ def request_return(*, assignment, reason, by, on=None):
     return request
 
 
-@transaction.atomic
+@in_step
 def decide_return(*, request, approve, note="", by, on=None):
     """Staff decide a return request. Approving the lead's return sends it back for assignment."""
     on = _today(on)
@@ -563,7 +567,7 @@ def decide_return(*, request, approve, note="", by, on=None):
     return request
 
 
-@transaction.atomic
+@in_step
 def request_extension(*, assignment, reason, due_on, by, on=None):
     on = _today(on)
     suggestion, assignment = _lock_assignment(assignment)
@@ -614,7 +618,7 @@ def _check_extension_date(assignment, due_on):
         )
 
 
-@transaction.atomic
+@in_step
 def decide_extension(*, request, approve, due_on=None, note="", by, on=None):
     on = _today(on)
     suggestion, assignment = _lock_assignment(request.assignment)
@@ -695,7 +699,7 @@ def _summary_class(suggestion):
     return max((c for _role, c in classes), default="")
 
 
-@transaction.atomic
+@in_step
 def reply(*, assignment, reply_class, text, signed_by, by, on=None, attachment=None):
     """The unit's written reply (答复). When every reply owed is in, the suggestion is replied."""
     on = _today(on)
@@ -761,7 +765,7 @@ def reply(*, assignment, reply_class, text, signed_by, by, on=None, attachment=N
     return new_reply
 
 
-@transaction.atomic
+@in_step
 def revise_reply(*, reply, reply_class, text, signed_by, by, on=None):
     """A corrected reply replaces the current one; the original stays on record."""
     on = _today(on)
@@ -797,7 +801,7 @@ def revise_reply(*, reply, reply_class, text, signed_by, by, on=None):
     return revised
 
 
-@transaction.atomic
+@in_step
 def follow_up(*, assignment, reply_class, text, signed_by, by, on=None):
     """The follow-up reply (跟踪办理) that a B or C class promised, once the promise is kept."""
     on = _today(on)
@@ -831,7 +835,7 @@ def follow_up(*, assignment, reply_class, text, signed_by, by, on=None):
     return follow
 
 
-@transaction.atomic
+@in_step
 def publish_reply(*, reply, public_text="", by, on=None):
     """Make a reply public (办理结果公开), optionally as a redacted text. Logged."""
     on = _today(on)
@@ -853,7 +857,7 @@ def publish_reply(*, reply, public_text="", by, on=None):
 # --- evaluation and closing ---------------------------------------------------------------
 
 
-@transaction.atomic
+@in_step
 def evaluate(
     *, suggestion, deputy, satisfaction, contacted, comment="", comment_is_public=False, by, on=None
 ):
@@ -928,7 +932,7 @@ def evaluate(
     return evaluation
 
 
-@transaction.atomic
+@in_step
 def close(*, suggestion, by, on=None):
     """Close (办结): rated, or the evaluation period passed without a rating."""
     on = _today(on)
@@ -957,7 +961,7 @@ def close(*, suggestion, by, on=None):
 # --- supervision ------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@in_step
 def mark_key(*, suggestion, leader, vice_mayor=None, committee=None, by, on=None):
     """Choose a key suggestion (重点建议) and name who supervises it."""
     on = _today(on)
@@ -979,7 +983,7 @@ def mark_key(*, suggestion, leader, vice_mayor=None, committee=None, by, on=None
     return suggestion
 
 
-@transaction.atomic
+@in_step
 def record_meeting(*, session, kind, title, held_on, attendees="", notes="", suggestions=()):
     """A meeting and the suggestions it covered; their timelines show it through the link."""
     meeting = SupervisionMeeting.objects.create(
@@ -992,7 +996,7 @@ def record_meeting(*, session, kind, title, held_on, attendees="", notes="", sug
     return meeting
 
 
-@transaction.atomic
+@in_step
 def record_special_report(
     *, session, unit, title, heard_on, satisfied, basically_satisfied, dissatisfied
 ):
@@ -1010,7 +1014,7 @@ def record_special_report(
     )
 
 
-@transaction.atomic
+@in_step
 def import_suggestions(*, session, plans, by, on=None):
     """Save a checked import all at once: every row or none. Returns how many were created.
 
@@ -1024,6 +1028,7 @@ def import_suggestions(*, session, plans, by, on=None):
             _("%(count)s row(s) have problems; nothing was imported.") % {"count": len(refused)}
         )
     Session.objects.select_for_update().get(pk=session.pk)
+    touched_session(session)
     new = [p for p in plans if p.action == "create"]
     numbers = [p.values["number"] for p in new]
     if Suggestion.objects.filter(session=session, number__in=numbers).exists():

@@ -2,11 +2,16 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Assignment, ReplyClass, Satisfaction, Suggestion
+from congress.models import Delegation, HandlingUnit
+
+from .models import Assignment, Category, ReplyClass, Satisfaction, Suggestion, Tally
+from .summaries import SUGGESTION_COLUMNS
+from .summaries import UNIT_COLUMNS as UNIT_TALLY_COLUMNS
 
 S = Suggestion.Status
 NOT_ACCEPTED = [S.DRAFT, S.SUBMITTED, S.NOT_REGISTERED, S.MERGED]
@@ -146,7 +151,6 @@ def by_unit(assignments, today=None):
             lead=Count("pk", filter=Q(role=Assignment.Role.LEAD)),
             co=Count("pk", filter=Q(role=Assignment.Role.CO)),
             separate=Count("pk", filter=Q(role=Assignment.Role.SEPARATE)),
-            owing=Count("pk", filter=owes),
             replied=Count("pk", filter=owes & Q(replied_on__isnull=False)),
             on_time=Count("pk", filter=owes & Q(replied_on__lte=F("due_on"))),
             overdue=Count(
@@ -192,3 +196,96 @@ EXPLANATIONS = {
     "satisfaction_rate": _("满意率 = (satisfied + basically satisfied) ÷ lead deputies' ratings."),
     "re_handled": _("Sent back for re-handling after a dissatisfied rating."),
 }
+
+
+FIGURES = SUGGESTION_COLUMNS
+UNIT_FIGURES = UNIT_TALLY_COLUMNS
+
+
+# -- the public figures, read from the summary rows (suggestions.summaries) ----------------------
+
+
+def _tallies(session, group):
+    rows = Tally.objects.filter(group=group)
+    return rows.filter(session=session) if session else rows
+
+
+def _summed(columns):
+    return {c: Coalesce(Sum(c), 0) for c in columns}
+
+
+def session_overview(session, today=None):
+    """The figures of a session (all time for None): a sum of summary rows, overdue counted live."""
+    today = today or timezone.localdate()
+    counts = _tallies(session, Tally.Group.TOTAL).aggregate(**_summed(FIGURES))
+    counts["overdue"] = Suggestion.objects.for_session(session).overdue(today).count()
+    return Figures(counts)
+
+
+def session_grouped(session, field, today=None, registered_only=False):
+    """Figures per category or delegation, as `grouped` gives them, from the summary rows."""
+    today = today or timezone.localdate()
+    model = {"category": Category, "delegation": Delegation}[field]
+    rows = (
+        _tallies(session, field)
+        .order_by()
+        .values("key")
+        .annotate(**_summed(FIGURES))
+        .filter(**{"registered__gt" if registered_only else "suggestions__gt": 0})
+    )
+    overdue = dict(
+        Suggestion.objects.for_session(session)
+        .overdue(today)
+        .order_by()
+        .values(field)
+        .annotate(n=Count("pk"))
+        .values_list(field, "n")
+    )
+    labels = dict(model.objects.values_list("pk", "name"))
+    result = []
+    for row in rows:
+        key = row.pop("key")
+        row.pop("suggestions")
+        result.append(Figures({**row, "overdue": overdue.get(key, 0)}, label=labels[key], key=key))
+    return sorted(result, key=lambda f: f.label)
+
+
+def session_units(session, unit=None, today=None):
+    """Per handling unit, as `by_unit` gives it, from the summary rows."""
+    today = today or timezone.localdate()
+    rows = _tallies(session, Tally.Group.UNIT)
+    overdue = Assignment.objects.filter(
+        replied_on__isnull=True,
+        due_on__lt=today,
+        suggestion__status__in=Suggestion.AWAITING_REPLY,
+    ).exclude(role=Assignment.Role.CO)
+    if session:
+        overdue = overdue.filter(suggestion__session=session)
+    units = HandlingUnit.objects.all()
+    if unit:
+        rows, overdue, units = rows.filter(key=unit.pk), overdue.filter(unit=unit), [unit]
+    else:
+        units = units.only("pk", "name", "kind")
+    summed = rows.order_by().values("key").annotate(**_summed(UNIT_FIGURES))
+    summed = {row.pop("key"): row for row in summed}
+    overdue = dict(
+        overdue.order_by().values("unit").annotate(n=Count("pk")).values_list("unit", "n")
+    )
+    result = []
+    for u in units:
+        row = summed.get(u.pk)
+        if not row or not (row["lead"] or row["co"] or row["separate"]):
+            continue
+        evaluated = row["satisfied"] + row["basically_satisfied"] + row["dissatisfied"]
+        result.append(
+            {
+                "unit": u.pk,
+                "unit__name": u.name,
+                "unit__kind": u.kind,
+                **row,
+                "overdue": overdue.get(u.pk, 0),
+                "satisfaction_rate": rate(row["satisfied"] + row["basically_satisfied"], evaluated),
+                "on_time_rate": rate(row["on_time"], row["replied"]),
+            }
+        )
+    return result

@@ -30,10 +30,9 @@ def chosen_session(request):
 @require_GET
 def home(request):
     session, sessions = chosen_session(request)
-    suggestions = Suggestion.objects.for_session(session)
-    figures = stats.overview(suggestions)
+    figures = stats.session_overview(session)
     categories = sorted(
-        stats.grouped(suggestions.registered(), "category", "category__name"),
+        stats.session_grouped(session, "category", registered_only=True),
         key=lambda row: -row.registered,
     )
     top = max((c.registered for c in categories), default=0)
@@ -114,10 +113,7 @@ def suggestion_print(request, pk):
 
 def unit_rows(request):
     session, sessions = chosen_session(request)
-    assignments = Assignment.objects.all()
-    if session:
-        assignments = assignments.filter(suggestion__session=session)
-    return session, sessions, stats.by_unit(assignments)
+    return session, sessions, stats.session_units(session)
 
 
 @require_GET
@@ -154,10 +150,7 @@ def unit_list(request):
 def unit_detail(request, pk):
     unit = get_object_or_404(HandlingUnit, pk=pk)
     session, sessions = chosen_session(request)
-    assignments = unit.assignments.all()
-    if session:
-        assignments = assignments.filter(suggestion__session=session)
-    row = next(iter(stats.by_unit(assignments)), None)
+    row = next(iter(stats.session_units(session, unit=unit)), None)
     queryset = (
         Suggestion.objects.public()
         .for_session(session)
@@ -184,16 +177,13 @@ def unit_detail(request, pk):
 @require_GET
 def breakdown(request, by):
     session, sessions = chosen_session(request)
-    suggestions = Suggestion.objects.for_session(session)
-    field, label = {
-        "category": ("category", "category__name"),
-        "delegation": ("delegation", "delegation__name"),
-    }[by]
+    if by not in ("category", "delegation"):
+        raise Http404
     return render(
         request,
         "suggestions/breakdown.html",
         {
-            "rows": stats.grouped(suggestions, field, label),
+            "rows": stats.session_grouped(session, by),
             "by": by,
             "session": session,
             "sessions": sessions,

@@ -1,0 +1,233 @@
+"""Summary rows: after every service, what the public pages show equals a live recount."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from suggestions import services, stats
+from suggestions.imports import RowPlan
+from suggestions.models import Assignment, Suggestion, Tally
+
+Status = Suggestion.Status
+pytestmark = pytest.mark.django_db
+START = datetime.date(2026, 9, 1)
+
+
+def live(session):
+    """The figures counted live over the rows, as the pages computed them before summaries."""
+    suggestions = Suggestion.objects.for_session(session)
+    assignments = Assignment.objects.all()
+    if session:
+        assignments = assignments.filter(suggestion__session=session)
+    return (
+        stats.overview(suggestions).counts,
+        {f.key: f.counts for f in stats.grouped(suggestions, "category", "category__name")},
+        {f.key: f.counts for f in stats.grouped(suggestions, "delegation", "delegation__name")},
+        {r["unit"]: r for r in stats.by_unit(assignments)},
+    )
+
+
+def summarised(session):
+    figures = stats.session_overview(session).counts
+    figures.pop("suggestions")
+    return (
+        figures,
+        {f.key: f.counts for f in stats.session_grouped(session, "category")},
+        {f.key: f.counts for f in stats.session_grouped(session, "delegation")},
+        {r["unit"]: r for r in stats.session_units(session)},
+    )
+
+
+def assert_in_step(session, step):
+    for chosen in (session, None):
+        total, categories, delegations, units = summarised(chosen)
+        want_total, want_categories, want_delegations, want_units = live(chosen)
+        assert total == want_total, step
+        assert categories == want_categories, step
+        assert delegations == want_delegations, step
+        assert units == want_units, step
+
+
+def test_summary_equals_a_recount_after_every_transition(
+    session, category, deputy_a, deputy_b, staff, unit_x, unit_y, leader
+):
+    on = START
+    steps = []
+
+    def step(name, result=None):
+        steps.append(name)
+        assert_in_step(session, name)
+        return result
+
+    draft = services.create_draft(
+        deputy=deputy_a,
+        session=session,
+        title="关于供暖的建议",
+        content="暖气不热。",
+        category=category,
+        co_signers=[deputy_b],
+        by=deputy_a.user,
+    )
+    step("create_draft")
+    services.update_draft(
+        suggestion=draft,
+        title="关于供热的建议",
+        content="暖气不热。",
+        category=category,
+        co_signers=[deputy_b],
+        by=deputy_a.user,
+    )
+    step("update_draft")
+    services.submit(suggestion=draft, by=deputy_a.user, on=on)
+    step("submit")
+    services.confirm_co_signature(suggestion=draft, deputy=deputy_b, by=deputy_b.user, on=on)
+    step("confirm_co_signature")
+    services.register(suggestion=draft, by=staff, on=on)
+    step("register")
+    services.assign(suggestion=draft, lead_unit=unit_x, co_units=[unit_y], by=staff, on=on)
+    step("assign")
+    lead = draft.assignments.get(role="lead")
+    co = draft.assignments.get(role="co")
+    services.name_responsible_person(assignment=lead, person="张科长", by=staff, on=on)
+    step("name_responsible_person")
+    services.record_contact(assignment=lead, contacted_on=on, way="face", by=staff)
+    step("record_contact")
+    services.send_co_opinion(assignment=co, text="同意。", by=staff, on=on)
+    step("send_co_opinion")
+    request = services.request_return(assignment=co, reason="不归我们管。", by=staff, on=on)
+    step("request_return")
+    services.decide_return(request=request, approve=True, by=staff, on=on)
+    step("decide_return (co unit removed)")
+    extension = services.request_extension(
+        assignment=lead, reason="情况复杂。", due_on=lead.due_on + datetime.timedelta(30), by=staff
+    )
+    step("request_extension")
+    services.decide_extension(request=extension, approve=True, by=staff, on=on)
+    step("decide_extension")
+    first = services.reply(
+        assignment=lead, reply_class="B", text="正在解决。", signed_by="局长", by=staff, on=on
+    )
+    step("reply")
+    services.publish_reply(reply=first, by=staff, on=on)
+    step("publish_reply")
+    services.evaluate(
+        suggestion=draft,
+        deputy=deputy_a,
+        satisfaction="dissatisfied",
+        contacted=True,
+        by=staff,
+        on=on,
+    )
+    step("evaluate (dissatisfied: re-handling)")
+    second = services.reply(
+        assignment=lead, reply_class="A", text="已解决。", signed_by="局长", by=staff, on=on
+    )
+    step("reply (re-handled)")
+    services.revise_reply(reply=second, reply_class="B", text="改。", signed_by="局长", by=staff)
+    step("revise_reply")
+    services.evaluate(
+        suggestion=draft, deputy=deputy_a, satisfaction="satisfied", contacted=True, by=staff
+    )
+    step("evaluate (satisfied)")
+    services.close(suggestion=draft, by=staff)
+    step("close")
+
+    refused = services.enter_suggestion(
+        suggestion=Suggestion(
+            session=session,
+            title="个人诉求",
+            content="请求解决个人问题。",
+            category=category,
+            lead_deputy=deputy_b,
+            delegation=deputy_b.delegation,
+        ),
+        by=staff,
+        on=on,
+    )
+    step("enter_suggestion")
+    services.refuse_registration(suggestion=refused, reason="个人诉求", by=staff, on=on)
+    step("refuse_registration")
+    twin = services.enter_suggestion(
+        suggestion=Suggestion(
+            session=session,
+            title="关于供热的建议",
+            content="同上。",
+            category=category,
+            lead_deputy=deputy_b,
+            delegation=deputy_b.delegation,
+        ),
+        by=staff,
+        on=on,
+    )
+    services.merge(suggestion=twin, into=draft, by=staff, on=on)
+    step("merge")
+
+    returned = services.enter_suggestion(
+        suggestion=Suggestion(
+            session=session,
+            title="关于道路的建议",
+            content="路面破损。",
+            category=category,
+            lead_deputy=deputy_a,
+            delegation=deputy_a.delegation,
+        ),
+        by=staff,
+        on=on,
+    )
+    services.register(suggestion=returned, by=staff, on=on)
+    services.mark_key(suggestion=returned, leader=leader, by=staff, on=on)
+    step("mark_key")
+    services.assign(suggestion=returned, lead_unit=unit_y, by=staff, on=on)
+    step("assign the second")
+    request = services.request_return(
+        assignment=returned.assignments.get(), reason="错派。", by=staff, on=on
+    )
+    services.decide_return(request=request, approve=True, by=staff, on=on)
+    step("decide_return (lead unit removed)")
+    assert "close" in steps and len(steps) > 20
+
+
+def test_recount_command_rebuilds_the_rows_the_services_keep(build, session, unit_x, unit_y):
+    build(Status.CLOSED, lead_unit=unit_x, co_units=[unit_y])
+    build(Status.ASSIGNED, lead_unit=unit_y)
+    build()
+    kept = sorted(Tally.objects.values_list("session", "group", "key", "registered", "lead"))
+    Tally.objects.all().delete()
+    call_command("recount_summaries", verbosity=0)
+    assert sorted(Tally.objects.values_list("session", "group", "key", "registered", "lead")) == (
+        kept
+    )
+    assert_in_step(session, "recount")
+
+
+def test_an_import_recounts_its_session(session, staff, category, deputy_a):
+    before = stats.session_overview(session).received
+    plans = [
+        RowPlan(
+            row=2,
+            action="create",
+            values={
+                "number": 7,
+                "title": "关于养老的建议",
+                "content": "养老院不足。",
+                "period": "during",
+                "submitted_on": START,
+            },
+            category=category,
+            lead=deputy_a,
+        )
+    ]
+    services.import_suggestions(session=session, plans=plans, by=staff, on=START)
+    assert stats.session_overview(session).received == before + 1
+    assert_in_step(session, "import")
+
+
+def test_a_write_shows_on_the_next_page_even_when_pages_are_cached(client, build, unit_x):
+    build(Status.CLOSED, lead_unit=unit_x)
+    url = reverse("suggestions:home")
+    first = client.get(url).content.decode()
+    assert 'data-figure="closed">1<' in first
+    build(Status.CLOSED, lead_unit=unit_x)
+    assert 'data-figure="closed">2<' in client.get(url).content.decode()
