@@ -12,18 +12,16 @@ changed (a status, a class, a deleted assignment), the row ends equal to what
 `recount_summaries` would write, with no bookkeeping of before/after contributions to get
 wrong. A session holds some 10,000 suggestions, so a recount costs milliseconds.
 
-Writes also bump the public pages' cache version (`public_version`): once at once, so a page
-read later in the same transaction (and in tests) is fresh, and again on commit, so a page
-another request rendered from the old rows meanwhile is never served.
+Every service also bumps the public pages' cache version (`congress.cache`).
 """
 
 import contextvars
 import functools
-import time
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, F, Q
+
+from congress.cache import bump_now_and_on_commit
 
 from .models import Assignment, ReplyClass, Satisfaction, Suggestion, Tally
 
@@ -105,7 +103,7 @@ def recount_all():
     for session_id in Suggestion.objects.order_by().values_list("session", flat=True).distinct():
         for group in G.values:
             recount(session_id, group)
-    bump()
+    bump_now_and_on_commit()
 
 
 # -- keeping them in step ----------------------------------------------------------------------
@@ -144,9 +142,7 @@ class Changes:
         for session_id in self.sessions:
             for group in G.values:
                 recount(session_id, group)
-        if keys or self.sessions:
-            bump()
-            transaction.on_commit(bump)
+        bump_now_and_on_commit()  # whatever the service wrote, pages showing it are stale
 
 
 _changes = contextvars.ContextVar("summary_changes", default=None)
@@ -186,24 +182,3 @@ def touched_session(session):
     changes = _changes.get()
     if changes is not None:
         changes.sessions.add(session.pk)
-
-
-# -- the public pages' cache version -----------------------------------------------------------
-
-VERSION_KEY = "public-pages-version"
-
-
-def public_version():
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # Never reuse a number: pages cached under an older version must not come back.
-        cache.add(VERSION_KEY, time.time_ns(), None)
-        version = cache.get(VERSION_KEY)
-    return version
-
-
-def bump():
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # not set yet (or evicted): start from a number never used
-        cache.set(VERSION_KEY, time.time_ns(), None)

@@ -231,3 +231,30 @@ def test_a_write_shows_on_the_next_page_even_when_pages_are_cached(client, build
     assert 'data-figure="closed">1<' in first
     build(Status.CLOSED, lead_unit=unit_x)
     assert 'data-figure="closed">2<' in client.get(url).content.decode()
+
+
+def test_an_anonymous_page_seen_before_is_served_from_the_cache_without_queries(
+    client, build, unit_x, django_assert_num_queries
+):
+    build(Status.CLOSED, lead_unit=unit_x)
+    url = reverse("suggestions:units")
+    first = client.get(url).content
+    with django_assert_num_queries(0):
+        assert client.get(url).content == first
+
+
+def test_a_save_outside_the_services_also_refreshes_cached_pages(client, build, unit_x):
+    build(Status.CLOSED, lead_unit=unit_x)
+    url = reverse("suggestions:units")
+    assert "市住建局" in client.get(url).content.decode()
+    unit_x.name = "市住房和城乡建设局"
+    unit_x.save()
+    assert "市住房和城乡建设局" in client.get(url).content.decode()
+
+
+def test_logged_in_users_never_get_a_cached_page(client, build, unit_x, staff):
+    build(Status.CLOSED, lead_unit=unit_x)
+    url = reverse("suggestions:home")
+    assert reverse("logout") not in client.get(url).content.decode()
+    client.force_login(staff)
+    assert reverse("logout") in client.get(url).content.decode()
