@@ -22,6 +22,7 @@ from .models import (
     Notification,
     Reply,
     ReturnRequest,
+    SearchSynonym,
     SpecialReport,
     Suggestion,
     SupervisionMeeting,
@@ -611,3 +612,9 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    list_display = ["words"]
+    search_fields = ["words"]

@@ -7,6 +7,7 @@ them in step with the rows they summarise.
 """
 
 import datetime
+import re
 
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
@@ -863,3 +864,26 @@ class Tally(models.Model):
 
     def __str__(self):
         return f"{self.session_id} {self.group} {self.key}"
+
+
+class SearchSynonym(models.Model):
+    """Words the public search treats as one (供暖 finds 供热), edited by staff in the admin."""
+
+    words = models.CharField(
+        _("words"),
+        max_length=200,
+        unique=True,
+        help_text=_("Words that mean the same here, separated by spaces, e.g. 供暖 供热 暖气."),
+    )
+
+    class Meta:
+        ordering = ["words"]
+        verbose_name = _("search synonym")
+        verbose_name_plural = _("search synonyms")
+
+    def __str__(self):
+        return self.words
+
+    @property
+    def word_list(self):
+        return [w for w in re.split(r"[\s,，、;；]+", self.words) if w]
