@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 from congress.api import Mapped, Pages, check_filters, only, responses
 from congress.models import Session
 
-from . import stats
+from . import listing, stats
 from .filters import SuggestionFilter
 from .models import Suggestion
 
@@ -182,6 +182,9 @@ def list_suggestions(
         .order_by("-session__opens_on", "number"),
     )
     check_filters(filterset)
+    if listing.only_session(data, params):  # deep offsets seek session by session
+        window = listing.SessionWindow(filterset.qs, filterset.form.cleaned_data.get("session"))
+        return Mapped(window, suggestion_out)
     return Mapped(filterset.qs, suggestion_out)
 
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from congress.models import HandlingUnit, Session
 
-from . import exports, stats
+from . import exports, listing, stats
 from .filters import SuggestionFilter
 from .models import Assignment, Reply, Suggestion
 
@@ -68,7 +68,15 @@ def suggestion_list(request):
     filterset.queryset = filterset.queryset.with_lead_unit().select_related(
         "session", "category", "lead_deputy"
     )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    objects = filterset.qs
+    if filterset.is_valid() and listing.only_session(
+        filterset.form.cleaned_data, filterset.filters
+    ):
+        window = listing.SessionWindow(objects, filterset.form.cleaned_data.get("session"))
+        paginator = listing.SessionPaginator(window, PAGE_SIZE)
+    else:
+        paginator = Paginator(objects, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
