@@ -4,7 +4,8 @@ A visitor without a login gets the page another visitor got, as long as nothing 
 since: the cache key holds the public version, the language and the full path. Every service
 bumps the version in its transaction and again when it commits (`bump_public_version`), and any
 other save or delete of the congress's own models (the admin, reference data) bumps it on
-commit, so a cached page is never older than the last write.
+commit, so a cached page is never older than the last write. A page rendered for the cache
+reads from the replica when there is one (`routers.py`).
 
 The cache is Django's cache framework: local memory by default (right for one process),
 Redis when `REDIS_URL` is set, which several workers and machines must share.
@@ -19,6 +20,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpResponse
+
+from .routers import public_reads
 
 VERSION_KEY = "public-pages-version"
 CACHED_PREFIXES = ("/suggestions/", "/units/", "/categories/", "/delegations/", "/stations/")
@@ -80,6 +83,10 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not is_cacheable(request):
             return self.get_response(request)
+        with public_reads():
+            return self.cached(request)
+
+    def cached(self, request):
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
         key = f"page:{public_version()}:{request.LANGUAGE_CODE}:{path}"
         cached = cache.get(key)

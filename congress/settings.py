@@ -87,6 +87,14 @@ DATABASES = {
     if os.environ.get("DATABASE_URL")
     else {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
 }
+# A read replica for anonymous public pages (congress/routers.py). Under test it mirrors the
+# default database, so the tests read what they wrote.
+if os.environ.get("REPLICA_DATABASE_URL"):
+    DATABASES["replica"] = {
+        **database_from_url(os.environ["REPLICA_DATABASE_URL"]),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["congress.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
