@@ -407,9 +407,39 @@ def pages():
     }
 
 
-def server_times(urls, repeat):
+def login_pages():
+    """Pages behind login: the busiest unit's workbench, and staff's queues. {name: (user, url)}"""
+    from congress.roles import staff_group
+
+    busiest = (
+        Assignment.objects.values("unit")
+        .annotate(n=models.Count("pk"))
+        .order_by("-n")
+        .values_list("unit", "n")
+        .first()
+    )
+    unit = HandlingUnit.objects.get(pk=busiest[0])
+    unit_user, _ = User.objects.get_or_create(username="bench_unit")
+    unit.members.add(unit_user)
+    staff_user, _ = User.objects.get_or_create(username="bench_staff", defaults={"is_staff": True})
+    staff_user.groups.add(staff_group())
+    sample = Assignment.objects.filter(unit=unit).order_by("-pk").first()
+    return {
+        f"workbench: unit with {busiest[1]:,} assignments": (unit_user, "/workbench/"),
+        "workbench: unit, page 100": (unit_user, "/workbench/?upage=100"),
+        "workbench: a suggestion (unit)": (
+            unit_user,
+            f"/workbench/suggestions/{sample.suggestion_id}/",
+        ),
+        "workbench: staff queues": (staff_user, "/workbench/"),
+    }
+
+
+def server_times(urls, repeat, user=None):
     """{name: (cold ms, median ms, queries)} through Django's test client."""
     client = Client()
+    if user:
+        client.force_login(user)
     result = {}
     for name, url in urls.items():
         timings = []
@@ -515,6 +545,8 @@ def measure(repeat=15, load=True, port=8105, seconds=3, rounds=1, out=print):
             cursor.execute("ANALYZE")
     times = server_times(urls, repeat)
     loads = throughput(urls, port, seconds, rounds) if load else {}
+    for name, (user, url) in login_pages().items():
+        times.update(server_times({name: url}, repeat, user=user))
     out(
         f"\n{Suggestion.objects.count():,} suggestions, {Assignment.objects.count():,} "
         f"assignments, {Event.objects.count():,} events, database {connection.vendor}\n"
