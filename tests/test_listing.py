@@ -68,3 +68,29 @@ def test_pages_that_span_two_sessions_follow_on(client, build, session, category
     for page in (1, 2):
         assert numbers(client, page=page) == expected((page - 1) * 20, page * 20)
     assert numbers(client, session="all", page=2) == expected(20, 40)
+
+
+def test_a_units_workbench_lists_owed_work_first_as_before(client, build, unit_x):
+    from django.db.models import Case, F, Q, When
+
+    from suggestions.models import Assignment
+
+    for state in [Status.CLOSED, Status.ASSIGNED, Status.REPLIED, Status.ASSIGNED] * 15:
+        build(state, lead_unit=unit_x)
+    open_work = Q(suggestion__status__in=Suggestion.AWAITING_REPLY) & (
+        Q(role=Assignment.Role.CO) | Q(replied_on__isnull=True)
+    )
+    want = list(
+        Assignment.objects.filter(unit=unit_x)
+        .annotate(
+            open_due=Case(When(open_work, then=F("due_on")), default=None),
+            done_due=Case(When(open_work, then=None), default=F("due_on")),
+        )
+        .order_by(F("open_due").asc(nulls_last=True), F("done_due").desc(), "pk")
+        .values_list("pk", flat=True)
+    )
+    client.force_login(unit_x.members.first())
+    got = []
+    for page in (1, 2):
+        got += [a.pk for a in client.get("/workbench/", {"upage": page}).context["unit_page"]]
+    assert got == want
