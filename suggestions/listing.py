@@ -10,6 +10,7 @@ costs, and the total is a sum of summary rows instead of a count over the table.
 from functools import cached_property
 
 from django.core.paginator import Paginator
+from django.db.models import F
 
 from .models import Tally
 
@@ -20,6 +21,16 @@ def session_counts(session=None):
     if session:
         rows = rows.filter(session=session)
     return list(rows.order_by("-session__opens_on", "session").values_list("session", "registered"))
+
+
+def unit_counts(unit, session=None):
+    """[(session id, the unit's suggestions)] newest session first: a unit holds one
+    assignment per suggestion, and only suggestions accepted for handling are assigned."""
+    rows = Tally.objects.filter(group=Tally.Group.UNIT, key=unit.pk)
+    if session:
+        rows = rows.filter(session=session)
+    rows = rows.annotate(n=F("lead") + F("co") + F("separate")).filter(n__gt=0)
+    return list(rows.order_by("-session__opens_on", "session").values_list("session", "n"))
 
 
 def seek(queryset, counts, start, stop):
@@ -39,9 +50,9 @@ class SessionWindow:
     """The public suggestions of one session or all, sliceable like a queryset, counted from
     the summary rows."""
 
-    def __init__(self, queryset, session=None):
+    def __init__(self, queryset, session=None, counts=None):
         self.queryset = queryset
-        self.counts = session_counts(session)
+        self.counts = session_counts(session) if counts is None else counts
 
     def count(self):
         return sum(n for _session, n in self.counts)

@@ -254,6 +254,9 @@ class Suggestion(models.Model):
             models.Index(fields=["session", "status"], name="suggestion_session_status"),
             models.Index(fields=["status", "due_on"], name="suggestion_status_due"),
             models.Index(fields=["session", "category"], name="suggestion_session_category"),
+            # Staff queues: a status's oldest first, among a million rows.
+            models.Index(fields=["status", "id"], name="suggestion_status_pk"),
+            models.Index(fields=["status", "first_replied_on"], name="suggestion_status_replied"),
         ]
 
     def __str__(self):
@@ -366,7 +369,11 @@ class Assignment(models.Model):
                 name="assignment_due_after_assigned",
             ),
         ]
-        indexes = [models.Index(fields=["unit", "due_on"], name="assignment_unit_due")]
+        indexes = [
+            models.Index(fields=["unit", "due_on"], name="assignment_unit_due"),
+            # A unit's finished work in its workbench's order, read a page at a time.
+            models.Index(fields=["unit", "-due_on", "id"], name="assignment_unit_done"),
+        ]
 
     def __str__(self):
         return f"{self.unit} · {self.get_role_display()}"
@@ -568,6 +575,12 @@ class Reply(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(reply_class__in=["A", "B", "C", "D"]), name="reply_class_a_to_d"
+            ),
+        ]
+        indexes = [
+            # Staff's queue of replies to publish, oldest first.
+            models.Index(
+                fields=["replied_on"], condition=Q(is_published=False), name="reply_to_publish"
             ),
         ]
 

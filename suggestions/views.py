@@ -165,9 +165,10 @@ def unit_detail(request, pk):
         .for_unit(unit)
         .with_lead_unit()
         .select_related("session", "category", "lead_deputy")
-        .order_by("number")
+        .order_by("-session__opens_on", "number")
     )
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    window = listing.SessionWindow(queryset, counts=listing.unit_counts(unit, session))
+    page = listing.SessionPaginator(window, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "suggestions/unit_detail.html",

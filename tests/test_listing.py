@@ -94,3 +94,17 @@ def test_a_units_workbench_lists_owed_work_first_as_before(client, build, unit_x
     for page in (1, 2):
         got += [a.pk for a in client.get("/workbench/", {"upage": page}).context["unit_page"]]
     assert got == want
+
+
+def test_a_units_page_lists_its_suggestions_as_the_live_query_does(client, build, unit_x, unit_y):
+    for i in range(25):
+        build(
+            Status.CLOSED, lead_unit=unit_x if i % 2 else unit_y, co_units=[unit_y] if i % 2 else []
+        )
+    rows = Suggestion.objects.public().for_unit(unit_y).order_by("-session__opens_on", "number")
+    url = reverse("suggestions:unit", args=[unit_y.pk])
+    got = []
+    for page in (1, 2):
+        got += [s.pk for s in client.get(url, {"page": page}).context["page"]]
+    assert got == [s.pk for s in rows]
+    assert client.get(url).context["page"].paginator.count == rows.count() == 25
