@@ -39,7 +39,11 @@ def seek(queryset, counts, start, stop):
     for session_id, n in counts:
         if before + n > start and before < stop:
             lo, hi = max(start - before, 0), min(stop - before, n)
-            found += list(queryset.filter(session=session_id).order_by("number")[lo:hi])
+            rows = queryset.filter(session=session_id).order_by("number")
+            # Skip by bare ids first, so the columns and annotations of skipped rows are never
+            # computed; then read the page's rows.
+            ids = rows.values("pk")[lo:hi]
+            found += list(rows.filter(pk__in=ids))
         before += n
         if before >= stop:
             break

@@ -25,7 +25,9 @@ class OwedFirst:
     """
 
     def __init__(self, assignments, open_work, unit_ids):
-        self.open = assignments.filter(open_work)
+        # Driven from the few suggestions awaiting a reply, not from the unit's every row.
+        awaiting = Suggestion.objects.in_handling().values("pk")
+        self.open = assignments.filter(suggestion__in=awaiting).filter(open_work)
         self.done = assignments.exclude(open_work).order_by("-due_on", "pk")
         self.unit_ids = unit_ids
 
