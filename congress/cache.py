@@ -69,6 +69,7 @@ def is_cacheable(request):
     return (
         request.method == "GET"
         and settings.SESSION_COOKIE_NAME not in request.COOKIES  # anonymous, no session to load
+        and "messages" not in request.COOKIES  # a message is for this visitor's page only
         and (path == "/" or path.startswith(CACHED_PREFIXES))
         and not any(part in path for part in NOT_CACHED)
     )

@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from suggestions import services, stats
@@ -258,3 +260,15 @@ def test_logged_in_users_never_get_a_cached_page(client, build, unit_x, staff):
     assert reverse("logout") not in client.get(url).content.decode()
     client.force_login(staff)
     assert reverse("logout") in client.get(url).content.decode()
+
+
+def test_a_visitors_message_is_never_cached_for_others(client, build):
+    from django.test import Client
+
+    build(Status.CLOSED)
+    url = reverse("suggestions:home")
+    client.cookies["messages"] = "anything"
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        Client().get(url)
+    assert queries.captured_queries  # rendered afresh, not taken from the cache
