@@ -265,7 +265,7 @@ def test_logged_in_users_never_get_a_cached_page(client, build, unit_x, staff):
 def test_a_visitors_message_is_never_cached_for_others(client, build):
     from django.test import Client
 
-    build(Status.CLOSED)
+    build(Status.REGISTERED)
     url = reverse("suggestions:home")
     client.cookies["messages"] = "anything"
     client.get(url)
