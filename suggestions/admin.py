@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congress.models import HandlingUnit
 
-from . import services
+from . import services, summaries
 from .forms import AssignForm, DecisionForm, MarkKeyForm, PublishForm, RefuseForm, ServiceModelForm
 from .models import (
     Assignment,
@@ -255,7 +255,7 @@ class SuggestionAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.save()
+            summaries.save_edited(obj)  # the category or delegation may have changed
         else:
             services.enter_suggestion(suggestion=obj, by=request.user)
 

@@ -272,3 +272,13 @@ def test_a_visitors_message_is_never_cached_for_others(client, build):
     with CaptureQueriesContext(connection) as queries:
         Client().get(url)
     assert queries.captured_queries  # rendered afresh, not taken from the cache
+
+
+def test_a_suggestion_edited_in_the_admin_moves_to_its_new_category(build, session, unit_x):
+    from suggestions.models import Category
+    from suggestions.summaries import save_edited
+
+    suggestion = build(Status.CLOSED, lead_unit=unit_x)
+    suggestion.category = Category.objects.create(name="教育")
+    save_edited(suggestion)
+    assert_in_step(session, "category changed by hand")
