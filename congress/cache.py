@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpResponse
+from django.utils import translation
 
 from .routers import public_reads
 
@@ -27,7 +28,6 @@ VERSION_KEY = "public-pages-version"
 CACHED_PREFIXES = ("/suggestions/", "/units/", "/categories/", "/delegations/", "/stations/")
 CACHED_PREFIXES += ("/api/v1/",)
 NOT_CACHED = ("/export", "/api/v1/docs", "/api/v1/openapi.json")
-KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition", "Vary")
 WATCHED_APPS = {"congress", "deputies", "suggestions"}
 UNWATCHED_MODELS = {"notification", "tally"}  # nobody's public page shows them
 
@@ -76,7 +76,11 @@ def is_cacheable(request):
 
 
 class PublicPageCacheMiddleware:
-    """Serve anonymous GETs of public pages from the cache; store the 200s it renders."""
+    """Serve anonymous GETs of public pages from the cache; store the 200s it renders.
+
+    First in the middleware list: a page served from the cache skips the rest, and carries the
+    headers the rest added when it was rendered (the language is read as LocaleMiddleware
+    reads it)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -89,13 +93,14 @@ class PublicPageCacheMiddleware:
 
     def cached(self, request):
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"page:{public_version()}:{request.LANGUAGE_CODE}:{path}"
+        language = translation.get_language_from_request(request)
+        key = f"page:{public_version()}:{language}:{path}"
         cached = cache.get(key)
         if cached is not None:
             content, headers = cached
             return HttpResponse(content, headers=headers)
         response = self.get_response(request)
         if response.status_code == 200 and not response.streaming:
-            headers = {h: response[h] for h in KEPT_HEADERS if h in response}
-            cache.set(key, (response.content, headers), settings.PUBLIC_PAGE_SECONDS)
+            # Every header the middleware below added (security, language, Vary); no cookie.
+            cache.set(key, (response.content, dict(response.headers)), settings.PUBLIC_PAGE_SECONDS)
         return response

@@ -33,10 +33,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "congress.cache.PublicPageCacheMiddleware",  # anonymous public pages, see congress/cache.py
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "congress.cache.PublicPageCacheMiddleware",  # anonymous public pages, see congress/cache.py
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -282,3 +282,18 @@ def test_a_suggestion_edited_in_the_admin_moves_to_its_new_category(build, sessi
     suggestion.category = Category.objects.create(name="教育")
     save_edited(suggestion)
     assert_in_step(session, "category changed by hand")
+
+
+def test_each_language_has_its_own_cached_page(client, build):
+    from django.conf import settings
+    from django.test import Client
+
+    build(Status.REGISTERED)
+    url = reverse("suggestions:home")
+    chinese = client.get(url).content.decode()
+    english = Client()
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert '<html lang="en">' in english.get(url).content.decode()
+    assert '<html lang="en">' in english.get(url).content.decode()  # from the cache
+    assert '<html lang="zh-hans">' in chinese
+    assert client.get(url).content.decode() == chinese
