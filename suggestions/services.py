@@ -10,7 +10,6 @@ import os
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,6 +44,7 @@ from .models import (
     SupervisionMeeting,
     WorkflowError,
 )
+from .summaries import in_step, touched, touched_session
 
 Status = Suggestion.Status
 Action = Event.Action
@@ -81,7 +81,9 @@ def assignment_deadline(suggestion):
 
 
 def _lock(suggestion):
-    return Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    locked = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    touched(locked)
+    return locked
 
 
 def _require_status(suggestion, allowed, message):
@@ -90,6 +92,7 @@ def _require_status(suggestion, allowed, message):
 
 
 def _record(suggestion, action, *, by, on, from_status="", note="", is_public=True):
+    touched(suggestion)
     return Event.objects.create(
         suggestion=suggestion,
         action=action,
@@ -341,7 +344,7 @@ def check_update_suggestion(suggestion, changes, reason=""):
         )
 
 
-@transaction.atomic
+@in_step
 def update_suggestion(*, suggestion, changes: dict, by, reason="", on=None):
     """Edit a suggestion's details (title, content, number, lead deputy, co-signers...).
 
@@ -410,7 +413,7 @@ def update_suggestion(*, suggestion, changes: dict, by, reason="", on=None):
     return suggestion
 
 
-@transaction.atomic
+@in_step
 def correct_suggestion(*, suggestion, changes: dict, by, reason, on=None):
     """Correct a suggestion, closed ones included (a typo in the title...): a reason is required."""
     if not reason.strip():
@@ -421,7 +424,7 @@ def correct_suggestion(*, suggestion, changes: dict, by, reason, on=None):
 # --- submission and review ---------------------------------------------------------------
 
 
-@transaction.atomic
+@in_step
 def enter_suggestion(*, suggestion, co_signers=(), by, on=None):
     """Staff register a suggestion received on paper: it is submitted, signatures confirmed."""
     on = _today(on)
@@ -468,7 +471,7 @@ def _ask_co_signers(suggestion, deputies):
     )
 
 
-@transaction.atomic
+@in_step
 def create_draft(*, deputy, session, title, content, category, co_signers=(), by):
     """A deputy drafts a suggestion between sessions; co-signers are asked to confirm."""
     co_signers = list(co_signers)
@@ -486,11 +489,12 @@ def create_draft(*, deputy, session, title, content, category, co_signers=(), by
         period=Suggestion.Period.BETWEEN_SESSIONS,
         status=Status.DRAFT,
     )
+    touched(suggestion)  # a draft writes no history yet, but its category row lists it
     _ask_co_signers(suggestion, co_signers)
     return suggestion
 
 
-@transaction.atomic
+@in_step
 def update_draft(*, suggestion, title, content, category, co_signers=(), by):
     suggestion = _lock(suggestion)
     _require_status(suggestion, [Status.DRAFT], _("Only a draft can be edited."))
@@ -506,7 +510,7 @@ def update_draft(*, suggestion, title, content, category, co_signers=(), by):
     return suggestion
 
 
-@transaction.atomic
+@in_step
 def confirm_co_signature(*, suggestion, deputy, by, on=None):
     """A co-signer confirms (附议); only confirmed co-signers count."""
     on = _today(on)
@@ -525,7 +529,7 @@ def confirm_co_signature(*, suggestion, deputy, by, on=None):
     return signature
 
 
-@transaction.atomic
+@in_step
 def decline_co_signature(*, suggestion, deputy, by, on=None):
     on = _today(on)
     suggestion = _lock(suggestion)
@@ -536,7 +540,7 @@ def decline_co_signature(*, suggestion, deputy, by, on=None):
         )
 
 
-@transaction.atomic
+@in_step
 def submit(*, suggestion, by, on=None):
     """A deputy submits a draft; it gets its number and goes to staff for review."""
     on = _today(on)
@@ -562,7 +566,7 @@ def submit(*, suggestion, by, on=None):
     return suggestion
 
 
-@transaction.atomic
+@in_step
 def draft_and_submit(*, deputy, session, title, content, category, co_signers=(), by):
     """Draft and submit in one go, in one transaction: a refused submission leaves no draft."""
     draft = create_draft(
@@ -577,7 +581,7 @@ def draft_and_submit(*, deputy, session, title, content, category, co_signers=()
     return submit(suggestion=draft, by=by)
 
 
-@transaction.atomic
+@in_step
 def update_and_submit(*, suggestion, title, content, category, co_signers=(), by):
     """Save the draft's last edits and submit it; neither happens without the other."""
     update_draft(
@@ -591,7 +595,7 @@ def update_and_submit(*, suggestion, title, content, category, co_signers=(), by
     return submit(suggestion=suggestion, by=by)
 
 
-@transaction.atomic
+@in_step
 def register(*, suggestion, by, on=None):
     on = _today(on)
     suggestion = _lock(suggestion)
@@ -602,7 +606,7 @@ def register(*, suggestion, by, on=None):
     return suggestion
 
 
-@transaction.atomic
+@in_step
 def refuse_registration(*, suggestion, reason, as_letter=False, by, on=None):
     """Not registered (不予立案), with a reason; it may be handled as a letter instead."""
     on = _today(on)
@@ -625,7 +629,7 @@ def refuse_registration(*, suggestion, reason, as_letter=False, by, on=None):
     return suggestion
 
 
-@transaction.atomic
+@in_step
 def merge(*, suggestion, into, by, on=None):
     """Merge (并案) a suggestion into a similar one of the same session, handled as one."""
     on = _today(on)
@@ -655,7 +659,7 @@ def merge(*, suggestion, into, by, on=None):
 # --- assignment ---------------------------------------------------------------------------
 
 
-@transaction.atomic
+@in_step
 def assign(*, suggestion, lead_unit=None, co_units=(), separate_units=(), by, on=None):
     """Assign (交办) to one lead unit with optional co-handlers, or split between units."""
     on = _today(on)
@@ -716,7 +720,7 @@ def _lock_assignment(assignment):
     return suggestion, assignment
 
 
-@transaction.atomic
+@in_step
 def name_responsible_person(*, assignment, person, phone="", by, on=None):
     on = _today(on)
     suggestion, assignment = _lock_assignment(assignment)
@@ -737,7 +741,7 @@ def name_responsible_person(*, assignment, person, phone="", by, on=None):
     return assignment
 
 
-@transaction.atomic
+@in_step
 def record_contact(*, assignment, contacted_on, way, note="", by):
     suggestion, assignment = _lock_assignment(assignment)
     check_record_contact(suggestion, assignment)
@@ -761,7 +765,7 @@ def record_contact(*, assignment, contacted_on, way, note="", by):
     return contact
 
 
-@transaction.atomic
+@in_step
 def send_co_opinion(*, assignment, text, by, on=None):
     """A co-handler sends its views to the lead unit."""
     on = _today(on)
@@ -781,7 +785,7 @@ def send_co_opinion(*, assignment, text, by, on=None):
 # --- returns and extensions -----------------------------------------------------------------
 
 
-@transaction.atomic
+@in_step
 def request_return(*, assignment, reason, by, on=None):
     on = _today(on)
     suggestion, assignment = _lock_assignment(assignment)
@@ -813,7 +817,7 @@ def request_return(*, assignment, reason, by, on=None):
     return request
 
 
-@transaction.atomic
+@in_step
 def decide_return(*, request, approve, note="", by, on=None):
     """Staff decide a return request. Approving the lead's return sends it back for assignment."""
     on = _today(on)
@@ -873,7 +877,7 @@ def decide_return(*, request, approve, note="", by, on=None):
     return request
 
 
-@transaction.atomic
+@in_step
 def request_extension(*, assignment, reason, due_on, by, on=None):
     on = _today(on)
     suggestion, assignment = _lock_assignment(assignment)
@@ -916,7 +920,7 @@ def _check_extension_date(assignment, due_on):
         )
 
 
-@transaction.atomic
+@in_step
 def decide_extension(*, request, approve, due_on=None, note="", by, on=None):
     on = _today(on)
     suggestion, assignment = _lock_assignment(request.assignment)
@@ -1058,7 +1062,7 @@ def _tell_deputies(suggestion, text, values):
     )
 
 
-@transaction.atomic
+@in_step
 def reply(
     *,
     assignment,
@@ -1125,7 +1129,7 @@ def reply(
     return new_reply
 
 
-@transaction.atomic
+@in_step
 def revise_reply(
     *,
     reply,
@@ -1174,7 +1178,7 @@ def revise_reply(
     return revised
 
 
-@transaction.atomic
+@in_step
 def follow_up(
     *,
     assignment,
@@ -1230,7 +1234,7 @@ def follow_up(
     return follow
 
 
-@transaction.atomic
+@in_step
 def publish_reply(*, reply, public_text="", by, on=None):
     """Make a reply public (办理结果公开), optionally as a redacted text. Logged."""
     on = _today(on)
@@ -1252,7 +1256,7 @@ def publish_reply(*, reply, public_text="", by, on=None):
 # --- evaluation and closing ---------------------------------------------------------------
 
 
-@transaction.atomic
+@in_step
 def evaluate(
     *, suggestion, deputy, satisfaction, contacted, comment="", comment_is_public=False, by, on=None
 ):
@@ -1318,7 +1322,7 @@ def evaluate(
     return evaluation
 
 
-@transaction.atomic
+@in_step
 def close(*, suggestion, by, on=None):
     """Close (办结): rated, or the evaluation period passed without a rating."""
     on = _today(on)
@@ -1332,7 +1336,7 @@ def close(*, suggestion, by, on=None):
 # --- supervision ------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@in_step
 def mark_key(*, suggestion, leader, vice_mayor=None, committee=None, by, on=None):
     """Choose a key suggestion (重点建议) and name who supervises it."""
     on = _today(on)
@@ -1351,7 +1355,7 @@ def mark_key(*, suggestion, leader, vice_mayor=None, committee=None, by, on=None
     return suggestion
 
 
-@transaction.atomic
+@in_step
 def record_meeting(
     *, session, kind, title, held_on, attendees="", notes="", suggestions=(), leaders=()
 ):
@@ -1372,7 +1376,7 @@ def record_meeting(
     return meeting
 
 
-@transaction.atomic
+@in_step
 def record_special_report(
     *, session, unit, title, heard_on, satisfied, basically_satisfied, dissatisfied
 ):
@@ -1393,6 +1397,7 @@ def record_special_report(
 # --- corrections and imports ----------------------------------------------------------------
 
 
+@in_step
 def bring_to_final_state(
     *,
     suggestion,
@@ -1454,7 +1459,7 @@ def bring_to_final_state(
         close(suggestion=suggestion, by=by, on=closes_on)
 
 
-@transaction.atomic
+@in_step
 def import_suggestions(*, session, plans, by, on=None):
     """Save a checked import all at once: every row or none. Returns the counts.
 
@@ -1473,6 +1478,7 @@ def import_suggestions(*, session, plans, by, on=None):
         )
     Session.objects.select_for_update().get(pk=session.pk)
     first_event = Event.objects.aggregate(n=Max("pk"))["n"] or 0
+    touched_session(session)
     new = [p for p in plans if p.action == "create"]
     numbers = [p.values["number"] for p in new]
     if Suggestion.objects.filter(session=session, number__in=numbers).exists():
@@ -1549,8 +1555,8 @@ def import_suggestions(*, session, plans, by, on=None):
                 name_responsible_person(
                     assignment=plan.responsible_lead, person=plan.responsible_person, by=by, on=on
                 )
-    touched = [s.pk for s in created] + [p.existing.pk for p in plans if p.action == "update"]
-    Event.objects.filter(pk__gt=first_event, suggestion_id__in=touched).update(imported=True)
+    imported = [s.pk for s in created] + [p.existing.pk for p in plans if p.action == "update"]
+    Event.objects.filter(pk__gt=first_event, suggestion_id__in=imported).update(imported=True)
     return ImportCounts(created=len(created), updated=updated, concluded=concluded)
 
 
@@ -1613,7 +1619,7 @@ def check_rate_implementation(suggestion, deputy, on=None):
     return promise
 
 
-@transaction.atomic
+@in_step
 def rate_implementation(
     *, suggestion, deputy, satisfaction, comment="", comment_is_public=False, by, on=None
 ):
@@ -1657,7 +1663,7 @@ def check_review_flag(suggestion, on=None):
         raise WorkflowError(_("This suggestion carries no flag left to review."))
 
 
-@transaction.atomic
+@in_step
 def review_flag(*, suggestion, kind, note, by, on=None):
     """Staff looked at a consistency flag and say what they found (logged, not public)."""
     on = _today(on)
@@ -1706,7 +1712,7 @@ def check_decide_link(suggestion):
         raise WorkflowError(_("No link to an earlier suggestion waits for a decision."))
 
 
-@transaction.atomic
+@in_step
 def decide_link(*, link, confirm, by, on=None):
     """Staff confirm that two suggestions raise the same problem, or dismiss the link."""
     on = _today(on)
