@@ -90,9 +90,11 @@ def streaming_csv_response(filename, header, rows):
     writer = csv.writer(_Line())
 
     def lines():
-        yield ("\ufeff" + writer.writerow([str(h) for h in header])).encode("utf-8")
-        for row in rows:
-            yield writer.writerow(["" if v is None else v for v in row]).encode("utf-8")
+        yield ("\ufeff" + writer.writerow([escape_cell(str(h)) for h in header])).encode("utf-8")
+        for row in rows:  # escaped as spreadsheet_response escapes them (formula injection)
+            yield writer.writerow(["" if v is None else escape_cell(v) for v in row]).encode(
+                "utf-8"
+            )
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     filename = filename.removesuffix(".xlsx") + ".csv"
