@@ -23,6 +23,7 @@ def test_staff_generate_edit_download_and_print_a_report(
     page.get_by_role("link", name="报告", exact=True).click()
     page.get_by_label("会议").select_option(str(session.pk))
     page.get_by_role("button", name="生成").click()
+    page.wait_for_url("**/reports/*/")  # is_visible does not wait for the redirect to land
     assert page.get_by_role("heading", name="一、总体情况").is_visible()
 
     page.get_by_role("textbox", name="下一步工作").fill("明年听取更多专项报告。")
