@@ -15,4 +15,6 @@ class CongressConfig(AppConfig):
     verbose_name = _("Congress")
 
     def ready(self):
+        from . import cache  # noqa: F401  (connects the receiver that bumps the pages' version)
+
         post_migrate.connect(refresh_staff_group, sender=self)

@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from congress import api as congress_api
 from congress.health import healthz
@@ -15,7 +17,9 @@ api.add_router("", deputies_api.router)
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Cached public pages are shared by visitors, so their form cannot carry one visitor's
+    # CSRF token; choosing a language changes nothing but a cookie.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("api/v1/", api.urls),
     path("accounts/", include("congress.accounts")),
     path("workbench/", include("suggestions.workbench_urls")),

@@ -35,6 +35,7 @@ from .models import (
     Notification,
     Reply,
     ReturnRequest,
+    SearchSynonym,
     SimilarLink,
     SpecialReport,
     Suggestion,
@@ -780,3 +781,9 @@ class SimilarLinkAdmin(ReadOnlyAdmin):
     list_display = ["suggestion", "earlier", "score", "state", "decided_on"]
     list_filter = ["state"]
     list_select_related = ["suggestion", "earlier"]
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    list_display = ["words"]
+    search_fields = ["words"]

@@ -10,9 +10,9 @@ from ninja.pagination import paginate
 from congress.api import Mapped, Pages, check_filters, only, responses
 from congress.models import Session
 
-from . import stats
+from . import listing, stats
 from .filters import SuggestionFilter
-from .models import Assignment, ReplyClass, Satisfaction, Suggestion
+from .models import ReplyClass, Satisfaction, Suggestion
 
 router = Router()
 
@@ -195,6 +195,9 @@ def list_suggestions(
         .order_by("-session__opens_on", "number"),
     )
     check_filters(filterset)
+    if listing.only_session(data, params):  # deep offsets seek session by session
+        window = listing.SessionWindow(filterset.qs, filterset.form.cleaned_data.get("session"))
+        return Mapped(window, suggestion_out)
     return Mapped(filterset.qs, suggestion_out)
 
 
@@ -266,7 +269,7 @@ def get_statistics(request, session: int | None = None):
     """The figures of one session, or of all time when no session is given."""
     only(request, ["session"])
     chosen = _session_or_404(session)
-    f = stats.overview(Suggestion.objects.for_session(chosen))
+    f = stats.session_overview(chosen)
     c = f.counts
     loop = stats.loop_figures(Suggestion.objects.for_session(chosen))
     sat = ["satisfied", "basically_satisfied", "dissatisfied"]
@@ -311,14 +314,11 @@ def get_statistics(request, session: int | None = None):
 def get_unit_statistics(request, session: int | None = None):
     only(request, ["session"])
     chosen = _session_or_404(session)
-    assignments = Assignment.objects.all()
-    if chosen:
-        assignments = assignments.filter(suggestion__session=chosen)
     return [
         {
             "unit_id": r["unit"],
             "unit": r["unit__name"],
             **{k: r[k] for k in UnitFigures.model_fields if k not in ("unit_id", "unit")},
         }
-        for r in stats.by_unit(assignments)
+        for r in stats.session_units(chosen)
     ]

@@ -9,7 +9,12 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from congress.spreadsheets import XLSX, spreadsheet_response, xlsx_response  # noqa: F401
+from congress.spreadsheets import (  # noqa: F401
+    XLSX,
+    spreadsheet_response,
+    streaming_csv_response,
+    xlsx_response,
+)
 
 from .models import Assignment, CoSigner, Suggestion
 
@@ -77,6 +82,8 @@ def suggestion_rows(queryset):
 
 def suggestion_list(fmt, queryset, filename="suggestions.xlsx"):
     header = [label for _key, label in SUGGESTION_COLUMNS] + SUGGESTION_EXTRA_COLUMNS
+    if fmt == "csv":  # may be every suggestion there is: streamed
+        return streaming_csv_response(filename, header, suggestion_rows(queryset))
     return spreadsheet_response(fmt, filename, _("Suggestions"), header, suggestion_rows(queryset))
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congress.models import Delegation, HandlingUnit, Session
 
+from . import search
 from .models import Category, ReplyClass, Satisfaction, Suggestion
 
 PUBLIC_STATUSES = [(status.value, status.label) for status in Suggestion.PUBLIC_STATUSES]
@@ -53,11 +54,14 @@ class SuggestionFilter(django_filters.FilterSet):
         value = value.strip()[:100]
         if not value:
             return queryset
-        match = Q(title__icontains=value) | Q(content__icontains=value)
+        match, words = search.match(value)
         number = value.removeprefix("第").removesuffix("号")
         if number.isascii() and number.isdigit() and len(number) < 10:
             match |= Q(number=int(number))
-        return queryset.filter(match)
+        ordering = ["-title_hit", *(queryset.query.order_by or Suggestion._meta.ordering)]
+        return (
+            queryset.filter(match).annotate(title_hit=search.title_rank(words)).order_by(*ordering)
+        )
 
     def for_unit(self, queryset, name, unit):
         return queryset.for_unit(unit) if unit else queryset

@@ -8,6 +8,7 @@ them in step with the rows they summarise.
 
 import datetime
 import difflib
+import re
 
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
@@ -355,6 +356,9 @@ class Suggestion(models.Model):
             models.Index(fields=["session", "status"], name="suggestion_session_status"),
             models.Index(fields=["status", "due_on"], name="suggestion_status_due"),
             models.Index(fields=["session", "category"], name="suggestion_session_category"),
+            # Staff queues: a status's oldest first, among a million rows.
+            models.Index(fields=["status", "id"], name="suggestion_status_pk"),
+            models.Index(fields=["status", "first_replied_on"], name="suggestion_status_replied"),
         ]
 
     def __str__(self):
@@ -496,7 +500,11 @@ class Assignment(models.Model):
                 name="assignment_due_after_assigned",
             ),
         ]
-        indexes = [models.Index(fields=["unit", "due_on"], name="assignment_unit_due")]
+        indexes = [
+            models.Index(fields=["unit", "due_on"], name="assignment_unit_due"),
+            # A unit's finished work in its workbench's order, read a page at a time.
+            models.Index(fields=["unit", "-due_on", "id"], name="assignment_unit_done"),
+        ]
 
     def __str__(self):
         return f"{self.unit} · {self.get_role_display()}"
@@ -761,6 +769,10 @@ class Reply(models.Model):
         indexes = [
             # The promise queues scan open promises by date.
             models.Index(fields=["promised_by", "followed_up_on"], name="reply_promise_due"),
+            # Staff's queue of replies to publish, oldest first.
+            models.Index(
+                fields=["replied_on"], condition=Q(is_published=False), name="reply_to_publish"
+            ),
         ]
 
     def __str__(self):
@@ -1220,3 +1232,82 @@ class SimilarLink(models.Model):
 
     def __str__(self):
         return f"{self.suggestion} ~ {self.earlier}"
+
+
+class Tally(models.Model):
+    """Summary row: the counts behind the public statistics for one session and one group.
+
+    One row per session in total, per session × category, × delegation and × handling unit,
+    rewritten by the services in the same transaction as the change (`suggestions.summaries`),
+    so the all-time figures are a sum of a few hundred rows. "Overdue now" depends on today and
+    is counted live (an indexed query over the suggestions still awaiting a reply).
+    """
+
+    class Group(models.TextChoices):
+        TOTAL = "total", _("session total")
+        CATEGORY = "category", _("category")
+        DELEGATION = "delegation", _("delegation")
+        UNIT = "unit", _("handling unit")
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
+    group = models.CharField(max_length=10, choices=Group.choices)
+    key = models.BigIntegerField(default=0)  # the category, delegation or unit id; 0 in total
+    # Suggestions (total, category, delegation): the figures of suggestions.stats.
+    suggestions = models.PositiveIntegerField(default=0)
+    received = models.PositiveIntegerField(default=0)
+    registered = models.PositiveIntegerField(default=0)
+    assigned = models.PositiveIntegerField(default=0)
+    replied = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
+    face_to_face = models.PositiveIntegerField(default=0)
+    re_handled = models.PositiveIntegerField(default=0)
+    class_A = models.PositiveIntegerField(default=0)  # noqa: N815  (named as the figure)
+    class_B = models.PositiveIntegerField(default=0)  # noqa: N815
+    class_C = models.PositiveIntegerField(default=0)  # noqa: N815
+    class_D = models.PositiveIntegerField(default=0)  # noqa: N815
+    satisfied = models.PositiveIntegerField(default=0)
+    basically_satisfied = models.PositiveIntegerField(default=0)
+    dissatisfied = models.PositiveIntegerField(default=0)
+    # Handling units: their assignments by role (replied, on_time and satisfaction above count
+    # the assignments that owe a reply).
+    lead = models.PositiveIntegerField(default=0)
+    co = models.PositiveIntegerField(default=0)
+    separate = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("summary row")
+        verbose_name_plural = _("summary rows")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "group", "key"], name="tally_once_per_session_group"
+            ),
+        ]
+        # All-time figures sum a group over every session.
+        indexes = [models.Index(fields=["group", "key"], name="tally_group_key")]
+
+    def __str__(self):
+        return f"{self.session_id} {self.group} {self.key}"
+
+
+class SearchSynonym(models.Model):
+    """Words the public search treats as one (供暖 finds 供热), edited by staff in the admin."""
+
+    words = models.CharField(
+        _("words"),
+        max_length=200,
+        unique=True,
+        help_text=_("Words that mean the same here, separated by spaces, e.g. 供暖 供热 暖气."),
+    )
+
+    class Meta:
+        ordering = ["words"]
+        verbose_name = _("search synonym")
+        verbose_name_plural = _("search synonyms")
+
+    def __str__(self):
+        return self.words
+
+    @property
+    def word_list(self):
+        return [w for w in re.split(r"[\s,，、;；]+", self.words) if w]

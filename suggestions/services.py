@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,6 +46,7 @@ from .models import (
     SupervisionMeeting,
     WorkflowError,
 )
+from .summaries import in_step, touched, touched_session
 
 Status = Suggestion.Status
 Action = Event.Action
@@ -83,7 +83,9 @@ def assignment_deadline(suggestion):
 
 
 def _lock(suggestion):
-    return Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    locked = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    touched(locked)
+    return locked
 
 
 def _require_status(suggestion, allowed, message):
@@ -92,6 +94,7 @@ def _require_status(suggestion, allowed, message):
 
 
 def _record(suggestion, action, *, by, on, from_status="", note="", is_public=True):
+    touched(suggestion)
     return Event.objects.create(
         suggestion=suggestion,
         action=action,
@@ -343,7 +346,7 @@ def check_update_suggestion(suggestion, changes, reason=""):
         )
 
 
-@transaction.atomic
+@in_step
 def update_suggestion(*, suggestion, changes: dict, by, reason="", on=None):
     """Edit a suggestion's details (title, content, number, lead deputy, co-signers...).
 
@@ -412,7 +415,7 @@ def update_suggestion(*, suggestion, changes: dict, by, reason="", on=None):
     return suggestion
 
 
-@transaction.atomic
+@in_step
 def correct_suggestion(*, suggestion, changes: dict, by, reason, on=None):
     """Correct a suggestion, closed ones included (a typo in the title...): a reason is required."""
     if not reason.strip():
@@ -423,7 +426,7 @@ def correct_suggestion(*, suggestion, changes: dict, by, reason, on=None):
 # --- submission and review ---------------------------------------------------------------
 
 
-@transaction.atomic
+@in_step
 def enter_suggestion(*, suggestion, co_signers=(), by, on=None):
     """Staff register a suggestion received on paper: it is submitted, signatures confirmed."""
     on = _today(on)
@@ -470,7 +473,7 @@ def _ask_co_signers(suggestion, deputies):
     )
 
 
-@transaction.atomic
+@in_step
 def create_draft(*, deputy, session, title, content, category, co_signers=(), by):
     """A deputy drafts a suggestion between sessions; co-signers are asked to confirm."""
     co_signers = list(co_signers)
@@ -488,11 +491,12 @@ def create_draft(*, deputy, session, title, content, category, co_signers=(), by
         period=Suggestion.Period.BETWEEN_SESSIONS,
         status=Status.DRAFT,
     )
+    touched(suggestion)  # a draft writes no history yet, but its category row lists it
     _ask_co_signers(suggestion, co_signers)
     return suggestion
 
 
-@transaction.atomic
+@in_step
 def update_draft(*, suggestion, title, content, category, co_signers=(), by):
     suggestion = _lock(suggestion)
     _require_status(suggestion, [Status.DRAFT], _("Only a draft can be edited."))
@@ -508,7 +512,7 @@ def update_draft(*, suggestion, title, content, category, co_signers=(), by):
     return suggestion
 
 
-@transaction.atomic
+@in_step
 def confirm_co_signature(*, suggestion, deputy, by, on=None):
     """A co-signer confirms (附议); only confirmed co-signers count."""
     on = _today(on)
@@ -527,7 +531,7 @@ def confirm_co_signature(*, suggestion, deputy, by, on=None):
     return signature
 
 
-@transaction.atomic
+@in_step
 def decline_co_signature(*, suggestion, deputy, by, on=None):
     on = _today(on)
     suggestion = _lock(suggestion)
@@ -538,7 +542,7 @@ def decline_co_signature(*, suggestion, deputy, by, on=None):
         )
 
 
-@transaction.atomic
+@in_step
 def submit(*, suggestion, by, on=None):
     """A deputy submits a draft; it gets its number and goes to staff for review."""
     on = _today(on)
@@ -564,7 +568,7 @@ def submit(*, suggestion, by, on=None):
     return suggestion
 
 
-@transaction.atomic
+@in_step
 def draft_and_submit(*, deputy, session, title, content, category, co_signers=(), by):
     """Draft and submit in one go, in one transaction: a refused submission leaves no draft."""
     draft = create_draft(
@@ -579,7 +583,7 @@ def draft_and_submit(*, deputy, session, title, content, category, co_signers=()
     return submit(suggestion=draft, by=by)
 
 
-@transaction.atomic
+@in_step
 def update_and_submit(*, suggestion, title, content, category, co_signers=(), by):
     """Save the draft's last edits and submit it; neither happens without the other."""
     update_draft(
@@ -593,7 +597,7 @@ def update_and_submit(*, suggestion, title, content, category, co_signers=(), by
     return submit(suggestion=suggestion, by=by)
 
 
-@transaction.atomic
+@in_step
 def register(*, suggestion, by, on=None):
     on = _today(on)
     suggestion = _lock(suggestion)
@@ -604,7 +608,7 @@ def register(*, suggestion, by, on=None):
     return suggestion
 
 
-@transaction.atomic
+@in_step
 def refuse_registration(*, suggestion, reason, as_letter=False, by, on=None):
     """Not registered (不予立案), with a reason; it may be handled as a letter instead."""
     on = _today(on)
@@ -627,7 +631,6 @@ def refuse_registration(*, suggestion, reason, as_letter=False, by, on=None):
     return suggestion
 
 
-@transaction.atomic
 def check_merge(suggestion):
     _require_status(
         suggestion,
@@ -636,6 +639,7 @@ def check_merge(suggestion):
     )
 
 
+@in_step
 def merge(*, suggestion, into, by, on=None):
     """Merge (并案) a suggestion into a similar one of the same session, handled as one."""
     on = _today(on)
@@ -664,7 +668,7 @@ def merge(*, suggestion, into, by, on=None):
 # --- assignment ---------------------------------------------------------------------------
 
 
-@transaction.atomic
+@in_step
 def assign(*, suggestion, lead_unit=None, co_units=(), separate_units=(), by, on=None):
     """Assign (交办) to one lead unit with optional co-handlers, or split between units."""
     on = _today(on)
@@ -725,7 +729,7 @@ def _lock_assignment(assignment):
     return suggestion, assignment
 
 
-@transaction.atomic
+@in_step
 def name_responsible_person(*, assignment, person, phone="", by, on=None):
     on = _today(on)
     suggestion, assignment = _lock_assignment(assignment)
@@ -746,7 +750,7 @@ def name_responsible_person(*, assignment, person, phone="", by, on=None):
     return assignment
 
 
-@transaction.atomic
+@in_step
 def record_contact(*, assignment, contacted_on, way, note="", by):
     suggestion, assignment = _lock_assignment(assignment)
     check_record_contact(suggestion, assignment)
@@ -770,7 +774,7 @@ def record_contact(*, assignment, contacted_on, way, note="", by):
     return contact
 
 
-@transaction.atomic
+@in_step
 def send_co_opinion(*, assignment, text, by, on=None):
     """A co-handler sends its views to the lead unit."""
     on = _today(on)
@@ -790,7 +794,7 @@ def send_co_opinion(*, assignment, text, by, on=None):
 # --- returns and extensions -----------------------------------------------------------------
 
 
-@transaction.atomic
+@in_step
 def request_return(*, assignment, reason, by, on=None):
     on = _today(on)
     suggestion, assignment = _lock_assignment(assignment)
@@ -822,7 +826,7 @@ def request_return(*, assignment, reason, by, on=None):
     return request
 
 
-@transaction.atomic
+@in_step
 def decide_return(*, request, approve, note="", by, on=None):
     """Staff decide a return request. Approving the lead's return sends it back for assignment."""
     on = _today(on)
@@ -882,7 +886,7 @@ def decide_return(*, request, approve, note="", by, on=None):
     return request
 
 
-@transaction.atomic
+@in_step
 def request_extension(*, assignment, reason, due_on, by, on=None):
     on = _today(on)
     suggestion, assignment = _lock_assignment(assignment)
@@ -925,7 +929,7 @@ def _check_extension_date(assignment, due_on):
         )
 
 
-@transaction.atomic
+@in_step
 def decide_extension(*, request, approve, due_on=None, note="", by, on=None):
     on = _today(on)
     suggestion, assignment = _lock_assignment(request.assignment)
@@ -1067,7 +1071,7 @@ def _tell_deputies(suggestion, text, values):
     )
 
 
-@transaction.atomic
+@in_step
 def reply(
     *,
     assignment,
@@ -1134,7 +1138,7 @@ def reply(
     return new_reply
 
 
-@transaction.atomic
+@in_step
 def revise_reply(
     *,
     reply,
@@ -1183,7 +1187,7 @@ def revise_reply(
     return revised
 
 
-@transaction.atomic
+@in_step
 def follow_up(
     *,
     assignment,
@@ -1239,7 +1243,7 @@ def follow_up(
     return follow
 
 
-@transaction.atomic
+@in_step
 def publish_reply(*, reply, public_text="", by, on=None):
     """Make a reply public (办理结果公开), optionally as a redacted text. Logged."""
     on = _today(on)
@@ -1283,7 +1287,7 @@ def _sentences(text):
 # --- evaluation and closing ---------------------------------------------------------------
 
 
-@transaction.atomic
+@in_step
 def evaluate(
     *, suggestion, deputy, satisfaction, contacted, comment="", comment_is_public=False, by, on=None
 ):
@@ -1349,7 +1353,7 @@ def evaluate(
     return evaluation
 
 
-@transaction.atomic
+@in_step
 def close(*, suggestion, by, on=None):
     """Close (办结): rated, or the evaluation period passed without a rating."""
     on = _today(on)
@@ -1363,7 +1367,7 @@ def close(*, suggestion, by, on=None):
 # --- supervision ------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@in_step
 def mark_key(*, suggestion, leader, vice_mayor=None, committee=None, by, on=None):
     """Choose a key suggestion (重点建议) and name who supervises it."""
     on = _today(on)
@@ -1382,7 +1386,7 @@ def mark_key(*, suggestion, leader, vice_mayor=None, committee=None, by, on=None
     return suggestion
 
 
-@transaction.atomic
+@in_step
 def record_meeting(
     *, session, kind, title, held_on, attendees="", notes="", suggestions=(), leaders=()
 ):
@@ -1403,7 +1407,7 @@ def record_meeting(
     return meeting
 
 
-@transaction.atomic
+@in_step
 def record_special_report(
     *, session, unit, title, heard_on, satisfied, basically_satisfied, dissatisfied
 ):
@@ -1424,6 +1428,7 @@ def record_special_report(
 # --- corrections and imports ----------------------------------------------------------------
 
 
+@in_step
 def bring_to_final_state(
     *,
     suggestion,
@@ -1485,7 +1490,7 @@ def bring_to_final_state(
         close(suggestion=suggestion, by=by, on=closes_on)
 
 
-@transaction.atomic
+@in_step
 def import_suggestions(*, session, plans, by, on=None, progress=None):
     """Save a checked import all at once: every row or none. Returns the counts.
 
@@ -1505,6 +1510,7 @@ def import_suggestions(*, session, plans, by, on=None, progress=None):
         )
     Session.objects.select_for_update().get(pk=session.pk)
     first_event = Event.objects.aggregate(n=Max("pk"))["n"] or 0
+    touched_session(session)
     new = [p for p in plans if p.action == "create"]
     numbers = [p.values["number"] for p in new]
     if Suggestion.objects.filter(session=session, number__in=numbers).exists():
@@ -1583,8 +1589,8 @@ def import_suggestions(*, session, plans, by, on=None, progress=None):
                 name_responsible_person(
                     assignment=plan.responsible_lead, person=plan.responsible_person, by=by, on=on
                 )
-    touched = [s.pk for s in created] + [p.existing.pk for p in plans if p.action == "update"]
-    Event.objects.filter(pk__gt=first_event, suggestion_id__in=touched).update(imported=True)
+    imported = [s.pk for s in created] + [p.existing.pk for p in plans if p.action == "update"]
+    Event.objects.filter(pk__gt=first_event, suggestion_id__in=imported).update(imported=True)
     return ImportCounts(created=len(created), updated=updated, concluded=concluded)
 
 
@@ -1647,7 +1653,7 @@ def check_rate_implementation(suggestion, deputy, on=None):
     return promise
 
 
-@transaction.atomic
+@in_step
 def rate_implementation(
     *, suggestion, deputy, satisfaction, comment="", comment_is_public=False, by, on=None
 ):
@@ -1691,7 +1697,7 @@ def check_review_flag(suggestion, on=None):
         raise WorkflowError(_("This suggestion carries no flag left to review."))
 
 
-@transaction.atomic
+@in_step
 def review_flag(*, suggestion, kind, note, by, on=None):
     """Staff looked at a consistency flag and say what they found (logged, not public)."""
     on = _today(on)
@@ -1740,7 +1746,7 @@ def check_decide_link(suggestion):
         raise WorkflowError(_("No link to an earlier suggestion waits for a decision."))
 
 
-@transaction.atomic
+@in_step
 def decide_link(*, link, confirm, by, on=None):
     """Staff confirm that two suggestions raise the same problem, or dismiss the link."""
     on = _today(on)

@@ -3,11 +3,15 @@
 import statistics
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Assignment, Reply, ReplyClass, Satisfaction, Suggestion
+from congress.models import Delegation, HandlingUnit
+
+from . import summaries
+from .models import Assignment, Category, Reply, ReplyClass, Satisfaction, Suggestion, Tally
 
 S = Suggestion.Status
 
@@ -15,26 +19,12 @@ S = Suggestion.Status
 def suggestion_counts(today):
     """Aggregates over suggestions; keys are the figures' names (EXPLANATIONS says each one).
 
-    A figure that depends on the replies counts only suggestions every owing unit has replied
-    to (`REPLIED_STATUSES`): one of two split units replying is not a reply yet, and its class
-    and timeliness are not final.
+    The definitions are the summary rows' own (`summaries.suggestion_counts`, which says the
+    rule for replies), with overdue, which depends on today, counted here.
     """
-    registered = Q(status__in=Suggestion.PUBLIC_STATUSES)
-    assigned = registered & Q(assigned_on__isnull=False)
-    replied = Q(status__in=Suggestion.REPLIED_STATUSES)
-    return {
-        "received": Count("pk", filter=~Q(status=S.DRAFT)),
-        "registered": Count("pk", filter=registered),
-        "assigned": Count("pk", filter=assigned),
-        "replied": Count("pk", filter=replied),
-        "closed": Count("pk", filter=Q(status=S.CLOSED)),
-        "on_time": Count("pk", filter=replied & Q(replied_on_time=True)),
-        "overdue": Count("pk", filter=Suggestion.overdue_q(today)),
-        "face_to_face": Count("pk", filter=assigned & Q(met_face_to_face=True)),
-        "re_handled": Count("pk", filter=Q(was_re_handled=True)),
-        **{f"class_{c}": Count("pk", filter=replied & Q(reply_class=c)) for c in ReplyClass.values},
-        **{s: Count("pk", filter=Q(satisfaction=s)) for s in Satisfaction.values},
-    }
+    counts = summaries.suggestion_counts()
+    del counts["suggestions"]
+    return {**counts, "overdue": Count("pk", filter=Suggestion.overdue_q(today))}
 
 
 def rate(part, whole):
@@ -144,31 +134,17 @@ UNIT_COLUMNS = [
 
 
 def by_unit(assignments, today=None):
-    """Per handling unit: what it was given, as what, how it replied and how it was rated."""
+    """Per handling unit: what it was given, as what, how it replied and how it was rated.
+
+    The columns are the summary rows' own (`summaries.unit_counts`); overdue is counted here."""
     today = today or timezone.localdate()
-    owes = Q(role__in=Assignment.REPLYING_ROLES)
-    # The unit's first reply of the first round, as sent (a revision or a re-handling reply
-    # later does not change whether the unit replied, or replied on time).
-    first_reply = Reply.objects.filter(
-        assignment=OuterRef("pk"), kind=Reply.Kind.REPLY, round=1, supersedes__isnull=True
-    )
     rows = (
         assignments.order_by()
         .values("unit", "unit__name", "unit__kind")
         .annotate(
-            lead=Count("pk", filter=Q(role=Assignment.Role.LEAD)),
-            co=Count("pk", filter=Q(role=Assignment.Role.CO)),
-            separate=Count("pk", filter=Q(role=Assignment.Role.SEPARATE)),
-            owing=Count("pk", filter=owes),
-            replied=Count("pk", filter=owes & Q(Exists(first_reply))),
-            on_time=Count(
-                "pk", filter=owes & Q(Exists(first_reply.filter(replied_on__lte=F("due_on"))))
-            ),
+            **summaries.unit_counts(),
+            owing=Count("pk", filter=Q(role__in=Assignment.REPLYING_ROLES)),
             overdue=Count("pk", filter=Assignment.overdue_q(today)),
-            **{
-                s: Count("pk", filter=owes & Q(suggestion__satisfaction=s))
-                for s in Satisfaction.values
-            },
         )
     )
     result = []
@@ -218,7 +194,6 @@ def promise_counts(suggestions, today=None, unit=None):
 
     kept = follow-up by the promised date; late = follow-up after it; overdue = date passed
     without a follow-up; open = date still ahead."""
-    from .models import Reply
 
     today = today or timezone.localdate()
     followed = Q(followed_up_on__isnull=False)
@@ -276,7 +251,6 @@ def all_implementation_counts(suggestions):
 
 def all_reply_rating_counts(suggestions):
     """Every deputy's latest rating of the reply (lead and co-signers), one per deputy."""
-    from django.db.models import Exists, OuterRef
 
     from .models import Evaluation
 
@@ -290,7 +264,6 @@ def all_reply_rating_counts(suggestions):
 
 def publication_counts(suggestions, today=None):
     """Closed suggestions and those whose every current reply is public (公开率)."""
-    from django.db.models import Exists, OuterRef
 
     from .models import Reply
 
@@ -422,3 +395,93 @@ def sort_rows(rows, sort, columns):
     known.sort(key=lambda r: r[column], reverse=sort.startswith("-"))
     rows[:] = known + unknown
     return sort
+
+
+FIGURES = summaries.SUGGESTION_COLUMNS
+UNIT_FIGURES = summaries.UNIT_COLUMNS
+
+
+# -- the public figures, read from the summary rows (suggestions.summaries) ----------------------
+
+
+def _tallies(session, group):
+    rows = Tally.objects.filter(group=group)
+    return rows.filter(session=session) if session else rows
+
+
+def _summed(columns):
+    return {c: Coalesce(Sum(c), 0) for c in columns}
+
+
+def session_overview(session, today=None):
+    """The figures of a session (all time for None): a sum of summary rows, overdue counted live."""
+    today = today or timezone.localdate()
+    counts = _tallies(session, Tally.Group.TOTAL).aggregate(**_summed(FIGURES))
+    counts["overdue"] = Suggestion.objects.for_session(session).overdue(today).count()
+    return Figures(counts)
+
+
+def session_grouped(session, field, today=None, registered_only=False):
+    """Figures per category or delegation, as `grouped` gives them, from the summary rows."""
+    today = today or timezone.localdate()
+    model = {"category": Category, "delegation": Delegation}[field]
+    rows = (
+        _tallies(session, field)
+        .order_by()
+        .values("key")
+        .annotate(**_summed(FIGURES))
+        .filter(**{"registered__gt" if registered_only else "suggestions__gt": 0})
+    )
+    overdue = dict(
+        Suggestion.objects.for_session(session)
+        .overdue(today)
+        .order_by()
+        .values(field)
+        .annotate(n=Count("pk"))
+        .values_list(field, "n")
+    )
+    labels = dict(model.objects.values_list("pk", "name"))
+    result = []
+    for row in rows:
+        key = row.pop("key")
+        row.pop("suggestions")
+        result.append(Figures({**row, "overdue": overdue.get(key, 0)}, label=labels[key], key=key))
+    return sorted(result, key=lambda f: f.label)
+
+
+def session_units(session, unit=None, today=None):
+    """Per handling unit, as `by_unit` gives it, from the summary rows."""
+    today = today or timezone.localdate()
+    rows = _tallies(session, Tally.Group.UNIT)
+    overdue = Assignment.objects.filter(Assignment.overdue_q(today))
+    if session:
+        overdue = overdue.filter(suggestion__session=session)
+    units = HandlingUnit.objects.all()
+    if unit:
+        rows, overdue, units = rows.filter(key=unit.pk), overdue.filter(unit=unit), [unit]
+    else:
+        units = units.only("pk", "name", "kind")
+    summed = rows.order_by().values("key").annotate(**_summed(UNIT_FIGURES))
+    summed = {row.pop("key"): row for row in summed}
+    overdue = dict(
+        overdue.order_by().values("unit").annotate(n=Count("pk")).values_list("unit", "n")
+    )
+    result = []
+    for u in units:
+        row = summed.get(u.pk)
+        if not row or not (row["lead"] or row["co"] or row["separate"]):
+            continue
+        evaluated = row["satisfied"] + row["basically_satisfied"] + row["dissatisfied"]
+        result.append(
+            {
+                "unit": u.pk,
+                "unit__name": u.name,
+                "unit__kind": u.kind,
+                **row,
+                "owing": sum(row[role] for role in Assignment.REPLYING_ROLES),
+                "overdue": overdue.get(u.pk, 0),
+                "satisfaction_rate": rate(row["satisfied"] + row["basically_satisfied"], evaluated),
+                "on_time_rate": rate(row["on_time"], row["replied"]),
+            }
+        )
+    return result

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from congress.files import protected_file_response
 from congress.models import HandlingUnit, Session
 
-from . import exports, loop, services, stats
+from . import exports, listing, loop, services, stats
 from .attachments import may_download
 from .filters import SuggestionFilter
 from .models import FLAGS, Assignment, Reply, SpecialReport, Suggestion
@@ -33,10 +33,11 @@ def chosen_session(request):
 def home(request):
     session, sessions = chosen_session(request)
     suggestions = Suggestion.objects.for_session(session)
-    figures = stats.overview(suggestions)
+    figures = stats.session_overview(session)  # from the summary rows
+    # Days to first reply: live over the session's replied assignments (not a summary row).
     speed = stats.reply_speed(Assignment.objects.filter(suggestion__in=suggestions))[1]
     categories = sorted(
-        stats.grouped(suggestions.registered(), "category", "category__name"),
+        stats.session_grouped(session, "category", registered_only=True),
         key=lambda row: -row.registered,
     )
     top = max((c.registered for c in categories), default=0)
@@ -51,6 +52,7 @@ def home(request):
             "reports": special_reports(session),
             "categories": [(c, stats.rate(c.registered, top) or 0) for c in categories],
             "explain": stats.EXPLANATIONS,
+            # The loop's figures are live aggregates (a few queries), not summary rows.
             "loop": {
                 **stats.loop_figures(suggestions),
                 "satisfaction_rate_reply": figures.satisfaction_rate,
@@ -85,7 +87,15 @@ def suggestion_list(request):
     filterset.queryset = filterset.queryset.with_lead_unit().select_related(
         "session", "category", "lead_deputy"
     )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    objects = filterset.qs
+    if filterset.is_valid() and listing.only_session(
+        filterset.form.cleaned_data, filterset.filters
+    ):
+        window = listing.SessionWindow(objects, filterset.form.cleaned_data.get("session"))
+        paginator = listing.SessionPaginator(window, PAGE_SIZE)
+    else:
+        paginator = Paginator(objects, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -153,12 +163,13 @@ def suggestion_print(request, pk):
 
 def unit_rows(request):
     session, sessions = chosen_session(request)
-    assignments = Assignment.objects.all()
     replies = Reply.objects.all()
     if session:
-        assignments = assignments.filter(suggestion__session=session)
         replies = replies.filter(suggestion__session=session)
-    rows = stats.by_unit(assignments)
+    rows = stats.session_units(session)  # from the summary rows
+    assignments = Assignment.objects.all()
+    if session:
+        assignments = assignments.filter(suggestion__session=session)
     promises = stats.promise_counts_by_unit(replies)
     empty = dict.fromkeys(["promises", "promises_kept", "promises_late", "promises_overdue"], 0)
     for row in rows:
@@ -200,10 +211,10 @@ def unit_list(request):
 def unit_detail(request, pk):
     unit = get_object_or_404(HandlingUnit, pk=pk)
     session, sessions = chosen_session(request)
+    row = next(iter(stats.session_units(session, unit=unit)), None)
     assignments = unit.assignments.all()
     if session:
         assignments = assignments.filter(suggestion__session=session)
-    row = next(iter(stats.by_unit(assignments)), None)
     if row:
         stats.with_speed([row], assignments)
     mine = Suggestion.objects.public().for_session(session).for_unit(unit)
@@ -221,9 +232,10 @@ def unit_detail(request, pk):
         .for_unit(unit)
         .with_lead_unit()
         .select_related("session", "category", "lead_deputy")
-        .order_by("number")
+        .order_by("-session__opens_on", "number")
     )
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    window = listing.SessionWindow(queryset, counts=listing.unit_counts(unit, session))
+    page = listing.SessionPaginator(window, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "suggestions/unit_detail.html",
@@ -262,16 +274,13 @@ def _implementation(session, unit):
 @require_GET
 def breakdown(request, by):
     session, sessions = chosen_session(request)
-    suggestions = Suggestion.objects.for_session(session)
-    field, label = {
-        "category": ("category", "category__name"),
-        "delegation": ("delegation", "delegation__name"),
-    }[by]
+    if by not in ("category", "delegation"):
+        raise Http404
     return render(
         request,
         "suggestions/breakdown.html",
         {
-            "rows": stats.grouped(suggestions, field, label),
+            "rows": stats.session_grouped(session, by),
             "by": by,
             "session": session,
             "sessions": sessions,

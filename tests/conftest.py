@@ -10,6 +10,7 @@ import itertools
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.utils import translation
 
 from congress.models import Delegation, Division, HandlingUnit, Leader, Session, Term
@@ -56,6 +57,7 @@ def _fast_and_isolated(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()  # cached pages of another test's (rolled back) rows
     # Rule tests match the English source messages; pages are served in the visitor's language.
     with translation.override("en"):
         yield

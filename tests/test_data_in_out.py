@@ -183,7 +183,7 @@ def test_export_reads_back_with_chinese_text_and_imports_into_another_session(
 
 def test_csv_export_opens_with_a_byte_order_mark_and_chinese(client, build, unit_x):
     build("assigned", lead_unit=unit_x, title="关于公交的建议")
-    content = client.get(reverse("suggestions:export", args=["csv"])).content
+    content = b"".join(client.get(reverse("suggestions:export", args=["csv"])).streaming_content)
     assert content.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert rows[1][1] == "关于公交的建议"
@@ -192,7 +192,8 @@ def test_csv_export_opens_with_a_byte_order_mark_and_chinese(client, build, unit
 def test_exports_follow_the_lists_filters(client, build, unit_x, category):
     build("assigned", lead_unit=unit_x, title="甲建议")
     build("assigned", lead_unit=unit_x, title="乙建议")
-    content = client.get(reverse("suggestions:export", args=["csv"]), {"q": "乙"}).content
+    response = client.get(reverse("suggestions:export", args=["csv"]), {"q": "乙"})
+    content = b"".join(response.streaming_content)
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert [r[1] for r in rows[1:]] == ["乙建议"]
 

@@ -139,7 +139,9 @@ def test_no_private_detail_of_the_demo_reaches_a_public_page(demo, db, client):
         ]
     ]
     for url in urls:
-        page = client.get(url).content.decode("utf-8-sig")
+        response = client.get(url)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        page = body.decode("utf-8-sig")
         if url.startswith("/api/"):
             import json
 

@@ -99,3 +99,14 @@ def test_admin_pages_carry_the_headers_too(client, world, staff):
         assert response.status_code == 200, url
         assert "script-src 'self'" in response["Content-Security-Policy"]
         assert "no-store" in response["Cache-Control"]
+
+
+def test_a_public_page_served_from_the_cache_carries_the_same_headers(
+    client, world, django_assert_num_queries
+):
+    for url in ["/", "/suggestions/", "/units/"]:
+        rendered = client.get(url)
+        with django_assert_num_queries(0):  # the page cache answers, first in the middleware
+            cached = client.get(url)
+        check_headers(url, cached, logged_in=False)
+        assert cached["Content-Security-Policy"] == rendered["Content-Security-Policy"], url

@@ -1,15 +1,18 @@
 """A handling unit's work: its assignments, owed work first."""
 
 import datetime
+from functools import cached_property
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Case, F, Q, When
+from django.db.models import Case, F, Q, Sum, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import loop
-from ..models import Assignment, Suggestion
+from ..listing import SessionPaginator
+from ..models import Assignment, Suggestion, Tally
 
 S = Suggestion.Status
 
@@ -18,6 +21,40 @@ UNIT_STATUSES = [S.ASSIGNED, S.RE_HANDLING, S.REPLIED, S.EVALUATED, S.CLOSED]
 
 
 GROUP_SIZE = 100
+
+
+class OwedFirst:
+    """A unit's assignments, work still owed first, without sorting all of them at each page.
+
+    Owed work is a few hundred rows at most; finished work (all the rest, tens of thousands for
+    a busy unit) is read in the (unit, due date) index's order. The count comes from the
+    summary rows.
+    """
+
+    def __init__(self, assignments, open_work, unit_ids):
+        # Driven from the few suggestions awaiting a reply, not from the unit's every row.
+        awaiting = Suggestion.objects.in_handling().values("pk")
+        self.open = assignments.filter(suggestion__in=awaiting).filter(open_work)
+        self.done = assignments.exclude(open_work).order_by("-due_on", "pk")
+        self.unit_ids = unit_ids
+
+    @cached_property
+    def open_rows(self):
+        return list(self.open)
+
+    def count(self):
+        tally = Tally.objects.filter(group=Tally.Group.UNIT, key__in=self.unit_ids).aggregate(
+            n=Coalesce(Sum(F("lead") + F("co") + F("separate")), 0)
+        )
+        return tally["n"]
+
+    def __getitem__(self, window):
+        start, stop = window.start or 0, window.stop
+        rows = self.open_rows[start:stop]
+        skip = max(start - len(self.open_rows), 0)
+        need = (stop - start) - len(rows)
+        # Always one query for finished work, so the page's query count is fixed.
+        return rows + list(self.done[skip : skip + max(need, 1)])[:need]
 
 
 def unit_section(request, viewer):
@@ -31,7 +68,9 @@ def unit_section(request, viewer):
     )
     today = timezone.localdate()
     soon = today + datetime.timedelta(days=settings.SUGGESTION_RULES["DUE_SOON_DAYS"])
-    owed = mine.filter(open_work).order_by("due_on", "pk")
+    # Driven from the few suggestions awaiting a reply, not from the unit's every row.
+    awaiting = Suggestion.objects.in_handling().values("pk")
+    owed = mine.filter(suggestion__in=awaiting).filter(open_work).order_by("due_on", "pk")
     overdue = Assignment.overdue_q(today)  # the one rule: a co-handler owes no reply of its own
     groups = []
     for key, title, queryset in [
@@ -67,7 +106,11 @@ def unit_section(request, viewer):
         assignments = assignments.filter(role=role)
     else:
         role = ""
-    page = Paginator(assignments, 50).get_page(request.GET.get("upage"))
+    if status or role:
+        paginator = Paginator(assignments, 50)
+    else:
+        paginator = SessionPaginator(OwedFirst(assignments, open_work, viewer.unit_ids), 50)
+    page = paginator.get_page(request.GET.get("upage"))
     return context | {
         "unit_page": page,
         "unit_status": status,

@@ -1,0 +1,600 @@
+"""Benchmark at national scale: a million suggestions, every public page timed and loaded.
+
+Builds the database named by DATABASE_URL (use a throwaway PostgreSQL database) with
+--suggestions suggestions in sessions of --per-session, with their assignments, replies,
+evaluations and history events in the proportions of a real congress (old sessions closed, the
+current one in flight), written with COPY on PostgreSQL (plain INSERTs elsewhere). Then, for
+every public page and API endpoint, prints the median server time through Django's test client,
+its query count and, unless --no-wrk, its throughput under gunicorn (2 sync workers, DEBUG off)
+with wrk, beside a bare `HttpResponse("ok")` view served by the same gunicorn in the same run,
+bare view and page interleaved.
+
+    psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE scale_bench"
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/scale_bench \
+        .venv/bin/python bench/scale.py --suggestions 1000000        # builds, then measures
+    ... bench/scale.py --reuse                                         # measures what is there
+"""
+
+import argparse
+import csv
+import datetime
+import io
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congress.settings")
+
+import django  # noqa: E402
+import django.apps  # noqa: E402
+
+if not django.apps.apps.ready:
+    django.setup()
+
+from django.contrib.auth.models import User  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, models, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from congress.models import Delegation, Division, HandlingUnit, Session, Term  # noqa: E402
+from deputies.models import Deputy, LiaisonStation  # noqa: E402
+from suggestions.models import (  # noqa: E402
+    Assignment,
+    Category,
+    Evaluation,
+    Event,
+    Reply,
+    Suggestion,
+)
+
+D = datetime.date
+DAY = datetime.timedelta(days=1)
+BENCH_TERM = 80  # terms 80.. hold the bench's sessions, apart from any demo data
+PLACES = ["离石区", "孝义市", "汾阳市", "文水县", "交城县", "兴县", "临县", "柳林县", "石楼县"]
+PLACES += ["岚县", "方山县", "中阳县", "交口县", "城北街道", "凤山街道", "莲花池街道"]
+
+
+class Table:
+    """Rows of one model's table as tuples in column order, defaults filled in."""
+
+    def __init__(self, model):
+        self.model = model
+        self.fields = [f for f in model._meta.concrete_fields]
+        self.columns = [f.column for f in self.fields]
+        now = timezone.now()
+        self.defaults = {}
+        for f in self.fields:
+            if isinstance(f, models.DateTimeField):
+                value = now
+            elif f.has_default():
+                value = f.get_default()
+            elif f.null:
+                value = None
+            elif isinstance(f, (models.CharField, models.TextField, models.FileField)):
+                value = ""
+            else:
+                value = None
+            self.defaults[f.attname] = value
+        self.rows = []
+        self.next_id = (model.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1
+
+    def add(self, **values):
+        values.setdefault("id", self.next_id)
+        self.next_id = max(self.next_id, values["id"] + 1)
+        row = {**self.defaults, **values}
+        self.rows.append(tuple(row[f.attname] for f in self.fields))
+        return values["id"]
+
+    def flush(self):
+        if not self.rows:
+            return
+        table = self.model._meta.db_table
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                buffer = io.StringIO()
+                writer = csv.writer(buffer)
+                for row in self.rows:
+                    writer.writerow([r"\N" if v is None else v for v in row])
+                buffer.seek(0)
+                columns = ", ".join(f'"{c}"' for c in self.columns)
+                cursor.cursor.copy_expert(
+                    f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
+                    buffer,
+                )
+            else:
+                marks = ", ".join(["%s"] * len(self.columns))
+                columns = ", ".join(f'"{c}"' for c in self.columns)
+                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", self.rows)
+        self.rows = []
+
+    def reset_sequence(self):
+        if connection.vendor == "postgresql":
+            table = self.model._meta.db_table
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT max(id) FROM {table}))"
+                )
+
+
+def reference_data(sessions):
+    """Terms, sessions, 13 delegations, 12 categories, 60 units, 3,000 deputies, 5,000 stations."""
+    divisions = [
+        Division.objects.get_or_create(name=f"基准县{i}", defaults={"order": i})[0]
+        for i in range(13)
+    ]
+    delegations = [
+        Delegation.objects.get_or_create(
+            name=f"基准县{i}代表团", defaults={"division": d, "order": i}
+        )[0]
+        for i, d in enumerate(divisions)
+    ]
+    categories = [Category.objects.get_or_create(name=f"基准类别{i}")[0] for i in range(12)]
+    units = [HandlingUnit.objects.get_or_create(name=f"基准单位{i}")[0] for i in range(60)]
+    deputies = Deputy.objects.bulk_create(
+        Deputy(
+            name=f"基准代表{i}",
+            level="municipal",
+            delegation=delegations[i % 13],
+            phone=f"100{i:08d}",
+        )
+        for i in range(3000)
+    )
+    LiaisonStation.objects.bulk_create(
+        LiaisonStation(
+            name=f"基准联络站{i}",
+            division=divisions[i % 13],
+            township=f"镇{i % 40}",
+            address="基准地址",
+        )
+        for i in range(5000)
+    )
+    # Sessions every 100 days back from 10 October 2026: the last one is the current session.
+    last_opens = D(2026, 10, 10)
+    made = []
+    for k in range(sessions):
+        term_number = BENCH_TERM + k // 5
+        term, _ = Term.objects.get_or_create(
+            number=term_number,
+            defaults={"name": f"基准第{term_number}届", "starts_on": D(1990, 1, 1)},
+        )
+        opens = last_opens - (sessions - 1 - k) * 100 * DAY
+        made.append(
+            Session.objects.create(
+                term=term,
+                number=k % 5 + 1,
+                name=f"基准第{term_number}届第{k % 5 + 1}次会议",
+                opens_on=opens,
+                closes_on=opens + 3 * DAY,
+            )
+        )
+    return made, delegations, categories, units, deputies
+
+
+OLD = [("not_registered", 3), ("closed", 88), ("evaluated", 6), ("replied", 2), ("closed_re", 1)]
+CURRENT = [
+    ("submitted", 3),
+    ("not_registered", 3),
+    ("registered", 10),
+    ("assigned", 40),
+    ("replied", 20),
+    ("re_handling", 2),
+    ("evaluated", 12),
+    ("closed", 10),
+]
+REACHED = ["registered", "assigned", "replied", "evaluated", "closed"]
+
+
+def pick(rng, weighted):
+    return rng.choices([s for s, _ in weighted], [w for _, w in weighted])[0]
+
+
+def build(total, per_session, seed=1, progress=print):
+    """Write `total` suggestions in sessions of `per_session`, and everything they imply."""
+    rng = random.Random(seed)
+    topics = json.loads((ROOT / "fixtures/demo/topics.json").read_text())
+    topic_categories = sorted({t["category"] for t in topics})
+    n_sessions = max(1, -(-total // per_session))
+    sessions, delegations, categories, units, deputies = reference_data(n_sessions)
+    # Units are not equally busy: the busiest gets about seven times the quietest's share.
+    unit_weights = [1 / (i + 1) ** 0.5 for i in range(len(units))]
+    user = User.objects.filter(is_superuser=True).first()
+    tables = {m: Table(m) for m in (Suggestion, Assignment, Reply, Evaluation, Event)}
+    ts, ta, tr, te, tv = tables.values()
+    started = time.perf_counter()
+    made = 0
+    for index, session in enumerate(sessions):
+        current = index == len(sessions) - 1
+        opens = session.opens_on
+        for number in range(1, min(per_session, total - made) + 1):
+            topic = rng.choice(topics)
+            place = rng.choice(PLACES)
+            state = pick(rng, CURRENT if current else OLD)
+            re_handled = state in ("closed_re", "re_handling")
+            status = "closed" if state == "closed_re" else state
+            lead = rng.choice(deputies)
+            reached = REACHED.index(status) if status in REACHED else -1
+            if status == "re_handling":
+                reached = REACHED.index("assigned")
+            assigned = reached >= 1
+            replied = reached >= 2 or re_handled
+            assigned_on = opens + rng.randint(5, 40) * DAY if assigned else None
+            due_on = assigned_on + 91 * DAY if assigned else None
+            replied_on = assigned_on + rng.randint(20, 100) * DAY if replied else None
+            if replied_on and current and replied_on > D(2026, 11, 25):
+                replied_on = D(2026, 11, 25)
+            reply_class = rng.choice("AAABBCD") if replied else ""
+            evaluated = reached >= 3
+            satisfaction = (
+                rng.choice(["satisfied"] * 6 + ["basically_satisfied"] * 3 + ["dissatisfied"])
+                if evaluated
+                else ""
+            )
+            sid = ts.add(
+                session_id=session.pk,
+                number=number,
+                title=topic["title"].format(place=place),
+                content=topic["problem"].format(place=place) + "；".join(topic["measures"]),
+                category_id=categories[topic_categories.index(topic["category"])].pk,
+                lead_deputy_id=lead.pk,
+                delegation_id=lead.delegation_id,
+                submitted_on=opens,
+                status=status,
+                is_key=number % 100 == 0 and reached >= 0,
+                registered_on=opens + 2 * DAY if reached >= 0 else None,
+                not_registered_reason="属于个人诉求" if status == "not_registered" else "",
+                assigned_on=assigned_on,
+                due_on=due_on if status != "re_handling" else D(2026, 12, 20),
+                first_replied_on=replied_on,
+                replied_on_time=(replied_on <= due_on) if replied else None,
+                reply_class=reply_class,
+                met_face_to_face=assigned and rng.random() < 0.6,
+                satisfaction=satisfaction,
+                was_re_handled=re_handled,
+                closed_on=replied_on + 40 * DAY if status == "closed" else None,
+                created_at=timezone.now(),
+            )
+            events = [("entered", "", "submitted", opens, True)]
+            if reached >= 0:
+                events.append(("registered", "submitted", "registered", opens + 2 * DAY, True))
+            elif status == "not_registered":
+                events.append(("not_registered", "submitted", status, opens + 2 * DAY, True))
+            if assigned:
+                lead_unit = rng.choices(units, unit_weights)[0]
+                aid = ta.add(
+                    suggestion_id=sid,
+                    unit_id=lead_unit.pk,
+                    role="lead",
+                    assigned_on=assigned_on,
+                    due_on=due_on,
+                    original_due_on=due_on,
+                    responsible_person="负责人",
+                    replied_on=replied_on,
+                )
+                if rng.random() < 0.25:
+                    co = rng.choice(units)
+                    if co != lead_unit:
+                        ta.add(
+                            suggestion_id=sid,
+                            unit_id=co.pk,
+                            role="co",
+                            assigned_on=assigned_on,
+                            due_on=due_on,
+                            original_due_on=due_on,
+                        )
+                events.append(("assigned", "registered", "assigned", assigned_on, True))
+                events.append(("responsible_named", "", "", assigned_on + DAY, False))
+                events.append(("contacted", "", "", assigned_on + 5 * DAY, False))
+            if replied:
+                published = rng.random() < 0.9
+                tr.add(
+                    suggestion_id=sid,
+                    assignment_id=aid,
+                    reply_class=reply_class,
+                    text=f"对《{topic['title'].format(place=place)}》的答复。经研究，" * 3,
+                    signed_by="局长",
+                    replied_on=replied_on,
+                    due_on=due_on,
+                    is_published=published,
+                    published_on=replied_on + 3 * DAY if published else None,
+                    recorded_at=timezone.now(),
+                )
+                events.append(("replied", "assigned", "replied", replied_on, True))
+                if published:
+                    events.append(("published", "", "", replied_on + 3 * DAY, True))
+            if evaluated:
+                te.add(
+                    suggestion_id=sid,
+                    deputy_id=lead.pk,
+                    satisfaction=satisfaction,
+                    contacted=True,
+                    evaluated_on=replied_on + 10 * DAY,
+                )
+                events.append(("evaluated", "replied", "evaluated", replied_on + 10 * DAY, True))
+            if status == "closed":
+                events.append(("closed", "evaluated", "closed", replied_on + 40 * DAY, True))
+            for action, was, now, on, public in events:
+                tv.add(
+                    suggestion_id=sid,
+                    action=action,
+                    from_status=was,
+                    to_status=now,
+                    occurred_on=on,
+                    actor_id=user.pk if user else None,
+                    is_public=public,
+                )
+            made += 1
+        with transaction.atomic():
+            for table in tables.values():
+                table.flush()
+        progress(
+            f"  session {index + 1}/{len(sessions)}: {made} suggestions, "
+            f"{time.perf_counter() - started:.0f} s"
+        )
+    for table in tables.values():
+        table.reset_sequence()
+    rebuild_summaries()
+
+
+def rebuild_summaries():
+    """Rebuild whatever the project derives from the rows (summary rows, if it has them)."""
+    try:
+        call_command("recount_summaries", verbosity=0)
+    except Exception as error:  # noqa: BLE001  (a checkout without the command still benches)
+        if "Unknown command" not in str(error):
+            raise
+
+
+# -- measuring ---------------------------------------------------------------------------------
+
+
+def pages():
+    """Every public page and API endpoint, at its hardest at this size."""
+    bench_sessions = Session.objects.filter(term__number__gte=BENCH_TERM)
+    session = bench_sessions.order_by("-opens_on").first()
+    sample = Suggestion.objects.filter(session=session, status="closed").first() or (
+        Suggestion.objects.public().first()
+    )
+    busiest = (
+        Assignment.objects.values("unit")
+        .annotate(n=models.Count("pk"))
+        .order_by("-n")
+        .values_list("unit", flat=True)
+        .first()
+    )
+    station = LiaisonStation.objects.order_by("pk").first()
+    public = Suggestion.objects.public().count()
+    last_page = max(1, -(-public // 20))
+    return {
+        "/ current session": "/",
+        "/?session=all": "/?session=all",
+        "/suggestions/ default": "/suggestions/",
+        "/suggestions/?q=供暖": "/suggestions/?q=供暖",
+        "/suggestions/?q=供暖 (session)": f"/suggestions/?session={session.pk}&q=供暖",
+        "/suggestions/?q=12": "/suggestions/?q=12",
+        "/suggestions/?page=400": "/suggestions/?page=400",
+        "/suggestions/ last page": f"/suggestions/?page={last_page}",
+        "/suggestions/<id>/": f"/suggestions/{sample.pk}/",
+        "/suggestions/<id>/print/": f"/suggestions/{sample.pk}/print/",
+        "/units/ current session": "/units/",
+        "/units/?session=all": "/units/?session=all",
+        "/units/<busiest>/": f"/units/{busiest}/",
+        "/units/<busiest>/?session=all": f"/units/{busiest}/?session=all",
+        "/categories/?session=all": "/categories/?session=all",
+        "/delegations/?session=all": "/delegations/?session=all",
+        "/stations/": "/stations/",
+        "/stations/<id>/": f"/stations/{station.pk}/",
+        "/stations/figures/": "/stations/figures/",
+        "API /suggestions (all)": "/api/v1/suggestions",
+        "API /suggestions?offset=9000": "/api/v1/suggestions?offset=9000",
+        "API /suggestions/<id>": f"/api/v1/suggestions/{sample.pk}",
+        "API /statistics (all time)": "/api/v1/statistics",
+        "API /statistics/units (all time)": "/api/v1/statistics/units",
+        "API /stations": "/api/v1/stations",
+    }
+
+
+def login_pages():
+    """Pages behind login: the busiest unit's workbench, and staff's queues. {name: (user, url)}"""
+    from congress.roles import staff_group
+
+    busiest = (
+        Assignment.objects.values("unit")
+        .annotate(n=models.Count("pk"))
+        .order_by("-n")
+        .values_list("unit", "n")
+        .first()
+    )
+    unit = HandlingUnit.objects.get(pk=busiest[0])
+    unit_user, _ = User.objects.get_or_create(username="bench_unit")
+    unit.members.add(unit_user)
+    staff_user, _ = User.objects.get_or_create(username="bench_staff", defaults={"is_staff": True})
+    staff_user.groups.add(staff_group())
+    sample = Assignment.objects.filter(unit=unit).order_by("-pk").first()
+    return {
+        f"workbench: unit with {busiest[1]:,} assignments": (unit_user, "/workbench/"),
+        "workbench: unit, page 100": (unit_user, "/workbench/?upage=100"),
+        "workbench: a suggestion (unit)": (
+            unit_user,
+            f"/workbench/suggestions/{sample.suggestion_id}/",
+        ),
+        "workbench: staff queues": (staff_user, "/workbench/"),
+    }
+
+
+def server_times(urls, repeat, user=None):
+    """{name: (cold ms, median ms, queries)} through Django's test client."""
+    client = Client()
+    if user:
+        client.force_login(user)
+    result = {}
+    for name, url in urls.items():
+        timings = []
+        cold_queries = None
+        for _ in range(repeat):
+            with CaptureQueriesContext(connection) as queries:
+                start = time.perf_counter()
+                response = client.get(url)
+                timings.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+            if cold_queries is None:
+                cold_queries = len(queries.captured_queries)
+        result[name] = (timings[0], statistics.median(timings), cold_queries)
+    return result
+
+
+def wrk(url, seconds, connections=16):
+    if shutil.which("wrk"):
+        out = subprocess.run(
+            ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", url],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
+        match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+        errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+        if errors:
+            return 0.0
+        return float(match.group(1)) if match else 0.0
+    return python_load(url, seconds, connections)
+
+
+def python_load(url, seconds, connections):
+    """Fallback load generator: threads issuing requests back to back."""
+    import threading
+
+    done = []
+    stop = time.perf_counter() + seconds
+
+    def worker():
+        n = 0
+        while time.perf_counter() < stop:
+            with urllib.request.urlopen(url) as response:  # noqa: S310  (our own server)
+                response.read()
+            n += 1
+        done.append(n)
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(done) / seconds
+
+
+def throughput(urls, port, seconds, rounds):
+    """{name: (req/s, bare req/s)} with gunicorn serving the project and a bare view."""
+    env = {**os.environ, "DEBUG": "0", "BENCH_BARE_VIEW": "1"}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "bench.bare_wsgi:application",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--chdir",
+            str(ROOT),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/__bare__/").read()  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.2)
+        result = {}
+        for name, url in urls.items():
+            urllib.request.urlopen(base + urllib.parse.quote(url, safe="/?=&")).read()  # noqa: S310
+            bare, page = [], []
+            for _ in range(rounds):
+                bare.append(wrk(f"{base}/__bare__/", seconds))
+                page.append(wrk(base + urllib.parse.quote(url, safe="/?=&"), seconds))
+            result[name] = (statistics.median(page), statistics.median(bare))
+        return result
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def measure(repeat=15, load=True, port=8105, seconds=3, rounds=1, out=print):
+    urls = pages()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    try:  # the first request of each page is a cold one: nothing cached from an earlier run
+        from congress.cache import bump_public_version
+
+        bump_public_version()
+    except ImportError:
+        pass
+    times = server_times(urls, repeat)
+    loads = throughput(urls, port, seconds, rounds) if load else {}
+    for name, (user, url) in login_pages().items():
+        times.update(server_times({name: url}, repeat, user=user))
+    out(
+        f"\n{Suggestion.objects.count():,} suggestions, {Assignment.objects.count():,} "
+        f"assignments, {Event.objects.count():,} events, database {connection.vendor}\n"
+    )
+    out("| page | cold ms | median ms | queries | req/s | ratio to bare view |")
+    out("| --- | --- | --- | --- | --- | --- |")
+    for name, (cold, median, queries) in times.items():
+        if name in loads:
+            rps, bare = loads[name]
+            rate = f"{rps:,.0f} | {100 * rps / bare:.0f} % (bare {bare:,.0f})"
+        else:
+            rate = "— | —"
+        out(f"| `{name}` | {cold:,.1f} | {median:,.1f} | {queries} | {rate} |")
+    return times, loads
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--suggestions", type=int, default=1_000_000)
+    parser.add_argument("--per-session", type=int, default=10_000)
+    parser.add_argument("--reuse", action="store_true", help="measure the database as it is")
+    parser.add_argument("--no-wrk", action="store_true", help="server times only, no gunicorn")
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--seconds", type=int, default=3, help="each wrk run")
+    parser.add_argument("--rounds", type=int, default=1, help="bare/page pairs per page")
+    parser.add_argument("--port", type=int, default=8105)
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    if not args.reuse:
+        if Session.objects.filter(term__number__gte=BENCH_TERM).exists():
+            sys.exit("This database already holds a bench build: pass --reuse, or drop it.")
+        print(f"building {args.suggestions:,} suggestions…", flush=True)
+        started = time.perf_counter()
+        build(args.suggestions, args.per_session, progress=lambda s: print(s, flush=True))
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+        print(f"built in {time.perf_counter() - started:.0f} s", flush=True)
+    else:
+        rebuild_summaries()  # the code may have changed since the build
+    measure(args.repeat, not args.no_wrk, args.port, args.seconds, args.rounds)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+"""Deep pages of the public list without OFFSET over a million rows.
+
+The public list runs newest session first, then by number. When it is filtered by nothing but
+the session, the summary rows say how many public suggestions each session holds, so page N (or
+API offset N) is found by walking those counts to the session it falls in and reading that
+session's rows by number from the (session, number) index: the last page costs what the first
+costs, and the total is a sum of summary rows instead of a count over the table.
+"""
+
+from functools import cached_property
+
+from django.core.paginator import Paginator
+from django.db.models import F
+
+from .models import Tally
+
+
+def session_counts(session=None):
+    """[(session id, public suggestions)] newest session first."""
+    rows = Tally.objects.filter(group=Tally.Group.TOTAL, registered__gt=0)
+    if session:
+        rows = rows.filter(session=session)
+    return list(rows.order_by("-session__opens_on", "session").values_list("session", "registered"))
+
+
+def unit_counts(unit, session=None):
+    """[(session id, the unit's suggestions)] newest session first: a unit holds one
+    assignment per suggestion, and only suggestions accepted for handling are assigned."""
+    rows = Tally.objects.filter(group=Tally.Group.UNIT, key=unit.pk)
+    if session:
+        rows = rows.filter(session=session)
+    rows = rows.annotate(n=F("lead") + F("co") + F("separate")).filter(n__gt=0)
+    return list(rows.order_by("-session__opens_on", "session").values_list("session", "n"))
+
+
+def seek(queryset, counts, start, stop):
+    """Rows start..stop of `queryset` (ordered by session, then number) read session by session."""
+    found, before = [], 0
+    for session_id, n in counts:
+        if before + n > start and before < stop:
+            lo, hi = max(start - before, 0), min(stop - before, n)
+            rows = queryset.filter(session=session_id).order_by("number")
+            # Skip by bare ids first, so the columns and annotations of skipped rows are never
+            # computed; then read the page's rows.
+            ids = rows.values("pk")[lo:hi]
+            found += list(rows.filter(pk__in=ids))
+        before += n
+        if before >= stop:
+            break
+    return found
+
+
+class SessionWindow:
+    """The public suggestions of one session or all, sliceable like a queryset, counted from
+    the summary rows."""
+
+    def __init__(self, queryset, session=None, counts=None):
+        self.queryset = queryset
+        self.counts = session_counts(session) if counts is None else counts
+
+    def count(self):
+        return sum(n for _session, n in self.counts)
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, window):
+        if isinstance(window, int):
+            return self[window : window + 1][0]
+        start, stop = window.start or 0, window.stop if window.stop is not None else self.count()
+        return seek(self.queryset, self.counts, start, stop)
+
+
+class SessionPaginator(Paginator):
+    """A Paginator over a SessionWindow: the count and any page in a fixed number of queries."""
+
+    @cached_property
+    def count(self):
+        return self.object_list.count()
+
+
+def only_session(data, names):
+    """True when the request filters by nothing but (perhaps) the session."""
+    return all(not data.get(name) for name in names if name != "session")
