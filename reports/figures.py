@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from congress.models import Leader, Session
 from deputies.models import Deputy, DutyActivity, LiaisonStation, Problem, Reception
 from suggestions.models import Assignment, Reply, SpecialReport, Suggestion, SupervisionMeeting
+from suggestions.summaries import first_reply
 
 from .models import CommitteeWork, StudyMaterial, SupportPayment, TrainingCourse
 
@@ -133,7 +134,8 @@ SOURCES = {
     "replied": Source(
         _("replied"),
         "suggestions",
-        lambda sc: sc.suggestions.filter(first_replied_on__isnull=False),
+        # The published figure's definition: every unit owing a reply has replied.
+        lambda sc: sc.suggestions.replied(),
         previous=True,
     ),
     "closed": Source(
@@ -176,7 +178,7 @@ SOURCES = {
         f"class_{c}": Source(
             label,
             "suggestions",
-            lambda sc, c=c: sc.suggestions.filter(reply_class=c),
+            lambda sc, c=c: sc.suggestions.replied().filter(reply_class=c),
             previous=True,
         )
         for c, label in [
@@ -223,13 +225,15 @@ SOURCES = {
     "on_time": Source(
         _("replied on time"),
         "suggestions",
-        lambda sc: sc.suggestions.filter(replied_on_time=True),
+        lambda sc: sc.suggestions.replied().filter(replied_on_time=True),
         previous=True,
     ),
     "face_to_face": Source(
         _("met face to face"),
         "suggestions",
-        lambda sc: sc.suggestions.filter(met_face_to_face=True),
+        lambda sc: sc.suggestions.registered().filter(
+            assigned_on__isnull=False, met_face_to_face=True
+        ),
         previous=True,
     ),
     "re_handled": Source(
@@ -342,14 +346,14 @@ SOURCES = {
     ),
 }
 
-# The per-unit table's columns: the same filters as suggestions.stats.by_unit.
-_OWES = ~Q(role=Assignment.Role.CO)
+# The per-unit table's columns: the same filters as suggestions.summaries.unit_counts.
+_OWES = Q(role__in=Assignment.REPLYING_ROLES)
 UNIT_COLUMNS = {
     "lead": (_("as lead"), Q(role=Assignment.Role.LEAD)),
     "co": (_("as co-handler"), Q(role=Assignment.Role.CO)),
     "separate": (_("separately"), Q(role=Assignment.Role.SEPARATE)),
-    "replied": (_("replied"), _OWES & Q(replied_on__isnull=False)),
-    "on_time": (_("on time"), _OWES & Q(replied_on__lte=F("due_on"))),
+    "replied": (_("replied"), _OWES & Q(Exists(first_reply()))),
+    "on_time": (_("on time"), _OWES & Q(Exists(first_reply().filter(replied_on__lte=F("due_on"))))),
     "satisfied": (
         _("satisfied or basically satisfied"),
         _OWES & Q(suggestion__satisfaction__in=["satisfied", "basically_satisfied"]),

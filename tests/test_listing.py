@@ -92,7 +92,8 @@ def test_a_units_workbench_lists_owed_work_first_as_before(client, build, unit_x
     client.force_login(unit_x.members.first())
     got = []
     for page in (1, 2):
-        got += [a.pk for a in client.get("/workbench/", {"upage": page}).context["unit_page"]]
+        response = client.get("/workbench/", {"show": "all", "upage": page})
+        got += [a.pk for a in response.context["unit_page"]]
     assert got == want
 
 
