@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from congress.models import HandlingUnit
+from congress.spreadsheets import unescape_cell
 from deputies.models import Deputy
 
 from .import_mapping import FIELD_LABELS, find_header, remembered_mapping
@@ -326,7 +327,8 @@ def _csv_sheet(data, filename):
         for cells in csv.reader(io.StringIO(text)):
             if len(rows) >= MAX_ROWS:
                 raise _too_many_rows()
-            rows.append(_trim(cells[:MAX_COLUMNS]))
+            # A cell our own CSV export neutralised ('=…) reads back as it was typed.
+            rows.append(_trim([unescape_cell(c) for c in cells[:MAX_COLUMNS]]))
     except csv.Error as error:
         raise ImportFileError(
             _("The CSV file cannot be read: %(error)s") % {"error": error}

@@ -129,3 +129,12 @@ def test_xlsx_export_with_a_hostile_title_imports_back_unchanged(
     _plans, created = import_file(other, response.content, by=staff)
     assert created == 1
     assert Suggestion.objects.get(session=other).title == HOSTILE[0]
+
+
+def test_a_neutralised_csv_cell_reads_back_as_it_was_typed():
+    from suggestions.imports import read_file
+
+    data = "编号,案由\n1,'=HYPERLINK(\"http://x\")\n2,'不是公式\n".encode("utf-8-sig")
+    (sheet,) = read_file(data, "export.csv")
+    assert sheet.rows[1][1] == '=HYPERLINK("http://x")'
+    assert sheet.rows[2][1] == "'不是公式"  # an apostrophe of the user's own stays
