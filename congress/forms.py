@@ -9,6 +9,12 @@ from django.core.exceptions import ValidationError
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def is_id(text):
+    """Is this text a row id any database column can hold? ("²" and "１" pass str.isdigit()
+    but not int() or the database; 20 digits overflow it.)"""
+    return isinstance(text, str) and text.isascii() and text.isdigit() and 0 < len(text) <= 18
+
+
 class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Refuses ids no database column can hold before the database is asked (an id such as
     99999999999999999999 would otherwise crash the query instead of failing validation)."""
@@ -16,7 +22,7 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     def _check_values(self, value):
         for pk in value:
             text = str(pk)
-            if not (text.isascii() and text.isdigit() and len(text) <= 18):
+            if not is_id(text):
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",

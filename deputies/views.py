@@ -101,7 +101,7 @@ def figure_rows(request):
     finished = [y for y in years if y < this_year]
     year = (
         int(wanted)
-        if wanted.isdigit() and int(wanted) in years
+        if wanted.isascii() and wanted.isdigit() and int(wanted) in years
         else (finished[0] if finished else years[0] if years else this_year)
     )
     per_division = stats.by_division(year)

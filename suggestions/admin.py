@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from congress.forms import is_id
 from congress.models import HandlingUnit
 
 from . import services
@@ -172,7 +173,7 @@ class UnitFilter(admin.SimpleListFilter):
         return HandlingUnit.objects.values_list("pk", "name")
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
+        if is_id(self.value()):
             return queryset.filter(assignments__unit_id=self.value())
         return queryset
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from congress.forms import is_id
 from congress.models import Session
 from congress.views import service_form_page
 
@@ -95,7 +96,7 @@ def staff_queues():
 def bulk_assign(request):
     viewer = require_staff(request)
     form = AssignForm(request.POST)
-    ids = [i for i in request.POST.getlist("suggestion") if i.isdigit() and len(i) <= 18]
+    ids = [i for i in request.POST.getlist("suggestion") if is_id(i)]
     if not form.is_valid() or not ids:
         messages.error(request, _("Choose suggestions and a lead unit (or separate units)."))
         return redirect("workbench:dashboard")
@@ -200,7 +201,7 @@ def export_responsibility(request):
     require_staff(request)
     session = (
         Session.objects.filter(pk=request.GET.get("session") or 0).first()
-        if (request.GET.get("session") or "").isdigit()
+        if is_id(request.GET.get("session") or "")
         else None
     )
     session = session or Session.objects.current()
