@@ -359,6 +359,12 @@ class Suggestion(models.Model):
             # Staff queues: a status's oldest first, among a million rows.
             models.Index(fields=["status", "id"], name="suggestion_status_pk"),
             models.Index(fields=["status", "first_replied_on"], name="suggestion_status_replied"),
+            # A session's overdue suggestions (its statistics count them live, as of today).
+            models.Index(
+                fields=["session", "due_on"],
+                condition=Q(status__in=["assigned", "re_handling"]),  # AWAITING_REPLY
+                name="suggestion_awaiting_due",
+            ),
         ]
 
     def __str__(self):
@@ -504,6 +510,12 @@ class Assignment(models.Model):
             models.Index(fields=["unit", "due_on"], name="assignment_unit_due"),
             # A unit's finished work in its workbench's order, read a page at a time.
             models.Index(fields=["unit", "-due_on", "id"], name="assignment_unit_done"),
+            # Overdue replies per unit, counted live as of today: the few still owed, by date.
+            models.Index(
+                fields=["due_on"],
+                condition=Q(replied_on__isnull=True, role__in=["lead", "separate"]),
+                name="assignment_owed_due",
+            ),
         ]
 
     def __str__(self):

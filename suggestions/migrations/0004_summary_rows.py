@@ -11,7 +11,7 @@ def recount(apps, schema_editor):
     later has no rows to count here.
     """
     # Today's recount writes columns and tables that later migrations add: the latest migration
-    # that changes the summary rows (0013_loop_and_reply_days_summaries) recounts instead.
+    # that changes the summary rows recounts instead (0014_recount_summaries).
     return
 
 
