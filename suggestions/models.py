@@ -1286,16 +1286,17 @@ class Tally(models.Model):
     lead = models.PositiveIntegerField(default=0)
     co = models.PositiveIntegerField(default=0)
     separate = models.PositiveIntegerField(default=0)
-    # The accountability loop (session totals and handling units; 0 in the other groups): B/C
-    # promises, kept by their date or late (open ones, which depend on today, are `OpenPromise`
-    # rows), and the lead deputies' implementation ratings (a unit's: of its own replies).
+    # The accountability loop (categories, whose sum is a session's, and handling units; 0 in
+    # the other groups): B/C promises, kept by their date or late (open ones, which depend on
+    # today, are `OpenPromise` rows), and the lead deputies' implementation ratings (a unit's:
+    # of its own replies).
     promises = models.PositiveIntegerField(default=0)
     promises_kept = models.PositiveIntegerField(default=0)
     promises_late = models.PositiveIntegerField(default=0)
     impl_satisfied = models.PositiveIntegerField(default=0)
     impl_basically_satisfied = models.PositiveIntegerField(default=0)
     impl_dissatisfied = models.PositiveIntegerField(default=0)
-    # Session totals only: every deputy's ratings, and closed suggestions all of whose current
+    # Categories only: every deputy's ratings, and closed suggestions all of whose current
     # replies are public.
     impl_all_satisfied = models.PositiveIntegerField(default=0)
     impl_all_basically_satisfied = models.PositiveIntegerField(default=0)

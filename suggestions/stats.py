@@ -536,9 +536,10 @@ def _split(today):
 
 def session_loop(session, today=None):
     """The loop's figures of a session (all time for None), as `loop_figures` gives them, from
-    the summary rows: sessions' totals, and open promises split by their date against today."""
+    the summary rows: its categories' (which sum to the session's), and open promises split by
+    their date against today."""
     today = today or timezone.localdate()
-    counts = _tallies(session, Tally.Group.TOTAL).aggregate(
+    counts = _tallies(session, Tally.Group.CATEGORY).aggregate(
         **_summed(summaries.LOOP_COLUMNS), closed_total=Coalesce(Sum("closed"), 0)
     )
     counts.update(_open_promises(session, today).aggregate(**_split(today)))

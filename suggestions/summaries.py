@@ -184,12 +184,13 @@ FIELDS = {G.CATEGORY: "category", G.DELEGATION: "delegation", G.UNIT: "unit"}
 def recount(session_id, group, keys=None):
     """Rewrite one session's rows of one group (only `keys` when given) from the live rows.
 
-    The session total also carries the loop's figures; a unit's rows also its promises, and
-    its `ReplyDays` and `OpenPromise` rows are recounted with them."""
+    A category's rows also carry the loop's figures (a session's are the sum of its
+    categories', each recount reading one category's suggestions, not the session's); a unit's
+    rows also its promises, and its `ReplyDays` and `OpenPromise` rows are recounted with them."""
     if group == G.UNIT:
         rows = Assignment.objects.filter(suggestion__session=session_id)
         columns = unit_counts()
-    elif group == G.TOTAL:
+    elif group == G.CATEGORY:
         rows = Suggestion.objects.filter(session=session_id)
         columns = {**suggestion_counts(), **loop_counts()}
     else:
@@ -205,13 +206,15 @@ def recount(session_id, group, keys=None):
         if not counted[0]["suggestions"]:
             counted = {}
     columns = list(columns)
-    if group == G.TOTAL:
+    if group == G.CATEGORY:
         columns += [c for c in LOOP_COLUMNS if c not in columns]
-        for row in counted.values():
-            row.update(_session_loop(session_id))
+        loop = _category_loop(session_id, keys)
+        for key, row in counted.items():
+            row.update(loop.get(key, {}))
     if group == G.UNIT:
         columns += PROMISE_COLUMNS
-        promises = _unit_promises(session_id, keys)
+        promises = Reply.objects.promises().filter(suggestion__session=session_id)
+        promises = _grouped(promises, "assignment__unit", keys, promise_counts())
         for key, row in counted.items():
             row.update(promises.get(key, dict.fromkeys(PROMISE_COLUMNS, 0)))
         recount_reply_days(session_id, keys)
@@ -229,24 +232,27 @@ def recount(session_id, group, keys=None):
         )
 
 
-def _session_loop(session_id):
-    """The loop's figures of a session that are not aggregates over its suggestions' rows."""
-    in_session = Q(suggestion__session=session_id)
-    return {
-        **Reply.objects.promises().filter(in_session).aggregate(**promise_counts()),
-        **ImplementationRating.objects.filter(in_session).aggregate(
-            **implementation_rating_counts()
-        ),
-        **latest_evaluations().filter(in_session).aggregate(**evaluation_counts()),
-    }
-
-
-def _unit_promises(session_id, keys):
-    promises = Reply.objects.promises().filter(suggestion__session=session_id)
+def _grouped(rows, field, keys, columns):
+    """{key: counts} of rows grouped by `field`, only `keys` when given."""
     if keys is not None:
-        promises = promises.filter(assignment__unit__in=keys)
-    rows = promises.order_by().values("assignment__unit").annotate(**promise_counts())
-    return {row.pop("assignment__unit"): row for row in rows}
+        rows = rows.filter(**{f"{field}__in": keys})
+    rows = rows.order_by().values(field).annotate(**columns)
+    return {row.pop(field): row for row in rows}
+
+
+def _category_loop(session_id, keys):
+    """{category id: the loop's figures that are not aggregates over the suggestions' rows}."""
+    parts = [
+        (Reply.objects.promises(), promise_counts()),
+        (ImplementationRating.objects.all(), implementation_rating_counts()),
+        (latest_evaluations(), evaluation_counts()),
+    ]
+    loop = {}  # a category with none of them is left out: its row takes the columns' 0
+    for rows, columns in parts:
+        rows = rows.filter(suggestion__session=session_id)
+        for key, counts in _grouped(rows, "suggestion__category", keys, columns).items():
+            loop.setdefault(key, {}).update(counts)
+    return loop
 
 
 def recount_reply_days(session_id, keys=None):
