@@ -428,6 +428,7 @@ def sort_rows(rows, sort, columns):
 FIGURES = summaries.SUGGESTION_COLUMNS
 UNIT_FIGURES = summaries.UNIT_COLUMNS
 PROMISE_FIGURES = summaries.PROMISE_COLUMNS
+PROMISE_SPLIT = [*PROMISE_FIGURES, "promises_overdue", "promises_open"]
 
 
 # -- the public figures, read from the summary rows (suggestions.summaries) ----------------------

@@ -230,7 +230,7 @@ def unit_detail(request, pk):
             "page": page,
             "promises": [(r, r.promise_state()) for r in promise_page],
             "promise_page": promise_page,
-            "promise_figures": row or dict.fromkeys(stats.PROMISE_FIGURES, 0),
+            "promise_figures": row or dict.fromkeys(stats.PROMISE_SPLIT, 0),
             "implementation": _implementation(row),
             "explain": stats.EXPLANATIONS,
             "flagged": loop.flag_rows(flagged),
