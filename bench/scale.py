@@ -359,6 +359,9 @@ def build(total, per_session, seed=1, progress=print):
         )
     for table in tables.values():
         table.reset_sequence()
+    if connection.vendor == "postgresql":  # the recount's plans need the new rows' statistics
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     rebuild_summaries()
 
 
