@@ -208,7 +208,11 @@ def unit_detail(request, pk):
         .select_related("suggestion__session")
         .order_by("promised_by", "pk")
     )
-    promise_page = Paginator(promises, PAGE_SIZE).get_page(request.GET.get("ppage"))
+    paginator = Paginator(promises, PAGE_SIZE)
+    # How many: the unit's summary rows count the same promises (replies exist only on
+    # registered suggestions), so the page does not count them again.
+    paginator.count = row["promises"] if row else 0
+    promise_page = paginator.get_page(request.GET.get("ppage"))
     flagged = mine.flagged(reviewed=True).select_related("session").order_by("number")[:PAGE_SIZE]
     queryset = (
         Suggestion.objects.public()

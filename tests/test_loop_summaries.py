@@ -195,6 +195,8 @@ def test_pages_and_api_show_the_live_figures(client, mixed, session, unit_x, all
     assert {k: page["promise_figures"][k] for k in promises[unit_x.pk]} == stats.promise_counts(
         mine, unit=unit_x
     )
+    listed = Reply.objects.promises().filter(assignment__unit=unit_x, suggestion__in=mine)
+    assert page["promise_page"].paginator.count == listed.count() == 2
     own = Suggestion.objects.public().filter(
         assignments__unit=unit_x, assignments__role__in=Assignment.REPLYING_ROLES
     )
