@@ -205,6 +205,7 @@ def pick(rng, weighted):
 def build(total, per_session, seed=1, progress=print):
     """Write `total` suggestions in sessions of `per_session`, and everything they imply."""
     rng = random.Random(seed)
+    promise_rng = random.Random(seed + 1)  # apart, so the other rows stay as they were
     topics = json.loads((ROOT / "fixtures/demo/topics.json").read_text())
     topic_categories = sorted({t["category"] for t in topics})
     n_sessions = max(1, -(-total // per_session))
@@ -300,6 +301,17 @@ def build(total, per_session, seed=1, progress=print):
                 events.append(("contacted", "", "", assigned_on + 5 * DAY, False))
             if replied:
                 published = rng.random() < 0.9
+                promise = {}
+                if reply_class in "BC":  # a promise, followed up on time, late, or not yet
+                    promised_by = replied_on + promise_rng.randint(60, 365) * DAY
+                    followed = promised_by + promise_rng.randint(-40, 20) * DAY
+                    promise = {
+                        "promise": "分批实施改造",
+                        "promised_by": promised_by,
+                        "followed_up_on": followed
+                        if followed <= D(2026, 11, 25) and promise_rng.random() < 0.95
+                        else None,
+                    }
                 tr.add(
                     suggestion_id=sid,
                     assignment_id=aid,
@@ -311,6 +323,7 @@ def build(total, per_session, seed=1, progress=print):
                     is_published=published,
                     published_on=replied_on + 3 * DAY if published else None,
                     recorded_at=timezone.now(),
+                    **promise,
                 )
                 events.append(("replied", "assigned", "replied", replied_on, True))
                 if published:
@@ -346,6 +359,9 @@ def build(total, per_session, seed=1, progress=print):
         )
     for table in tables.values():
         table.reset_sequence()
+    if connection.vendor == "postgresql":  # the recount's plans need the new rows' statistics
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     rebuild_summaries()
 
 

@@ -1,11 +1,11 @@
 """Whole anonymous public pages from Django's cache, under a version every write bumps.
 
 A visitor without a login gets the page another visitor got, as long as nothing was written
-since: the cache key holds the public version, the language and the full path. Every service
-bumps the version in its transaction and again when it commits (`bump_public_version`), and any
-other save or delete of the congress's own models (the admin, reference data) bumps it on
-commit, so a cached page is never older than the last write. A page rendered for the cache
-reads from the replica when there is one (`routers.py`).
+since: the cache key holds the public version, today's date, the language and the full path.
+Every service bumps the version in its transaction and again when it commits
+(`bump_public_version`), and any other save or delete of the congress's own models (the admin,
+reference data) bumps it on commit, so a cached page is never older than the last write. A
+page rendered for the cache reads from the replica when there is one (`routers.py`).
 
 The cache is Django's cache framework: local memory by default (right for one process),
 Redis when `REDIS_URL` is set, which several workers and machines must share.
@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from .routers import public_reads
 
@@ -29,7 +29,7 @@ CACHED_PREFIXES = ("/suggestions/", "/units/", "/categories/", "/delegations/", 
 CACHED_PREFIXES += ("/api/v1/",)
 NOT_CACHED = ("/export", "/api/v1/docs", "/api/v1/openapi.json")
 WATCHED_APPS = {"congress", "deputies", "suggestions"}
-UNWATCHED_MODELS = {"notification", "tally"}  # nobody's public page shows them
+UNWATCHED_MODELS = {"notification", "tally", "replydays", "openpromise"}  # summary rows
 
 
 def public_version():
@@ -94,7 +94,8 @@ class PublicPageCacheMiddleware:
     def cached(self, request):
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
         language = translation.get_language_from_request(request)
-        key = f"page:{public_version()}:{language}:{path}"
+        # Today is in the key: "overdue" figures change at midnight with nothing written.
+        key = f"page:{public_version()}:{timezone.localdate()}:{language}:{path}"
         cached = cache.get(key)
         if cached is not None:
             content, headers = cached

@@ -271,7 +271,7 @@ def get_statistics(request, session: int | None = None):
     chosen = _session_or_404(session)
     f = stats.session_overview(chosen)
     c = f.counts
-    loop = stats.loop_figures(Suggestion.objects.for_session(chosen))
+    loop = stats.session_loop(chosen)
     sat = ["satisfied", "basically_satisfied", "dissatisfied"]
     return {
         "promises": {"total": loop["promises"]}

@@ -359,6 +359,12 @@ class Suggestion(models.Model):
             # Staff queues: a status's oldest first, among a million rows.
             models.Index(fields=["status", "id"], name="suggestion_status_pk"),
             models.Index(fields=["status", "first_replied_on"], name="suggestion_status_replied"),
+            # A session's overdue suggestions (its statistics count them live, as of today).
+            models.Index(
+                fields=["session", "due_on"],
+                condition=Q(status__in=["assigned", "re_handling"]),  # AWAITING_REPLY
+                name="suggestion_awaiting_due",
+            ),
         ]
 
     def __str__(self):
@@ -504,6 +510,12 @@ class Assignment(models.Model):
             models.Index(fields=["unit", "due_on"], name="assignment_unit_due"),
             # A unit's finished work in its workbench's order, read a page at a time.
             models.Index(fields=["unit", "-due_on", "id"], name="assignment_unit_done"),
+            # Overdue replies per unit, counted live as of today: the few still owed, by date.
+            models.Index(
+                fields=["due_on"],
+                condition=Q(replied_on__isnull=True, role__in=["lead", "separate"]),
+                name="assignment_owed_due",
+            ),
         ]
 
     def __str__(self):
@@ -1274,6 +1286,25 @@ class Tally(models.Model):
     lead = models.PositiveIntegerField(default=0)
     co = models.PositiveIntegerField(default=0)
     separate = models.PositiveIntegerField(default=0)
+    # The accountability loop (categories, whose sum is a session's, and handling units; 0 in
+    # the other groups): B/C promises, kept by their date or late (open ones, which depend on
+    # today, are `OpenPromise` rows), and the lead deputies' implementation ratings (a unit's:
+    # of its own replies).
+    promises = models.PositiveIntegerField(default=0)
+    promises_kept = models.PositiveIntegerField(default=0)
+    promises_late = models.PositiveIntegerField(default=0)
+    impl_satisfied = models.PositiveIntegerField(default=0)
+    impl_basically_satisfied = models.PositiveIntegerField(default=0)
+    impl_dissatisfied = models.PositiveIntegerField(default=0)
+    # Categories only: every deputy's ratings, and closed suggestions all of whose current
+    # replies are public.
+    impl_all_satisfied = models.PositiveIntegerField(default=0)
+    impl_all_basically_satisfied = models.PositiveIntegerField(default=0)
+    impl_all_dissatisfied = models.PositiveIntegerField(default=0)
+    all_satisfied = models.PositiveIntegerField(default=0)
+    all_basically_satisfied = models.PositiveIntegerField(default=0)
+    all_dissatisfied = models.PositiveIntegerField(default=0)
+    closed_published = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("summary row")
@@ -1311,3 +1342,65 @@ class SearchSynonym(models.Model):
     @property
     def word_list(self):
         return [w for w in re.split(r"[\s,，、;；]+", self.words) if w]
+
+
+# -- summary rows of the figures that are a spread, not a count (suggestions.summaries) --------
+
+
+class ReplyDays(models.Model):
+    """Summary row: how many of a unit's first replies came `days` after the assignment.
+
+    One row per session × handling unit × number of days, and the same per unit for all
+    sessions together (session empty), so a median and an average are exact from a few hundred
+    rows. Rewritten in step with the replies like `Tally` (`suggestions.summaries`).
+    """
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    unit = models.BigIntegerField()  # the handling unit's id, as Tally's key
+    days = models.IntegerField()
+    replies = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("summary row of days to reply")
+        verbose_name_plural = _("summary rows of days to reply")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "unit", "days"], name="reply_days_once_per_session"
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "days"],
+                condition=Q(session__isnull=True),
+                name="reply_days_once_all_sessions",
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "days"], name="reply_days_unit")]
+
+    def __str__(self):
+        return f"{self.session_id} {self.unit} {self.days}: {self.replies}"
+
+
+class OpenPromise(models.Model):
+    """Summary row: a unit's B/C promises of a session still without a follow-up, per date due.
+
+    "Past their date today" is then a sum over the rows due before today, however the clock
+    moves, without reading the replies. Rewritten in step like `Tally`."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
+    unit = models.BigIntegerField()
+    due = models.DateField()
+    promises = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("summary row of open promises")
+        verbose_name_plural = _("summary rows of open promises")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "unit", "due"], name="open_promise_once_per_date"
+            ),
+        ]
+        indexes = [models.Index(fields=["due", "unit"], name="open_promise_due")]
+
+    def __str__(self):
+        return f"{self.session_id} {self.unit} {self.due}: {self.promises}"

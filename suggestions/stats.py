@@ -1,9 +1,10 @@
 """Completion statistics. Each table is one aggregate query, whatever the number of rows."""
 
 import statistics
+from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +12,18 @@ from django.utils.translation import gettext_lazy as _
 from congress.models import Delegation, HandlingUnit
 
 from . import summaries
-from .models import Assignment, Category, Reply, ReplyClass, Satisfaction, Suggestion, Tally
+from .models import (
+    Assignment,
+    Category,
+    ImplementationRating,
+    OpenPromise,
+    Reply,
+    ReplyClass,
+    ReplyDays,
+    Satisfaction,
+    Suggestion,
+    Tally,
+)
 
 S = Suggestion.Status
 
@@ -189,40 +201,36 @@ EXPLANATIONS = {
 SAT = Satisfaction.values
 
 
+def _open_split(today):
+    """Open promises (no follow-up yet): past their date today, or still ahead."""
+    opened = Q(followed_up_on__isnull=True)
+    return {
+        "promises_overdue": Count("pk", filter=opened & Q(promised_by__lt=today)),
+        "promises_open": Count("pk", filter=opened & Q(promised_by__gte=today)),
+    }
+
+
 def promise_counts(suggestions, today=None, unit=None):
     """Promises of B/C replies (current ones) among these suggestions: one aggregate query.
 
     kept = follow-up by the promised date; late = follow-up after it; overdue = date passed
-    without a follow-up; open = date still ahead."""
-
+    without a follow-up; open = date still ahead. The live definition: the public pages read
+    the same from the summary rows (`session_loop`, `session_units`)."""
     today = today or timezone.localdate()
-    followed = Q(followed_up_on__isnull=False)
     replies = Reply.objects.promises().filter(suggestion__in=suggestions)
     if unit is not None:
         replies = replies.filter(assignment__unit=unit)
-    return replies.aggregate(
-        promises=Count("pk"),
-        promises_kept=Count("pk", filter=followed & Q(followed_up_on__lte=F("promised_by"))),
-        promises_late=Count("pk", filter=followed & Q(followed_up_on__gt=F("promised_by"))),
-        promises_overdue=Count("pk", filter=~followed & Q(promised_by__lt=today)),
-        promises_open=Count("pk", filter=~followed & Q(promised_by__gte=today)),
-    )
+    return replies.aggregate(**summaries.promise_counts(), **_open_split(today))
 
 
 def promise_counts_by_unit(replies, today=None):
-    """{unit id: counts} of promises per replying unit: one GROUP BY query."""
+    """{unit id: counts} of promises per replying unit: one GROUP BY query (live)."""
     today = today or timezone.localdate()
-    followed = Q(followed_up_on__isnull=False)
     rows = (
         replies.promises()
         .order_by()
         .values("assignment__unit")
-        .annotate(
-            promises=Count("pk"),
-            promises_kept=Count("pk", filter=followed & Q(followed_up_on__lte=F("promised_by"))),
-            promises_late=Count("pk", filter=followed & Q(followed_up_on__gt=F("promised_by"))),
-            promises_overdue=Count("pk", filter=~followed & Q(promised_by__lt=today)),
-        )
+        .annotate(**summaries.promise_counts(), **_open_split(today))
     )
     return {row.pop("assignment__unit"): row for row in rows}
 
@@ -235,42 +243,31 @@ def promise_kept_rate(counts):
 
 def implementation_counts(suggestions):
     """The lead deputies' implementation ratings (落实满意度), one per suggestion."""
-    return suggestions.aggregate(
-        **{f"impl_{s}": Count("pk", filter=Q(implementation_satisfaction=s)) for s in SAT}
-    )
+    columns = summaries.loop_counts()
+    return suggestions.aggregate(**{f"impl_{s}": columns[f"impl_{s}"] for s in SAT})
 
 
 def all_implementation_counts(suggestions):
     """Every deputy's implementation rating (lead and co-signers)."""
-    from .models import ImplementationRating
-
     return ImplementationRating.objects.filter(suggestion__in=suggestions).aggregate(
-        **{f"impl_all_{s}": Count("pk", filter=Q(satisfaction=s)) for s in SAT}
+        **summaries.implementation_rating_counts()
     )
 
 
 def all_reply_rating_counts(suggestions):
     """Every deputy's latest rating of the reply (lead and co-signers), one per deputy."""
-
-    from .models import Evaluation
-
-    later = Evaluation.objects.filter(
-        suggestion=OuterRef("suggestion"), deputy=OuterRef("deputy"), round__gt=OuterRef("round")
-    )
-    return Evaluation.objects.filter(~Exists(later), suggestion__in=suggestions).aggregate(
-        **{f"all_{s}": Count("pk", filter=Q(satisfaction=s)) for s in SAT}
+    return (
+        summaries.latest_evaluations()
+        .filter(suggestion__in=suggestions)
+        .aggregate(**summaries.evaluation_counts())
     )
 
 
 def publication_counts(suggestions, today=None):
     """Closed suggestions and those whose every current reply is public (公开率)."""
-
-    from .models import Reply
-
-    unpublished = Reply.objects.current().filter(suggestion=OuterRef("pk"), is_published=False)
     return suggestions.aggregate(
         closed_total=Count("pk", filter=Q(status=S.CLOSED)),
-        closed_published=Count("pk", filter=Q(status=S.CLOSED) & ~Q(Exists(unpublished))),
+        closed_published=summaries.loop_counts()["closed_published"],
     )
 
 
@@ -280,14 +277,21 @@ def satisfaction_rate_of(counts, prefix):
 
 
 def loop_figures(suggestions, today=None):
-    """The loop's figures for a set of suggestions, with their rates (five queries)."""
-    c = {
-        **promise_counts(suggestions, today),
-        **implementation_counts(suggestions),
-        **all_implementation_counts(suggestions),
-        **all_reply_rating_counts(suggestions),
-        **publication_counts(suggestions, today),
-    }
+    """The loop's figures for a set of suggestions, with their rates (five queries, live).
+
+    The definition the summary rows are kept equal to; pages read `session_loop`."""
+    return with_loop_rates(
+        {
+            **promise_counts(suggestions, today),
+            **implementation_counts(suggestions),
+            **all_implementation_counts(suggestions),
+            **all_reply_rating_counts(suggestions),
+            **publication_counts(suggestions, today),
+        }
+    )
+
+
+def with_loop_rates(c):
     c["impl_rated"] = sum(c[f"impl_{s}"] for s in SAT)
     c["impl_all_rated"] = sum(c[f"impl_all_{s}"] for s in SAT)
     c["all_rated"] = sum(c[f"all_{s}"] for s in SAT)
@@ -332,57 +336,81 @@ EXPLANATIONS.update(
 
 @dataclass
 class Speed:
-    """Days from assignment to first reply over a set of replies: median, average, how many."""
+    """Days from assignment to first reply over a set of replies: median, average, how many.
 
-    days: list
+    `spread` is {days: how many replies took that many}, as the summary rows keep it; the
+    median is `statistics.median`'s (the mean of the two middle values of an even count)."""
+
+    spread: dict
+
+    @classmethod
+    def of(cls, days):
+        return cls(dict(Counter(days)))
 
     @property
     def count(self):
-        return len(self.days)
+        return sum(self.spread.values())
+
+    def nth(self, index):
+        """The index-th smallest value (from 0)."""
+        for days in sorted(self.spread):
+            index -= self.spread[days]
+            if index < 0:
+                return days
+        raise IndexError(index)
 
     @property
     def median(self):
-        return round(float(statistics.median(self.days)), 1) if self.days else None
+        n = self.count
+        if not n:
+            return None
+        middle = [self.nth(n // 2)] if n % 2 else [self.nth(n // 2 - 1), self.nth(n // 2)]
+        return round(float(statistics.median(middle)), 1)
 
     @property
     def average(self):
-        return round(statistics.fmean(self.days), 1) if self.days else None
+        n = self.count
+        # The exact sum over the count, as statistics.fmean gives it for whole days.
+        return round(sum(d * k for d, k in self.spread.items()) / n, 1) if n else None
 
 
 def reply_speed(assignments):
-    """How fast units first replied: ({unit id: Speed}, Speed overall), in one query.
+    """How fast units first replied: ({unit id: Speed}, Speed overall), live over the rows.
 
-    The first reply is the earliest first-round reply of the assignment, so a revision or a
-    re-handling does not make a unit look slower or faster than it first was."""
-    rows = (
-        assignments.exclude(role=Assignment.Role.CO)
-        .order_by()
-        .annotate(
-            first_reply=Min(
-                "replies__replied_on",
-                filter=Q(replies__round=1, replies__kind=Reply.Kind.REPLY),
-            )
-        )
-        .filter(first_reply__isnull=False)
-        .values_list("unit", "assigned_on", "first_reply")
-    )
+    The definition the `ReplyDays` summary rows are kept equal to; pages read `unit_speeds`
+    and `session_speed`."""
     per_unit, overall = {}, []
-    for unit, assigned_on, first_reply in rows:
-        days = (first_reply - assigned_on).days
+    for unit, days in summaries.first_reply_days(assignments):
         per_unit.setdefault(unit, []).append(days)
         overall.append(days)
-    return {unit: Speed(days) for unit, days in per_unit.items()}, Speed(overall)
+    return {unit: Speed.of(days) for unit, days in per_unit.items()}, Speed.of(overall)
 
 
-def with_speed(rows, assignments):
-    """Add median_days, average_days and speed_count to by_unit's rows; returns the overall."""
-    speeds, overall = reply_speed(assignments)
+def session_speed(session):
+    """Speed over all units of a session (all sessions for None), from the summary rows."""
+    rows = ReplyDays.objects.filter(session=session).order_by().values("days")
+    return Speed(dict(rows.annotate(n=Sum("replies")).values_list("days", "n")))
+
+
+def unit_speeds(session, unit=None):
+    """{unit id: Speed} for a session (all sessions for None), from the summary rows."""
+    rows = ReplyDays.objects.filter(session=session)
+    if unit is not None:
+        rows = rows.filter(unit=unit.pk)
+    speeds = {}
+    for key, days, n in rows.values_list("unit", "days", "replies"):
+        speeds.setdefault(key, {})[days] = n
+    return {key: Speed(spread) for key, spread in speeds.items()}
+
+
+def with_speed(rows, session, unit=None):
+    """Add median_days, average_days and speed_count to session_units' rows."""
+    speeds = unit_speeds(session, unit)
     for row in rows:
-        speed = speeds.get(row["unit"], Speed([]))
+        speed = speeds.get(row["unit"], Speed({}))
         row["median_days"] = speed.median
         row["average_days"] = speed.average
         row["speed_count"] = speed.count
-    return overall
 
 
 def sort_rows(rows, sort, columns):
@@ -399,6 +427,8 @@ def sort_rows(rows, sort, columns):
 
 FIGURES = summaries.SUGGESTION_COLUMNS
 UNIT_FIGURES = summaries.UNIT_COLUMNS
+PROMISE_FIGURES = summaries.PROMISE_COLUMNS
+PROMISE_SPLIT = [*PROMISE_FIGURES, "promises_overdue", "promises_open"]
 
 
 # -- the public figures, read from the summary rows (suggestions.summaries) ----------------------
@@ -461,11 +491,13 @@ def session_units(session, unit=None, today=None):
         rows, overdue, units = rows.filter(key=unit.pk), overdue.filter(unit=unit), [unit]
     else:
         units = units.only("pk", "name", "kind")
-    summed = rows.order_by().values("key").annotate(**_summed(UNIT_FIGURES))
+    summed = rows.order_by().values("key").annotate(**_summed(UNIT_FIGURES + PROMISE_FIGURES))
     summed = {row.pop("key"): row for row in summed}
     overdue = dict(
         overdue.order_by().values("unit").annotate(n=Count("pk")).values_list("unit", "n")
     )
+    opened = _open_promises(session, today, unit)
+    opened = {row.pop("unit"): row for row in opened.values("unit").annotate(**_split(today))}
     result = []
     for u in units:
         row = summed.get(u.pk)
@@ -482,6 +514,34 @@ def session_units(session, unit=None, today=None):
                 "overdue": overdue.get(u.pk, 0),
                 "satisfaction_rate": rate(row["satisfied"] + row["basically_satisfied"], evaluated),
                 "on_time_rate": rate(row["on_time"], row["replied"]),
+                **opened.get(u.pk, {"promises_overdue": 0, "promises_open": 0}),
             }
         )
+        result[-1]["promise_kept_rate"] = promise_kept_rate(result[-1])
     return result
+
+
+def _open_promises(session, today, unit=None):
+    rows = OpenPromise.objects.order_by()
+    if session:
+        rows = rows.filter(session=session)
+    return rows.filter(unit=unit.pk) if unit else rows
+
+
+def _split(today):
+    return {
+        "promises_overdue": Coalesce(Sum("promises", filter=Q(due__lt=today)), 0),
+        "promises_open": Coalesce(Sum("promises", filter=Q(due__gte=today)), 0),
+    }
+
+
+def session_loop(session, today=None):
+    """The loop's figures of a session (all time for None), as `loop_figures` gives them, from
+    the summary rows: its categories' (which sum to the session's), and open promises split by
+    their date against today."""
+    today = today or timezone.localdate()
+    counts = _tallies(session, Tally.Group.CATEGORY).aggregate(
+        **_summed(summaries.LOOP_COLUMNS), closed_total=Coalesce(Sum("closed"), 0)
+    )
+    counts.update(_open_promises(session, today).aggregate(**_split(today)))
+    return with_loop_rates(counts)

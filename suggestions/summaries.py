@@ -1,7 +1,11 @@
 """Summary rows kept in step with the suggestions, and the version every write bumps.
 
 The public statistics read `Tally` rows (per session in total, and per session × category,
-× delegation, × handling unit), never the million suggestions behind them.
+× delegation, × handling unit), never the million suggestions behind them. Two figures are a
+spread rather than a count, and have rows of their own: `ReplyDays` (how many first replies
+came after so many days, per session × unit and per unit over all sessions: the median and
+average days to reply) and `OpenPromise` (open promises per session × unit × date due: which
+are past their date is a sum over the rows due before today, whatever day it is).
 
 How they stay exact: every service runs under `in_step`. The service's `_lock` and `_record`
 note each suggestion it touches, with the groups it belongs to before the change; at the end of
@@ -17,13 +21,25 @@ Every service also bumps the public pages' cache version (`congress.cache`).
 
 import contextvars
 import functools
+from collections import Counter
 
-from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db import connection, transaction
+from django.db.models import Count, Exists, F, Min, OuterRef, Q
 
 from congress.cache import bump_now_and_on_commit
 
-from .models import Assignment, Reply, ReplyClass, Satisfaction, Suggestion, Tally
+from .models import (
+    Assignment,
+    Evaluation,
+    ImplementationRating,
+    OpenPromise,
+    Reply,
+    ReplyClass,
+    ReplyDays,
+    Satisfaction,
+    Suggestion,
+    Tally,
+)
 
 S = Suggestion.Status
 G = Tally.Group
@@ -77,19 +93,106 @@ def unit_counts():
         **{
             s: Count("pk", filter=owes & Q(suggestion__satisfaction=s)) for s in Satisfaction.values
         },
+        # 落实满意度 of the unit's own replies: the lead deputy's rating of what was done.
+        **{
+            f"impl_{s}": Count(
+                "pk",
+                filter=owes
+                & Q(suggestion__status__in=Suggestion.PUBLIC_STATUSES)
+                & Q(suggestion__implementation_satisfaction=s),
+            )
+            for s in Satisfaction.values
+        },
     }
 
 
+# -- the accountability loop ---------------------------------------------------------------------
+
+
+def promise_counts():
+    """Aggregates over the promises (`Reply.objects.promises()`: current B/C replies with a date):
+    kept = followed up by the promised date, late = after it. The rest are open; whether an
+    open one is past its date depends on today (`open_promises`)."""
+    followed = Q(followed_up_on__isnull=False)
+    return {
+        "promises": Count("pk"),
+        "promises_kept": Count("pk", filter=followed & Q(followed_up_on__lte=F("promised_by"))),
+        "promises_late": Count("pk", filter=followed & Q(followed_up_on__gt=F("promised_by"))),
+    }
+
+
+def loop_counts():
+    """Aggregates over suggestions: the lead deputies' implementation ratings, and closed
+    suggestions whose every current reply is public (公开率)."""
+    unpublished = Reply.objects.current().filter(suggestion=OuterRef("pk"), is_published=False)
+    closed = Q(status=S.CLOSED)
+    return {
+        **{f"impl_{s}": Count("pk", filter=Q(implementation_satisfaction=s)) for s in SAT},
+        "closed_published": Count("pk", filter=closed & ~Q(Exists(unpublished))),
+    }
+
+
+def implementation_rating_counts():
+    """Aggregates over ImplementationRating: every deputy's rating of what was done."""
+    return {f"impl_all_{s}": Count("pk", filter=Q(satisfaction=s)) for s in SAT}
+
+
+def latest_evaluations():
+    """Each deputy's latest rating of the reply (lead and co-signers), one per deputy."""
+    later = Evaluation.objects.filter(
+        suggestion=OuterRef("suggestion"), deputy=OuterRef("deputy"), round__gt=OuterRef("round")
+    )
+    return Evaluation.objects.filter(~Exists(later))
+
+
+def evaluation_counts():
+    return {f"all_{s}": Count("pk", filter=Q(satisfaction=s)) for s in SAT}
+
+
+def first_reply_days(assignments):
+    """(unit id, days from assignment to first reply) for each of these assignments that owes
+    a reply and has one. The first reply is the earliest first-round reply, so a revision or a
+    re-handling does not make a unit look slower or faster than it first was."""
+    rows = (
+        assignments.exclude(role=Assignment.Role.CO)
+        .order_by()
+        .annotate(
+            first_reply=Min(
+                "replies__replied_on",
+                filter=Q(replies__round=1, replies__kind=Reply.Kind.REPLY),
+            )
+        )
+        .filter(first_reply__isnull=False)
+        .values_list("unit", "assigned_on", "first_reply")
+    )
+    return [(unit, (first - assigned_on).days) for unit, assigned_on, first in rows]
+
+
+SAT = Satisfaction.values
 SUGGESTION_COLUMNS = list(suggestion_counts())
 UNIT_COLUMNS = list(unit_counts())
+PROMISE_COLUMNS = list(promise_counts())
+LOOP_COLUMNS = [
+    *PROMISE_COLUMNS,
+    *loop_counts(),
+    *implementation_rating_counts(),
+    *evaluation_counts(),
+]
 FIELDS = {G.CATEGORY: "category", G.DELEGATION: "delegation", G.UNIT: "unit"}
 
 
 def recount(session_id, group, keys=None):
-    """Rewrite one session's rows of one group (only `keys` when given) from the live rows."""
+    """Rewrite one session's rows of one group (only `keys` when given) from the live rows.
+
+    A category's rows also carry the loop's figures (a session's are the sum of its
+    categories', each recount reading one category's suggestions, not the session's); a unit's
+    rows also its promises, and its `ReplyDays` and `OpenPromise` rows are recounted with them."""
     if group == G.UNIT:
         rows = Assignment.objects.filter(suggestion__session=session_id)
         columns = unit_counts()
+    elif group == G.CATEGORY:
+        rows = Suggestion.objects.filter(session=session_id)
+        columns = {**suggestion_counts(), **loop_counts()}
     else:
         rows = Suggestion.objects.filter(session=session_id)
         columns = suggestion_counts()
@@ -102,6 +205,20 @@ def recount(session_id, group, keys=None):
         counted = {0: rows.aggregate(**columns)}
         if not counted[0]["suggestions"]:
             counted = {}
+    columns = list(columns)
+    if group == G.CATEGORY:
+        columns += [c for c in LOOP_COLUMNS if c not in columns]
+        loop = _category_loop(session_id, keys)
+        for key, row in counted.items():
+            row.update(loop.get(key, {}))
+    if group == G.UNIT:
+        columns += PROMISE_COLUMNS
+        promises = Reply.objects.promises().filter(suggestion__session=session_id)
+        promises = _grouped(promises, "assignment__unit", keys, promise_counts())
+        for key, row in counted.items():
+            row.update(promises.get(key, dict.fromkeys(PROMISE_COLUMNS, 0)))
+        recount_reply_days(session_id, keys)
+        recount_open_promises(session_id, keys)
     stale = Tally.objects.filter(session=session_id, group=group)
     if keys is not None:
         stale = stale.filter(key__in=keys)
@@ -111,17 +228,146 @@ def recount(session_id, group, keys=None):
             [Tally(session_id=session_id, group=group, key=k, **v) for k, v in counted.items()],
             update_conflicts=True,
             unique_fields=["session", "group", "key"],
-            update_fields=list(columns),
+            update_fields=columns,
         )
+
+
+def _grouped(rows, field, keys, columns):
+    """{key: counts} of rows grouped by `field`, only `keys` when given."""
+    if keys is not None:
+        rows = rows.filter(**{f"{field}__in": keys})
+    rows = rows.order_by().values(field).annotate(**columns)
+    return {row.pop(field): row for row in rows}
+
+
+def _category_loop(session_id, keys):
+    """{category id: the loop's figures that are not aggregates over the suggestions' rows}."""
+    parts = [
+        (Reply.objects.promises(), promise_counts()),
+        (ImplementationRating.objects.all(), implementation_rating_counts()),
+        (latest_evaluations(), evaluation_counts()),
+    ]
+    loop = {}  # a category with none of them is left out: its row takes the columns' 0
+    for rows, columns in parts:
+        rows = rows.filter(suggestion__session=session_id)
+        for key, counts in _grouped(rows, "suggestion__category", keys, columns).items():
+            loop.setdefault(key, {}).update(counts)
+    return loop
+
+
+def recount_reply_days(session_id, keys=None):
+    """Rewrite the session's `ReplyDays` rows of these units (all when None), and move the
+    all-sessions rows by the same difference, so they stay the sum of every session's rows.
+
+    The all-sessions rows change by an increment (`replies = replies + n`), which two sessions'
+    services may apply at once without either losing the other's."""
+    assignments = Assignment.objects.filter(suggestion__session=session_id)
+    stored = ReplyDays.objects.filter(session=session_id)
+    if keys is not None:
+        assignments = assignments.filter(unit__in=keys)
+        stored = stored.filter(unit__in=keys)
+    counted = Counter(first_reply_days(assignments))
+    before = {(u, d): n for u, d, n in stored.values_list("unit", "days", "replies")}
+    change = {k: counted[k] - before.get(k, 0) for k in counted.keys() | before.keys()}
+    change = {k: n for k, n in sorted(change.items()) if n}
+    if not change:
+        return
+    gone = {}
+    for unit, days in change:
+        if not counted[(unit, days)]:
+            gone.setdefault(unit, []).append(days)
+    for unit, days in gone.items():
+        stored.filter(unit=unit, days__in=days).delete()
+    kept = [(u, d) for u, d in change if counted[(u, d)]]
+    if kept:
+        ReplyDays.objects.bulk_create(
+            [
+                ReplyDays(session_id=session_id, unit=u, days=d, replies=counted[(u, d)])
+                for u, d in kept
+            ],
+            update_conflicts=True,
+            unique_fields=["session", "unit", "days"],
+            update_fields=["replies"],
+        )
+    _add_to_all_sessions(change)
+
+
+def _add_to_all_sessions(change):
+    """Add {(unit, days): n} to the all-sessions rows, in (unit, days) order (two services
+    adding at once take the rows' locks in the same order), a thousand rows a statement."""
+    table = connection.ops.quote_name(ReplyDays._meta.db_table)
+    items = list(change.items())
+    for start in range(0, len(items), 1000):
+        chunk = items[start : start + 1000]
+        values = ", ".join(["(NULL, %s, %s, %s)"] * len(chunk))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (session_id, unit, days, replies) VALUES {values} "
+                "ON CONFLICT (unit, days) WHERE session_id IS NULL "
+                f"DO UPDATE SET replies = {table}.replies + excluded.replies",
+                [x for (unit, days), n in chunk for x in (unit, days, n)],
+            )
+    units = sorted({unit for unit, _days in change})
+    ReplyDays.objects.filter(session=None, unit__in=units, replies=0).delete()
+
+
+def open_promises(replies):
+    """{(unit id, date due): count} of the open promises among these replies."""
+    rows = (
+        replies.promises_open()
+        .order_by()
+        .values_list("assignment__unit", "promised_by")
+        .annotate(n=Count("pk"))
+    )
+    return {(unit, due): n for unit, due, n in rows}
+
+
+def recount_open_promises(session_id, keys=None):
+    replies = Reply.objects.filter(suggestion__session=session_id)
+    stored = OpenPromise.objects.filter(session=session_id)
+    if keys is not None:
+        replies = replies.filter(assignment__unit__in=keys)
+        stored = stored.filter(unit__in=keys)
+    counted = open_promises(replies)
+    if counted == {(u, d): n for u, d, n in stored.values_list("unit", "due", "promises")}:
+        return
+    stored.delete()
+    OpenPromise.objects.bulk_create(
+        OpenPromise(session_id=session_id, unit=u, due=d, promises=n)
+        for (u, d), n in sorted(counted.items())
+    )
+
+
+def rebuild():
+    """Every summary row from the live rows (without the cache bump of `recount_all`)."""
+    Tally.objects.all().delete()
+    ReplyDays.objects.all().delete()
+    OpenPromise.objects.all().delete()
+    for session_id in Suggestion.objects.order_by().values_list("session", flat=True).distinct():
+        for group in G.values:
+            recount(session_id, group)
 
 
 def recount_all():
     """Rebuild every summary row (the management command `recount_summaries`)."""
-    Tally.objects.all().delete()
-    for session_id in Suggestion.objects.order_by().values_list("session", flat=True).distinct():
-        for group in G.values:
-            recount(session_id, group)
+    rebuild()
     bump_now_and_on_commit()
+
+
+def lock_sessions(session_ids):
+    """Recounts of one session wait for each other (PostgreSQL): each counts the rows the one
+    before it committed, so the last to commit never writes a count missing the other's
+    change. Sessions are locked in order, so two services never wait for each other."""
+    if connection.vendor != "postgresql":
+        return  # SQLite runs one writing transaction at a time
+    with connection.cursor() as cursor:
+        for session_id in sorted(session_ids):
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s::int, %s::int)", [LOCK_CLASS, session_id]
+            )
+
+
+LOCK_CLASS = 7_115_011  # the advisory locks' first key: "summaries"
 
 
 # -- keeping them in step ----------------------------------------------------------------------
@@ -151,6 +397,7 @@ class Changes:
     def apply(self):
         if self.suggestions:
             self.add_groups(self.suggestions)
+        lock_sessions({session_id for session_id, _group, _key in self.groups} | self.sessions)
         keys = {}
         for session_id, group, key in self.groups:
             if session_id not in self.sessions:

@@ -32,10 +32,9 @@ def chosen_session(request):
 @require_GET
 def home(request):
     session, sessions = chosen_session(request)
-    suggestions = Suggestion.objects.for_session(session)
-    figures = stats.session_overview(session)  # from the summary rows
-    # Days to first reply: live over the session's replied assignments (not a summary row).
-    speed = stats.reply_speed(Assignment.objects.filter(suggestion__in=suggestions))[1]
+    # Every figure from the summary rows (suggestions.summaries), none over the suggestions.
+    figures = stats.session_overview(session)
+    speed = stats.session_speed(session)
     categories = sorted(
         stats.session_grouped(session, "category", registered_only=True),
         key=lambda row: -row.registered,
@@ -52,9 +51,8 @@ def home(request):
             "reports": special_reports(session),
             "categories": [(c, stats.rate(c.registered, top) or 0) for c in categories],
             "explain": stats.EXPLANATIONS,
-            # The loop's figures are live aggregates (a few queries), not summary rows.
             "loop": {
-                **stats.loop_figures(suggestions),
+                **stats.session_loop(session),
                 "satisfaction_rate_reply": figures.satisfaction_rate,
             },
             "publish_days": services.rule("PUBLISH_DAYS"),
@@ -163,19 +161,8 @@ def suggestion_print(request, pk):
 
 def unit_rows(request):
     session, sessions = chosen_session(request)
-    replies = Reply.objects.all()
-    if session:
-        replies = replies.filter(suggestion__session=session)
-    rows = stats.session_units(session)  # from the summary rows
-    assignments = Assignment.objects.all()
-    if session:
-        assignments = assignments.filter(suggestion__session=session)
-    promises = stats.promise_counts_by_unit(replies)
-    empty = dict.fromkeys(["promises", "promises_kept", "promises_late", "promises_overdue"], 0)
-    for row in rows:
-        row.update(promises.get(row["unit"], empty))
-        row["promise_kept_rate"] = stats.promise_kept_rate(row)
-    stats.with_speed(rows, assignments)
+    rows = stats.session_units(session)  # from the summary rows, promises included
+    stats.with_speed(rows, session)
     return session, sessions, rows
 
 
@@ -212,11 +199,8 @@ def unit_detail(request, pk):
     unit = get_object_or_404(HandlingUnit, pk=pk)
     session, sessions = chosen_session(request)
     row = next(iter(stats.session_units(session, unit=unit)), None)
-    assignments = unit.assignments.all()
-    if session:
-        assignments = assignments.filter(suggestion__session=session)
     if row:
-        stats.with_speed([row], assignments)
+        stats.with_speed([row], session, unit)
     mine = Suggestion.objects.public().for_session(session).for_unit(unit)
     promises = (
         Reply.objects.promises()
@@ -224,7 +208,11 @@ def unit_detail(request, pk):
         .select_related("suggestion__session")
         .order_by("promised_by", "pk")
     )
-    promise_page = Paginator(promises, PAGE_SIZE).get_page(request.GET.get("ppage"))
+    paginator = Paginator(promises, PAGE_SIZE)
+    # How many: the unit's summary rows count the same promises (replies exist only on
+    # registered suggestions), so the page does not count them again.
+    paginator.count = row["promises"] if row else 0
+    promise_page = paginator.get_page(request.GET.get("ppage"))
     flagged = mine.flagged(reviewed=True).select_related("session").order_by("number")[:PAGE_SIZE]
     queryset = (
         Suggestion.objects.public()
@@ -246,8 +234,8 @@ def unit_detail(request, pk):
             "page": page,
             "promises": [(r, r.promise_state()) for r in promise_page],
             "promise_page": promise_page,
-            "promise_figures": stats.promise_counts(mine, unit=unit),
-            "implementation": _implementation(session, unit),
+            "promise_figures": row or dict.fromkeys(stats.PROMISE_SPLIT, 0),
+            "implementation": _implementation(row),
             "explain": stats.EXPLANATIONS,
             "flagged": loop.flag_rows(flagged),
             "flag_rules": FLAGS,
@@ -258,14 +246,9 @@ def unit_detail(request, pk):
     )
 
 
-def _implementation(session, unit):
-    """The lead deputies' ratings of what was done on this unit's own replies."""
-    replied = (
-        Suggestion.objects.public()
-        .for_session(session)
-        .filter(assignments__unit=unit, assignments__role__in=["lead", "separate"])
-    )
-    counts = stats.implementation_counts(replied)
+def _implementation(row):
+    """The lead deputies' ratings of what was done on this unit's own replies (summary rows)."""
+    counts = {f"impl_{s}": row[f"impl_{s}"] if row else 0 for s in stats.SAT}
     counts["rate"] = stats.satisfaction_rate_of(counts, "impl_")
     counts["rated"] = sum(counts[f"impl_{s}"] for s in stats.SAT)
     return counts

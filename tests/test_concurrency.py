@@ -138,3 +138,57 @@ def test_a_refused_submission_leaves_no_draft_behind(deputy_a, session, category
             by=deputy_a.user,
         )
     assert not Suggestion.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_services_committing_at_once_leave_the_summary_rows_equal_to_a_recount(open_session):
+    """Each service recounts its session's rows after the one before it committed (PostgreSQL
+    waits on the session's lock; SQLite writes one at a time): none overwrites a count that
+    misses another's reply, and the all-sessions days-to-reply rows add up."""
+    from django.db import transaction
+
+    from suggestions import summaries
+
+    from .conftest import make_unit, make_user
+    from .test_summaries import stored_summaries
+
+    session, category, deputies = open_session
+    staff = make_user("staff", is_staff=True)
+    unit = make_unit("市住建局", "unit")
+    on = datetime.date(2026, 9, 1)
+    assignments = []
+    for deputy in deputies:
+        suggestion = services.enter_suggestion(
+            suggestion=Suggestion(
+                session=session,
+                title="关于路灯的建议",
+                content="路灯不亮。",
+                category=category,
+                lead_deputy=deputy,
+                delegation=deputy.delegation,
+            ),
+            by=staff,
+            on=on,
+        )
+        services.register(suggestion=suggestion, by=staff, on=on)
+        services.assign(suggestion=suggestion, lead_unit=unit, by=staff, on=on)
+        assignments.append(suggestion.assignments.get())
+
+    def reply(assignment, days):
+        return lambda: services.reply(
+            assignment=assignment,
+            reply_class="A",
+            text="已修复。",
+            signed_by="局长",
+            by=staff,
+            on=on + datetime.timedelta(days=days),
+        )
+
+    fire([reply(a, 10 + i % 3) for i, a in enumerate(assignments)])
+    kept = stored_summaries()
+    with transaction.atomic():
+        summaries.rebuild()
+        assert stored_summaries() == kept
+        transaction.set_rollback(True)
+    total = summaries.Tally.objects.get(session=session, group="total")
+    assert total.replied == THREADS
