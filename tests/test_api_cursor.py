@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from congress.models import Session
+from deputies.api import STATION_ORDER
 from deputies.models import LiaisonStation
 from suggestions import services
 from suggestions.models import Suggestion
@@ -151,7 +152,7 @@ def test_stations_walk_by_cursor_each_once(client, delegation, deputy_a):
             address="地址",
         )
     rows, _pages, count = walk(client, "/api/v1/stations", limit=4)
-    want = LiaisonStation.objects.order_by("division__order", "division_id", "township", "name", "pk")
+    want = LiaisonStation.objects.order_by(*STATION_ORDER)
     assert [r["id"] for r in rows] == [s.pk for s in want] and count == 23
     rows, _pages, _count = walk(client, "/api/v1/stations", limit=3, division=other.pk)
     assert [r["id"] for r in rows] == [s.pk for s in want if s.division_id == other.pk]
