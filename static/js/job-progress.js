@@ -23,8 +23,8 @@
         if (job.percent !== null) bar.value = job.percent;
         if (job.total) {
           count.textContent = script.dataset.of
-            .replace("%(done)s", job.done)
-            .replace("%(total)s", job.total);
+            .replace("{done}", job.done)
+            .replace("{total}", job.total);
         }
         delay = Math.min(delay * 1.5, 5000);
         window.setTimeout(poll, delay);
