@@ -21,7 +21,12 @@ from suggestions import tasks
 from suggestions.models import Suggestion
 
 from .conftest import make_user
-from .test_import_office import _upload, office, office_rows, office_workbook  # noqa: F401
+from .test_import_office import (
+    _upload,
+    office,  # noqa: F401  (the fixture)
+    office_rows,
+    office_workbook,
+)
 from .test_safe_exports import HOSTILE
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +47,11 @@ def job_of(response):
 # --- the import ------------------------------------------------------------------------------
 
 
-def test_confirming_an_import_runs_it_as_a_job_and_shows_what_it_did(office, staff, client):
+def test_confirming_an_import_runs_it_as_a_job_and_shows_what_it_did(
+    office,  # noqa: F811
+    staff,
+    client,
+):
     client.force_login(staff)
     token = _upload(client, office["session"], office_workbook())
     job = job_of(client.post(reverse("workbench:import_confirm", args=[token])))
@@ -57,7 +66,9 @@ def test_confirming_an_import_runs_it_as_a_job_and_shows_what_it_did(office, sta
 
 
 def test_a_refused_import_fails_with_the_reason_saves_nothing_and_keeps_the_file(
-    office, staff, client
+    office,  # noqa: F811
+    staff,
+    client,
 ):
     rows = office_rows()
     rows[0][3] = "无名氏"  # no such deputy: a row problem
@@ -73,7 +84,11 @@ def test_a_refused_import_fails_with_the_reason_saves_nothing_and_keeps_the_file
     assert client.get(preview).status_code == 200  # the file is kept: back to the check
 
 
-def test_the_reason_of_a_failure_is_in_the_language_of_whoever_started_it(office, staff, client):
+def test_the_reason_of_a_failure_is_in_the_language_of_whoever_started_it(
+    office,  # noqa: F811
+    staff,
+    client,
+):
     client.force_login(staff)
     token = _upload(client, office["session"], office_workbook())
     from suggestions.import_views import Upload
@@ -90,7 +105,7 @@ def test_a_job_that_crashes_fails_with_a_message_not_a_500(staff, client):
     def broken(job, progress):
         raise RuntimeError("a bug")
 
-    job = Job.objects.create(kind="export", owner=staff, title="x")
+    job = Job.objects.create(kind="export", owner=staff, title="x", language="en")
     jobs.run(job.pk, broken)
     job.refresh_from_db()
     assert job.state == "failed" and "unexpected error" in job.message
@@ -116,7 +131,7 @@ def test_progress_is_seen_while_the_job_runs(staff, client):
         seen["json"] = client.get(reverse("jobs:status", args=[job.pk])).json()
         return jobs.Result(message="ok")
 
-    job = Job.objects.create(kind="export", owner=staff, title="x")
+    job = Job.objects.create(kind="export", owner=staff, title="x", language="en")
     jobs.run(job.pk, work)
     assert seen["row"] == "running"
     assert seen["json"] | {"state_label": ""} == {
@@ -136,7 +151,7 @@ def test_progress_is_seen_while_the_job_runs(staff, client):
 
 def test_a_job_runs_once_even_if_the_queue_hands_it_out_twice(staff):
     runs = []
-    job = Job.objects.create(kind="export", owner=staff, title="x")
+    job = Job.objects.create(kind="export", owner=staff, title="x", language="en")
     jobs.run(job.pk, lambda job, progress: runs.append(job.pk))
     jobs.run(job.pk, lambda job, progress: runs.append(job.pk))
     assert runs == [job.pk]
@@ -161,7 +176,10 @@ def work_the_queue(huey):
 
 @pytest.mark.django_db(transaction=True)
 def test_through_a_real_queue_the_import_waits_then_a_worker_runs_it(
-    office, staff, client, queued_for_a_worker
+    office,  # noqa: F811
+    staff,
+    client,
+    queued_for_a_worker,
 ):
     client.force_login(staff)
     token = _upload(client, office["session"], office_workbook())
@@ -342,7 +360,7 @@ def test_nobody_learns_a_missing_job_exists(client, staff):
 
 
 def test_a_job_not_done_offers_no_download(staff, client):
-    job = Job.objects.create(kind="export", owner=staff, title="x")
+    job = Job.objects.create(kind="export", owner=staff, title="x", language="en")
     client.force_login(staff)
     assert client.get(reverse("jobs:download", args=[job.pk])).status_code == 404
 
