@@ -95,15 +95,26 @@ def run_import(job, progress):
 
 
 def start_export(fmt, query, by):
-    """Queue the public list, filtered by `query` (a QueryDict), as a file for `by`."""
+    """Queue the public list, filtered by `query` (a QueryDict), as a file for `by`; the same
+    export asked again while it waits or runs is the same job."""
     from . import tasks
 
+    query = query.urlencode()
+    waiting = Job.objects.filter(
+        kind=Job.Kind.EXPORT,
+        owner=by,
+        params__fmt=fmt,
+        params__query=query,
+        state__in=[Job.State.QUEUED, Job.State.RUNNING],
+    ).first()
+    if waiting:
+        return waiting
     return jobs.start(
         tasks.export_job,
         kind=Job.Kind.EXPORT,
         owner=by,
         title=_("Suggestion list as %(format)s") % {"format": "Excel" if fmt == "xlsx" else "CSV"},
-        params={"fmt": fmt, "query": query.urlencode()},
+        params={"fmt": fmt, "query": query},
     )
 
 
