@@ -162,3 +162,16 @@ def remove_old_results(days=None):
         Job.objects.filter(pk=job.pk).update(result="")
         removed += 1
     return removed
+
+
+def fail_abandoned(hours=None):
+    """Mark failed the jobs still running long after any job should have finished: their
+    worker stopped (a restart, a machine gone) and nobody else will finish them."""
+    hours = settings.JOB_MAX_HOURS if hours is None else hours
+    return Job.objects.filter(
+        state=Job.State.RUNNING, started_at__lt=timezone.now() - timezone.timedelta(hours=hours)
+    ).update(
+        state=Job.State.FAILED,
+        finished_at=timezone.now(),
+        message=_("The worker stopped before the job finished; start it again."),
+    )

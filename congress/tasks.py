@@ -1,5 +1,5 @@
-"""The worker's own periodic jobs: a heartbeat, so /healthz can tell the worker is alive, and
-removing old job results (the exports people started and downloaded)."""
+"""The worker's own periodic jobs: a heartbeat, so /healthz can tell the worker is alive;
+failing jobs whose worker stopped; removing old job results (the exports people started)."""
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, periodic_task
@@ -16,3 +16,8 @@ def heartbeat():
 @db_periodic_task(crontab(minute="31", hour="3"))
 def remove_old_job_results():
     return jobs.remove_old_results()
+
+
+@db_periodic_task(crontab(minute="41"))
+def fail_abandoned_jobs():
+    return jobs.fail_abandoned()

@@ -149,6 +149,27 @@ def test_progress_is_seen_while_the_job_runs(staff, client):
     assert jobs.progress_of(job) == (20, 20)
 
 
+def test_a_job_whose_worker_stopped_is_failed_after_some_hours(staff):
+    started = timezone.now() - timezone.timedelta(hours=13)
+    lost = Job.objects.create(kind="export", owner=staff, title="x", state="running")
+    Job.objects.filter(pk=lost.pk).update(started_at=started)
+    busy = Job.objects.create(kind="export", owner=staff, title="y", state="running")
+    Job.objects.filter(pk=busy.pk).update(started_at=timezone.now())
+    assert jobs.fail_abandoned() == 1
+    lost.refresh_from_db()
+    busy.refresh_from_db()
+    assert lost.state == "failed" and "worker stopped" in lost.message and busy.state == "running"
+
+
+def test_the_worker_fails_lost_jobs_hourly_and_removes_old_files_nightly():
+    import datetime
+
+    due = {t.name for t in HUEY.read_periodic(datetime.datetime(2026, 11, 26, 3, 31))}
+    assert "remove_old_job_results" in due
+    due = {t.name for t in HUEY.read_periodic(datetime.datetime(2026, 11, 26, 9, 41))}
+    assert "fail_abandoned_jobs" in due
+
+
 def test_a_job_runs_once_even_if_the_queue_hands_it_out_twice(staff):
     runs = []
     job = Job.objects.create(kind="export", owner=staff, title="x", language="en")
