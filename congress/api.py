@@ -10,12 +10,17 @@ Each app has its own router (`congress.api`, `suggestions.api`, `deputies.api`),
 this one API in `congress/urls.py`; the pieces every router shares live here.
 """
 
+import base64
+import binascii
 import datetime
+import json
+from typing import Any
 
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import HttpError, ValidationError
-from ninja.pagination import LimitOffsetPagination
+from ninja.pagination import PaginationBase
 
 from congress.models import HandlingUnit, Session
 
@@ -35,17 +40,118 @@ def bad_parameters(request, exc):
 
 def only(request, allowed):
     """Refuse parameters the endpoint does not know, so a typo is not silently ignored."""
-    unknown = sorted(set(request.GET) - set(allowed) - {"limit", "offset"})
+    unknown = sorted(set(request.GET) - set(allowed) - {"limit", "offset", "cursor"})
     if unknown:
         raise HttpError(400, f"Unknown parameter(s): {', '.join(unknown)}")
 
 
-class Pages(LimitOffsetPagination):
-    """limit/offset, with the offset bounded so no database is asked for row 10**20."""
+class BadCursor(ValueError):
+    """A cursor this list did not hand out."""
+
+
+BAD_CURSOR = "Invalid cursor: pass back the `next` value of the previous page unchanged."
+
+
+def encode_cursor(key):
+    """An opaque cursor for a row's sort key (a short list of numbers)."""
+    raw = json.dumps(["v1", *key], separators=(",", ":"), ensure_ascii=False).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def decode_cursor(token):
+    try:
+        raw = base64.urlsafe_b64decode(token.encode("ascii") + b"=" * (-len(token) % 4))
+        data = json.loads(raw)
+    except (ValueError, UnicodeError, binascii.Error) as error:
+        raise BadCursor(BAD_CURSOR) from error
+    if not (isinstance(data, list) and len(data) > 1 and data[0] == "v1"):
+        raise BadCursor(BAD_CURSOR)
+    return data[1:]
+
+
+def is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+class Keyset:
+    """A list the API reads page by page: by cursor, seeking past the last row's sort key (the
+    cost of a page does not grow with its depth), or by offset (deprecated).
+
+    `after(key, n)` gives the first n rows after `key` (None: from the start) and raises
+    BadCursor for a key it cannot have made; `key_of(row)` is a row's sort key."""
+
+    def __init__(self, window, mapper, *, after, key_of):
+        self.window, self.mapper, self.after, self.key_of = window, mapper, after, key_of
+
+    def count(self):
+        return self.window.count()
+
+    def page_at(self, offset, limit):
+        rows = list(self.window[offset : offset + limit])
+        return rows
+
+    def page_after(self, key, limit):
+        rows = self.after(key, limit + 1)
+        return rows[:limit], len(rows) > limit
+
+
+class Pages(PaginationBase):
+    """Cursor pagination: each page's `next` is passed back as `cursor` for the following one,
+    until `next` is null. The first page (no cursor) also gives the `count`; later pages give
+    null there, since counting every matching row on every page is what the cursor avoids.
+    `offset` still works (with the count) but is deprecated: deep offsets cost more."""
 
     class Input(Schema):
         limit: int = Field(50, ge=1, le=200)
-        offset: int = Field(0, ge=0, le=10_000_000)
+        cursor: str | None = Field(
+            None, max_length=2000, description="The `next` of the previous page, unchanged."
+        )
+        offset: int | None = Field(
+            None,
+            ge=0,
+            le=10_000_000,
+            json_schema_extra={"deprecated": True},
+            description="Deprecated: use `cursor`. Rows to skip; not with `cursor`.",
+        )
+
+    class Output(Schema):
+        items: list[Any]
+        count: int | None = Field(description="Rows in all pages; null on pages after the first.")
+        next: str | None = Field(description="The cursor of the next page; null on the last.")
+
+    def paginate_queryset(self, keyset, pagination, request, **params):
+        limit = pagination.limit
+        if pagination.cursor and pagination.offset is not None:
+            raise HttpError(400, "Give `cursor` or `offset`, not both.")
+        count = None
+        if pagination.offset is not None:
+            rows = keyset.page_at(pagination.offset, limit)
+            count = keyset.count()
+            more = pagination.offset + len(rows) < count
+        else:
+            try:
+                key = decode_cursor(pagination.cursor) if pagination.cursor else None
+                rows, more = keyset.page_after(key, limit)
+            except BadCursor as error:
+                raise HttpError(400, str(error)) from error
+            if key is None:
+                count = keyset.count()
+        return {
+            "items": [keyset.mapper(row) for row in rows],
+            "count": count,
+            "next": encode_cursor(keyset.key_of(rows[-1])) if rows and more else None,
+        }
+
+
+def seek_after(fields, key):
+    """The rows after `key` in the order of `fields` (lexicographic; "-name" descending)."""
+    match = Q()
+    for i, field in enumerate(fields):
+        name = field.lstrip("-")
+        step = {f"{name}__{'lt' if field.startswith('-') else 'gt'}": key[i]}
+        step |= {earlier.lstrip("-"): key[j] for j, earlier in enumerate(fields[:i])}
+        match |= Q(**step)
+    return match
 
 
 def check_filters(filterset):
@@ -65,22 +171,6 @@ class Error(Schema):
 def responses(body):
     """Every endpoint documents its refusals: 400 for bad parameters, 404 for unknown ids."""
     return {200: body, 400: Error, 404: Error}
-
-
-class Mapped:
-    """A queryset mapped row by row, sliced by the paginator before it is read."""
-
-    def __init__(self, queryset, mapper):
-        self.queryset, self.mapper = queryset, mapper
-
-    def count(self):
-        return self.queryset.count()
-
-    def __len__(self):
-        return self.count()
-
-    def __getitem__(self, window):
-        return [self.mapper(x) for x in self.queryset[window]]
 
 
 class SessionOut(Schema):

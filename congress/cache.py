@@ -29,7 +29,7 @@ CACHED_PREFIXES = ("/suggestions/", "/units/", "/categories/", "/delegations/", 
 CACHED_PREFIXES += ("/api/v1/",)
 NOT_CACHED = ("/export", "/api/v1/docs", "/api/v1/openapi.json")
 WATCHED_APPS = {"congress", "deputies", "suggestions"}
-UNWATCHED_MODELS = {"notification", "tally", "replydays", "openpromise"}  # summary rows
+UNWATCHED_MODELS = {"notification", "job", "tally", "replydays", "openpromise"}  # summary rows and what no public page shows
 
 
 def public_version():

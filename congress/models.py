@@ -180,3 +180,70 @@ class Category(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Job(models.Model):
+    """Work done in the background for someone: an import, a large export.
+
+    The worker (Huey) runs it; the owner follows it on its page. While it runs its progress
+    lives in the queue's storage (`congress.jobs.progress_of`), since an import writes every
+    row in one transaction that other connections cannot see into; the row gets the final
+    figures. A result file is served only through the job's own download view."""
+
+    class Kind(models.TextChoices):
+        IMPORT = "import", _("import of suggestions")
+        EXPORT = "export", _("export of suggestions")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("waiting to start")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    FINISHED = (State.DONE, State.FAILED)
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="jobs",
+        verbose_name=_("started by"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default="queued")
+    done = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    # On failure the reason, in the owner's language; when done, what the job did.
+    message = models.TextField(_("message"), blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    result = models.FileField(_("result"), upload_to="jobs/%Y/%m/", blank=True, max_length=200)
+    result_name = models.CharField(_("result file name"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        indexes = [models.Index(fields=["owner", "-created_at"], name="job_owner_recent")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=["queued", "running", "done", "failed"]),
+                name="job_state_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_finished(self):
+        return self.state in self.FINISHED
+
+    def may_be_seen_by(self, user):
+        """The owner and congress staff; nobody else learns the job exists."""
+        from congress.roles import is_congress_staff
+
+        return user.is_authenticated and (user.pk == self.owner_id or is_congress_staff(user))

@@ -287,3 +287,11 @@ else:
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
+
+# A suggestion list export of more rows than this, asked by a logged-in user, is written by a
+# background job (progress on its page, then a download link); smaller ones are answered at once.
+# Anonymous visitors get the CSV streamed whatever its size. Job results are kept this many days.
+EXPORT_INLINE_ROWS = int(os.environ.get("EXPORT_INLINE_ROWS", "5000"))
+JOB_RESULT_DAYS = int(os.environ.get("JOB_RESULT_DAYS", "7"))
+# A job still running after this many hours lost its worker; it is marked failed.
+JOB_MAX_HOURS = int(os.environ.get("JOB_MAX_HOURS", "12"))

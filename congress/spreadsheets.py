@@ -100,3 +100,24 @@ def streaming_csv_response(filename, header, rows):
     filename = filename.removesuffix(".xlsx") + ".csv"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
     return response
+
+
+def write_spreadsheet(fmt, path, title, header, rows):
+    """Write `rows` under `header` to a file at `path`, row by row: constant memory however
+    many rows (a CSV line at a time; openpyxl's write-only workbook for .xlsx). Cells are
+    neutralised as the downloads neutralise them."""
+    header = [str(h) for h in header]
+    if fmt == "csv":
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            handle.write("\ufeff")
+            writer = csv.writer(handle)
+            writer.writerow([escape_cell(h) for h in header])
+            for row in rows:
+                writer.writerow(["" if v is None else escape_cell(v) for v in row])
+        return
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31] or "sheet")
+    sheet.append([_xlsx_cell(sheet, h) for h in header])
+    for row in rows:
+        sheet.append([_xlsx_cell(sheet, v) for v in row])
+    workbook.save(path)

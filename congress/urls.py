@@ -22,6 +22,7 @@ urlpatterns = [
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("api/v1/", api.urls),
     path("accounts/", include("congress.accounts")),
+    path("workbench/jobs/", include("congress.job_views")),
     path("workbench/", include("suggestions.workbench_urls")),
     path("workbench/", include("deputies.workbench_urls")),
     path("reports/", include("reports.urls")),

@@ -6,7 +6,17 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
-from congress.api import Mapped, Pages, check_filters, only, responses
+from congress.api import (
+    BAD_CURSOR,
+    BadCursor,
+    Keyset,
+    Pages,
+    check_filters,
+    is_int,
+    only,
+    responses,
+    seek_after,
+)
 from congress.models import Division
 
 from . import stats as station_stats
@@ -91,10 +101,31 @@ def list_stations(
         data,
         queryset=LiaisonStation.objects.select_related("division")
         .annotate(deputy_count=Count("deputies"))
-        .order_by("division__order", "township", "name"),
+        .order_by(*STATION_ORDER),
     )
     check_filters(filterset)
-    return Mapped(filterset.qs, station_out)
+    queryset = filterset.qs
+
+    def after(key, n):
+        if key is None:
+            return list(queryset[:n])
+        if len(key) != len(STATION_ORDER) or not (
+            is_int(key[0]) and is_int(key[1]) and is_int(key[4])
+        ):
+            raise BadCursor(BAD_CURSOR)
+        if not (isinstance(key[2], str) and isinstance(key[3], str)):
+            raise BadCursor(BAD_CURSOR)
+        return list(queryset.filter(seek_after(STATION_ORDER, key))[:n])
+
+    def key_of(station):
+        division = station.division
+        return [division.order, division.pk, station.township, station.name, station.pk]
+
+    return Keyset(queryset, station_out, after=after, key_of=key_of)
+
+
+# County by county, then township and name; the division's and station's ids settle ties.
+STATION_ORDER = ["division__order", "division_id", "township", "name", "pk"]
 
 
 @router.get("/stations/figures", response=responses(StationFigures), tags=["stations"])

@@ -7,7 +7,16 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from congress.api import Mapped, Pages, check_filters, only, responses
+from congress.api import (
+    BAD_CURSOR,
+    BadCursor,
+    Keyset,
+    Pages,
+    check_filters,
+    is_int,
+    only,
+    responses,
+)
 from congress.models import Session
 
 from . import listing, stats
@@ -172,7 +181,10 @@ def list_suggestions(
     satisfaction: SatisfactionValue | None = None,
     q: str | None = None,
 ):
-    """Public suggestions, filtered like the public list; `q` searches number, title, content."""
+    """Public suggestions, filtered like the public list; `q` searches number, title, content.
+
+    Newest session first, then by number (title matches first when `q` is given). Walk the
+    pages with `cursor`: pass each page's `next` until it is null."""
     params = {
         "session": session,
         "category": category,
@@ -192,13 +204,55 @@ def list_suggestions(
         queryset=Suggestion.objects.public()
         .with_lead_unit()
         .select_related("session", "category", "lead_deputy", "delegation")
-        .order_by("-session__opens_on", "number"),
+        .order_by("-session__opens_on", "session_id", "number"),
     )
     check_filters(filterset)
+    chosen = filterset.form.cleaned_data.get("session")
+    window = filterset.qs
     if listing.only_session(data, params):  # deep offsets seek session by session
-        window = listing.SessionWindow(filterset.qs, filterset.form.cleaned_data.get("session"))
-        return Mapped(window, suggestion_out)
-    return Mapped(filterset.qs, suggestion_out)
+        window = listing.SessionWindow(filterset.qs, chosen)
+    return session_keyset(window, filterset.qs, chosen)
+
+
+def session_keyset(window, queryset, session=None):
+    """The list newest session first, then by number (title matches first when searching),
+    read by cursor one session at a time on the (session, number) index: a page costs a
+    query per session it touches, however deep it is.
+
+    The sort key is (title match or null, session id, number); a session's number is unique."""
+    sessions = (
+        [session.pk]
+        if session
+        else list(Session.objects.order_by("-opens_on", "pk").values_list("pk", flat=True))
+    )
+    ranked = "title_hit" in queryset.query.annotations
+    groups = [(hit, s) for hit in ([1, 0] if ranked else [None]) for s in sessions]
+
+    def after(key, n):
+        start, number = 0, None
+        if key is not None:
+            if len(key) != 3 or not all(is_int(k) for k in key[1:]):
+                raise BadCursor(BAD_CURSOR)
+            hit, session_id, number = key
+            if (hit, session_id) not in groups:
+                raise BadCursor(BAD_CURSOR)
+            start = groups.index((hit, session_id))
+        rows = []
+        for i, (hit, session_id) in enumerate(groups[start:], start=start):
+            part = queryset.filter(session_id=session_id)
+            if hit is not None:
+                part = part.filter(title_hit=hit)
+            if i == start and number is not None:
+                part = part.filter(number__gt=number)
+            rows += part.order_by("number")[: n - len(rows)]
+            if len(rows) >= n:
+                break
+        return rows
+
+    def key_of(s):
+        return [s.title_hit if ranked else None, s.session_id, s.number]
+
+    return Keyset(window, suggestion_out, after=after, key_of=key_of)
 
 
 @router.get(

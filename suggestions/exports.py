@@ -16,6 +16,7 @@ from congress.spreadsheets import (  # noqa: F401
     xlsx_response,
 )
 
+from .filters import SuggestionFilter
 from .models import Assignment, CoSigner, Suggestion
 
 SUGGESTION_COLUMNS = [
@@ -80,8 +81,20 @@ def suggestion_rows(queryset):
         ]
 
 
+def public_filter(data):
+    """The public list filtered by `data` (a query string's QueryDict), in the list's order."""
+    queryset = Suggestion.objects.public().order_by("-session__opens_on", "number")
+    return SuggestionFilter(data, queryset=queryset)
+
+
+def suggestion_header():
+    return [label for _key, label in SUGGESTION_COLUMNS] + SUGGESTION_EXTRA_COLUMNS
+
+
 def suggestion_list(fmt, queryset, filename="suggestions.xlsx"):
-    header = [label for _key, label in SUGGESTION_COLUMNS] + SUGGESTION_EXTRA_COLUMNS
+    """A download answered at once: a streamed CSV (constant memory however many rows), or an
+    .xlsx built in memory (so the views send larger selections to a background job)."""
+    header = suggestion_header()
     if fmt == "csv":  # may be every suggestion there is: streamed
         return streaming_csv_response(filename, header, suggestion_rows(queryset))
     return spreadsheet_response(fmt, filename, _("Suggestions"), header, suggestion_rows(queryset))

@@ -2,7 +2,8 @@
 
 The uploaded file stays in `MEDIA_ROOT/imports/` under a random token (with a small JSON file
 of the choices made), so staff can fix the mapping or upload a corrected file without losing
-their place; a periodic job removes what nobody confirmed.
+their place; a periodic job removes what nobody confirmed. The confirmed import runs as a
+background job (`jobs.py`) that staff follow on its page; a refused import leaves the file.
 """
 
 import json
@@ -21,11 +22,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from congress.models import Session
 from congress.viewer import require_staff, viewer_for
 
-from . import exports, services
+from . import exports
 from .forms import IMPORT_MAX_BYTES, ImportForm
 from .import_mapping import FIELDS, HEADER_ROWS, headers_key, remember_mapping
 from .imports import ImportFileError, plan_import, read_file
-from .models import WorkflowError
+from .jobs import start_import
 
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
@@ -248,44 +249,16 @@ def preview(request, token):
 @login_required
 @require_POST
 def confirm(request, token):
+    """Queue the import and show its job: the worker checks the kept file again and saves
+    every row or none; on a refusal the file stays, for the preview."""
     viewer = require_staff(request)
     try:
         saved = Upload(token)
     except Http404:
         messages.error(request, _("The uploaded file is gone; upload it again."))
         return redirect("workbench:import")
-    try:
-        sheets = saved.sheets()
-    except ImportFileError as error:
-        return _refuse_file(request, saved, error)
-    plan = plan_import(saved.session, sheets)
-    if not plan.rows:
-        messages.error(request, _("No suggestion rows were found; check the columns."))
-        return redirect("workbench:import_columns", token=token)
-    try:
-        counts = services.import_suggestions(session=saved.session, plans=plan.rows, by=viewer.user)
-    except WorkflowError as error:
-        messages.error(request, str(error))
-        return _preview(request, saved, sheets, status=400)
-    saved.delete()
-    if counts.created or counts.updated:
-        messages.success(
-            request,
-            _(
-                "%(session)s: %(created)s suggestion(s) created (%(concluded)s with their "
-                "handling results), %(updated)s updated, %(unchanged)s unchanged."
-            )
-            % {
-                "session": saved.session,
-                "created": counts.created,
-                "concluded": counts.concluded,
-                "updated": counts.updated,
-                "unchanged": plan.count("unchanged"),
-            },
-        )
-    else:
-        messages.info(request, _("Every row was already imported; nothing changed."))
-    return redirect("workbench:dashboard")
+    job = start_import(saved, viewer.user)
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @login_required

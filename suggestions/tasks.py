@@ -1,9 +1,13 @@
-"""Periodic jobs of the suggestions app, run by the Huey worker (`manage.py run_huey`)."""
+"""Jobs of the suggestions app, run by the Huey worker (`manage.py run_huey`): the periodic
+ones, and the imports and exports people start and follow on their job page (`jobs.py`)."""
 
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task, periodic_task
 
+from congress import jobs as job_runner
+
+from . import jobs
 from .cleanup import remove_stale_previews
 from .notifications import send_due_reminders
 
@@ -18,3 +22,13 @@ def send_reminders():
 def clean_previews():
     """Hourly: import previews nobody confirmed within a day."""
     return remove_stale_previews()
+
+
+@db_task()
+def import_job(job_id):
+    job_runner.run(job_id, jobs.run_import)
+
+
+@db_task()
+def export_job(job_id):
+    job_runner.run(job_id, jobs.run_export)

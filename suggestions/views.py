@@ -1,17 +1,18 @@
 """Public pages: statistics, suggestions with their published replies, handling units."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from congress.files import protected_file_response
 from congress.models import HandlingUnit, Session
 
 from . import exports, listing, loop, services, stats
+from . import jobs as suggestion_jobs
 from .attachments import may_download
-from .filters import SuggestionFilter
 from .models import FLAGS, Assignment, Reply, SpecialReport, Suggestion
 
 PAGE_SIZE = 20
@@ -67,16 +68,33 @@ def special_reports(session):
 
 
 def filtered_suggestions(request):
-    queryset = Suggestion.objects.public().order_by("-session__opens_on", "number")
-    return SuggestionFilter(request.GET, queryset=queryset)
+    return exports.public_filter(request.GET)
 
 
 @require_GET
 def suggestion_export(request, fmt):
-    """The filtered public list as a spreadsheet, in the import's columns."""
+    """The filtered public list as a spreadsheet, in the import's columns.
+
+    Up to EXPORT_INLINE_ROWS rows it is answered at once. A larger one, asked by a logged-in
+    user, is written by a background job: the user follows it on the job's page and downloads
+    the file there. An anonymous visitor owns no job: the CSV is streamed whatever its size
+    (constant memory), and a large Excel file is refused with a pointer to the CSV."""
     if fmt not in ("xlsx", "csv"):
         raise Http404
-    return exports.suggestion_list(fmt, filtered_suggestions(request).qs)
+    queryset = filtered_suggestions(request).qs
+    if fmt == "csv" and not request.user.is_authenticated:
+        return exports.suggestion_list(fmt, queryset)
+    limit = settings.EXPORT_INLINE_ROWS
+    if queryset.order_by()[: limit + 1].count() <= limit:  # counts at most limit + 1 rows
+        return exports.suggestion_list(fmt, queryset)
+    if request.user.is_authenticated:
+        job = suggestion_jobs.start_export(fmt, request.GET, request.user)
+        return redirect("jobs:detail", pk=job.pk)
+    return render(
+        request,
+        "suggestions/export_too_large.html",
+        {"limit": limit, "query": request.GET.urlencode()},
+    )
 
 
 @require_GET

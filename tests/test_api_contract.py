@@ -10,6 +10,7 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 # Django's own WSGI handler: congress.wsgi refuses the checkout's default key with DEBUG off.
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
@@ -48,4 +49,7 @@ def api_data(build, unit_x, staff, station, same_connection):
     ],
 )
 def test_api_matches_its_schema(case, api_data):
-    case.call_and_validate()
+    # A cursor is opaque: one the API did not hand out is refused with a 400 by design
+    # (tests/test_api_cursor.py), though any string fits its schema.
+    cursor = (case.query or {}).get("cursor")
+    case.call_and_validate(excluded_checks=[positive_data_acceptance] if cursor else [])

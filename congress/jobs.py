@@ -1,0 +1,177 @@
+"""Background jobs someone waits for: start one, run it in the worker, report its progress.
+
+An app writes the work as a function `work(job, progress)` and a Huey task that calls
+`run(job_id, work)`; a view calls `start(task, ...)` and sends the user to the job's page. The
+work calls `progress(done, total)` as it goes, raises `JobError` with a message the user can
+read when it cannot be done, and returns a `Result`: what it did, and perhaps a file to offer.
+
+The worker is Huey's (`manage.py run_huey`): Redis-backed when REDIS_URL is set, so workers on
+any number of machines take jobs from one queue; an embedded SQLite queue otherwise. With
+immediate mode (DEBUG, tests) a job runs inside the request that starts it.
+
+Progress while a job runs is kept in the queue's own key-value storage (Redis, or the queue's
+SQLite file), not in the job's row: an import writes every row in one transaction, and its
+progress written to the database inside it would only appear when it is over.
+"""
+
+import contextlib
+import logging
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from huey.contrib.djhuey import HUEY
+
+from .models import Job
+
+logger = logging.getLogger(__name__)
+
+
+class JobError(Exception):
+    """The job cannot be done; the message says why, in the owner's language."""
+
+
+@dataclass
+class Result:
+    message: str = ""
+    path: str | os.PathLike | None = None  # a file the work wrote; it is moved into storage
+    name: str = ""  # the file's name for the download
+
+
+def _progress_key(job_id):
+    return f"job-progress:{job_id}"
+
+
+def progress_of(job):
+    """(done, total) of the job: live while it runs, from its row otherwise."""
+    if job.state == Job.State.RUNNING:
+        try:
+            live = HUEY.get(_progress_key(job.pk), peek=True)
+        except Exception:  # the queue's storage unreachable: the row's figures will do
+            live = None
+        if live:
+            return live
+    return job.done, job.total
+
+
+def start(task, *, kind, owner, title, params=None, total=0):
+    """A new job for `owner`, queued for the worker (run at once in immediate mode)."""
+    job = Job.objects.create(
+        kind=kind,
+        owner=owner,
+        title=title[:200],
+        params=params or {},
+        total=total,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+    try:
+        task(job.pk)
+    except Exception:
+        logger.exception("job %s could not be queued", job.pk)
+        reason = _("The job queue could not be reached; try again later.")
+        _finish(job.pk, Job.State.FAILED, message=reason)
+    job.refresh_from_db()
+    return job
+
+
+def run(job_id, work):
+    """Run `work(job, progress)` for a queued job: running, then done or failed with why."""
+    claimed = Job.objects.filter(pk=job_id, state=Job.State.QUEUED).update(
+        state=Job.State.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:  # gone, or already taken by another worker
+        return
+    job = Job.objects.select_related("owner").get(pk=job_id)
+    figures = {"done": 0, "total": job.total}
+
+    def progress(done, total=None):
+        figures["done"] = done
+        if total is not None:
+            figures["total"] = total
+        try:
+            HUEY.put(_progress_key(job_id), (figures["done"], figures["total"]))
+        except Exception:  # progress is a courtesy; the job goes on without it
+            logger.warning("job %s: progress not recorded", job_id, exc_info=True)
+
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        try:
+            result = work(job, progress)
+        except JobError as error:
+            _finish(job_id, Job.State.FAILED, message=str(error), **figures)
+            return
+        except Exception:
+            logger.exception("job %s failed", job_id)
+            _finish(
+                job_id,
+                Job.State.FAILED,
+                message=_("The job stopped on an unexpected error; tell the system's keeper."),
+                **figures,
+            )
+            return
+        result = result or Result()
+        stored = ""
+        if result.path:
+            stored = _store(result.path, result.name)
+        _finish(
+            job_id,
+            Job.State.DONE,
+            message=result.message,
+            result=stored,
+            result_name=result.name,
+            **figures,
+        )
+
+
+def _store(path, name):
+    """Move the work's file into the default storage under a name nobody can guess."""
+    extension = Path(name).suffix.lower()
+    stored_as = f"jobs/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{extension}"
+    try:
+        with open(path, "rb") as handle:  # copied in chunks: constant memory
+            return Job._meta.get_field("result").storage.save(stored_as, File(handle))
+    finally:
+        Path(path).unlink(missing_ok=True)
+
+
+def _finish(job_id, state, *, done=None, total=None, **fields):
+    figures = {}
+    if total is not None:
+        figures["total"] = total
+        figures["done"] = total if state == Job.State.DONE and total else (done or 0)
+    Job.objects.filter(pk=job_id).update(
+        state=state, finished_at=timezone.now(), **figures, **fields
+    )
+    with contextlib.suppress(Exception):
+        HUEY.get(_progress_key(job_id))  # read once: removed
+
+
+def remove_old_results(days=None):
+    """Delete result files of jobs finished more than JOB_RESULT_DAYS ago; the rows stay."""
+    days = settings.JOB_RESULT_DAYS if days is None else days
+    old = Job.objects.exclude(result="").filter(
+        finished_at__lt=timezone.now() - timezone.timedelta(days=days)
+    )
+    removed = 0
+    for job in old.iterator():
+        job.result.delete(save=False)
+        Job.objects.filter(pk=job.pk).update(result="")
+        removed += 1
+    return removed
+
+
+def fail_abandoned(hours=None):
+    """Mark failed the jobs still running long after any job should have finished: their
+    worker stopped (a restart, a machine gone) and nobody else will finish them."""
+    hours = settings.JOB_MAX_HOURS if hours is None else hours
+    return Job.objects.filter(
+        state=Job.State.RUNNING, started_at__lt=timezone.now() - timezone.timedelta(hours=hours)
+    ).update(
+        state=Job.State.FAILED,
+        finished_at=timezone.now(),
+        message=_("The worker stopped before the job finished; start it again."),
+    )
