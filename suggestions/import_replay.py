@@ -1,0 +1,306 @@
+"""A concluded session's new suggestions, brought to their final state in bulk.
+
+`services.bring_to_final_state` replays one suggestion through register → assign → name the
+responsible person → reply → evaluate → close: some 40 queries a suggestion, minutes for a
+session of 10,000. A *new* row of an import starts from a state known in advance (submitted,
+nothing else recorded), and nothing in the replay depends on another suggestion of the same
+import, so every step's outcome is known before anything is written: the suggestion's final
+fields, its assignments, the reply, the rating, the history events and the links to similar
+suggestions of earlier sessions. This module computes them with the services' own rules and
+texts (`reply_due_on`, `concluded_assignment_dates`, `concluded_reply_date`,
+`unrated_closing_date`, `_promise_fields`, `site_text` …) and writes them with a handful of
+`bulk_create` statements per batch of suggestions, inside the import's transaction.
+
+What it writes is, row for row, what the services write (tests/test_import_bulk.py imports the
+same sheet both ways and compares every field, event and summary row). A row it cannot take —
+one the services would refuse (an inactive unit, a reply dated before its assignment) — is
+left to the services, which raise the refusal with the row's number.
+"""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Subquery
+from django.utils.translation import gettext_lazy
+
+from congress.workdays import add_months
+
+from . import services, similarity
+from .models import (
+    Assignment,
+    Evaluation,
+    Event,
+    Reply,
+    Satisfaction,
+    SimilarLink,
+    Suggestion,
+    TextBand,
+)
+
+Status = Suggestion.Status
+Action = Event.Action
+Role = Assignment.Role
+BATCH = 1000  # suggestions written per round of statements: bounds memory, not queries
+FOUND_LIMIT = 20  # `services.find_recurring` keeps the 20 most similar
+
+
+@dataclass
+class Replay:
+    """One new suggestion's handling, worked out before it is saved."""
+
+    suggestion: Suggestion
+    plan: object  # the RowPlan
+    registered_on: datetime.date
+    assigned_on: datetime.date
+    due_on: datetime.date  # the reply's due date, as assigned
+    replied_on: datetime.date | None = None
+    rehandling_due_on: datetime.date | None = None  # dissatisfied: the new reply's due date
+    closed_on: datetime.date | None = None
+
+
+def prepare(suggestion, plan, *, today):
+    """Give an unsaved new suggestion the state its handling columns bring it to.
+
+    Returns the Replay to `write` once the suggestion has its id, or None, with the
+    suggestion untouched, for a row that goes through the services instead.
+    """
+    units = [plan.lead_unit, *plan.co_units]
+    if len({u.pk for u in units}) != len(units) or any(not u.is_active for u in units):
+        return None  # `assign` refuses it, and says so
+    registered_on, assigned_on = services.concluded_assignment_dates(
+        suggestion.session, suggestion.submitted_on, plan.values.get("assigned_on")
+    )
+    due_on = services.reply_due_on(assigned_on)  # as `assign` dates it
+    replay = Replay(suggestion, plan, registered_on, assigned_on, due_on)
+    s = suggestion
+    if plan.reply_class:
+        replied_on = services.concluded_reply_date(
+            plan.values.get("replied_on"), assigned_on, due_on, today
+        )
+        if replied_on < assigned_on:
+            return None  # `reply` refuses it, and says so
+        replay.replied_on = replied_on
+    s.registered_on, s.assigned_on, s.due_on = registered_on, assigned_on, due_on
+    s.status = Status.ASSIGNED
+    if not plan.reply_class:
+        return replay
+    # `reply`: the lead unit's reply is the only one owed (co-handlers do not reply).
+    s.first_replied_on = replay.replied_on
+    s.replied_on_time = replay.replied_on <= due_on
+    s.reply_class = plan.reply_class
+    s.due_on = None
+    s.status = Status.REPLIED
+    if plan.satisfaction:  # `evaluate` by the lead deputy, the same day
+        s.satisfaction = plan.satisfaction
+        if plan.satisfaction == Satisfaction.DISSATISFIED:
+            # As `evaluate`: one round of re-handling, due REHANDLING_MONTHS after the rating.
+            replay.rehandling_due_on = add_months(
+                replay.replied_on, services.rule("REHANDLING_MONTHS")
+            )
+            s.was_re_handled = True
+            s.due_on = replay.rehandling_due_on
+            s.status = Status.RE_HANDLING
+        else:
+            replay.closed_on = replay.replied_on
+    else:
+        replay.closed_on = services.unrated_closing_date(replay.replied_on, today)
+    if replay.closed_on:
+        s.closed_on = replay.closed_on
+        s.status = Status.CLOSED
+    return replay
+
+
+def write(replays, *, session, by, progress=None):
+    """Save the rows of prepared, now created, suggestions; returns how many were written."""
+    texts = _Texts()
+    done = 0
+    for start in range(0, len(replays), BATCH):
+        batch = replays[start : start + BATCH]
+        _write_batch(batch, session, by, texts)
+        done += len(batch)
+        if progress:
+            progress(done)
+    return done
+
+
+class _Texts:
+    """The site-language texts the services write, each computed once."""
+
+    def __init__(self):
+        self.reply_text = services.imported_reply_text()
+        self.signature = services.imported_signature()
+        self.roles = {role: services.site_text(role.label) for role in (Role.LEAD, Role.CO)}
+        self._labels = {}
+
+    def label(self, instance, field):
+        """`site_text(instance.get_FIELD_display)`, as the service computes it."""
+        key = (type(instance), field, getattr(instance, field))
+        if key not in self._labels:
+            self._labels[key] = services.site_text(getattr(instance, f"get_{field}_display"))
+        return self._labels[key]
+
+    def rehandling(self, due_on):
+        return services.site_text(gettext_lazy("New reply due on %(date)s"), date=due_on)
+
+
+def _write_batch(batch, session, by, texts):
+    assignments, leads = [], []
+    for r in batch:
+        lead = Assignment(
+            suggestion_id=r.suggestion.pk,
+            unit=r.plan.lead_unit,
+            role=Role.LEAD,
+            assigned_on=r.assigned_on,
+            due_on=r.rehandling_due_on or r.due_on,
+            original_due_on=r.due_on,
+            responsible_person=r.plan.responsible_person,
+            replied_on=None if r.rehandling_due_on else r.replied_on,
+        )
+        leads.append(lead)
+        assignments.append(lead)
+        assignments += [
+            Assignment(
+                suggestion_id=r.suggestion.pk,
+                unit=unit,
+                role=Role.CO,
+                assigned_on=r.assigned_on,
+                due_on=r.due_on,
+                original_due_on=r.due_on,
+            )
+            for unit in r.plan.co_units
+        ]
+    Assignment.objects.bulk_create(assignments)
+    if leads and leads[0].pk is None:  # backends that do not return ids
+        ids = dict(
+            Assignment.objects.filter(
+                suggestion_id__in=[r.suggestion.pk for r in batch], role=Role.LEAD
+            ).values_list("suggestion_id", "pk")
+        )
+        for lead in leads:
+            lead.pk = ids[lead.suggestion_id]
+
+    replies, evaluations, events = [], [], []
+    for r, lead in zip(batch, leads, strict=True):
+        reply = evaluation = None
+        if r.replied_on:
+            reply = Reply(
+                **services._promise_fields(
+                    r.plan.reply_class, "", None, None, r.replied_on, imported=True
+                ),
+                suggestion_id=r.suggestion.pk,
+                assignment=lead,
+                round=1,
+                reply_class=r.plan.reply_class,
+                text=texts.reply_text,
+                signed_by=texts.signature,
+                replied_on=r.replied_on,
+                due_on=r.due_on,
+                attachment="",
+                attachment_name="",
+                recorded_by=by,
+            )
+            replies.append(reply)
+            if r.plan.satisfaction:
+                evaluation = Evaluation(
+                    suggestion_id=r.suggestion.pk,
+                    deputy=r.plan.lead,
+                    round=1,
+                    satisfaction=r.plan.satisfaction,
+                    contacted=False,
+                    evaluated_on=r.replied_on,
+                )
+                evaluations.append(evaluation)
+        events += [
+            Event(
+                suggestion_id=r.suggestion.pk,
+                action=action,
+                from_status=from_status,
+                to_status=to_status,
+                occurred_on=on,
+                actor=by,
+                note=note,
+                is_public=public,
+                imported=True,
+            )
+            for action, from_status, to_status, on, note, public in _history(
+                r, reply, evaluation, texts
+            )
+        ]
+    Reply.objects.bulk_create(replies)
+    Evaluation.objects.bulk_create(evaluations)
+    Event.objects.bulk_create(events)
+    SimilarLink.objects.bulk_create(_similar_links(batch, session))
+
+
+def _history(r, reply, evaluation, texts):
+    """(action, from, to, date, note, public) of each event the services record, in order."""
+    plan = r.plan
+    units = [(plan.lead_unit, Role.LEAD), *((u, Role.CO) for u in plan.co_units)]
+    yield Action.REGISTERED, Status.SUBMITTED, Status.REGISTERED, r.registered_on, "", True
+    note = "；".join(f"{unit}（{texts.roles[role]}）" for unit, role in units)  # `assign`
+    yield Action.ASSIGNED, Status.REGISTERED, Status.ASSIGNED, r.assigned_on, note, True
+    if plan.responsible_person:  # `name_responsible_person`: not public
+        note = f"{plan.lead_unit}：{plan.responsible_person}"
+        yield Action.RESPONSIBLE_NAMED, "", "", r.assigned_on, note, False
+    if reply is None:
+        return
+    note = f"{plan.lead_unit}：{texts.label(reply, 'reply_class')}"  # `reply`
+    yield Action.REPLIED, Status.ASSIGNED, Status.REPLIED, r.replied_on, note, True
+    if evaluation is not None:  # `evaluate`
+        note = f"{plan.lead}：{texts.label(evaluation, 'satisfaction')}"
+        if r.rehandling_due_on:
+            yield Action.EVALUATED, "", "", r.replied_on, note, True
+            note = texts.rehandling(r.rehandling_due_on)
+            yield Action.RE_HANDLING, Status.REPLIED, Status.RE_HANDLING, r.replied_on, note, True
+        else:
+            yield Action.EVALUATED, Status.REPLIED, Status.EVALUATED, r.replied_on, note, True
+    if r.closed_on:  # `close`
+        before = Status.EVALUATED if evaluation is not None else Status.REPLIED
+        yield Action.CLOSED, before, Status.CLOSED, r.closed_on, "", True
+
+
+def _similar_links(batch, session):
+    """The links `services.register` finds (`find_recurring`): for each suggestion, the
+    registered suggestions of sessions that opened earlier whose text is like its own, exactly
+    as `similarity.similar(…, before_session=session, limit=20)` ranks and scores them, with one
+    query for the earlier suggestions' bands and one for their text."""
+    grams = {
+        r.suggestion.pk: similarity.bigrams(r.suggestion.title, r.suggestion.content) for r in batch
+    }
+    keys = {pk: set(similarity.band_keys(g)) for pk, g in grams.items()}
+    earlier = TextBand.objects.filter(
+        suggestion__session__opens_on__lt=session.opens_on,
+        key__in=Subquery(TextBand.objects.filter(suggestion_id__in=list(keys)).values("key")),
+    )
+    holders = {}  # band key → the earlier suggestions holding it, once per band row
+    for key, suggestion_id in earlier.values_list("key", "suggestion_id").iterator(chunk_size=5000):
+        holders.setdefault(key, []).append(suggestion_id)
+    if not holders:
+        return []
+    texts = dict(
+        (pk, (title, content))
+        for pk, title, content in Suggestion.objects.public()
+        .filter(pk__in=earlier.values("suggestion_id"))
+        .values_list("pk", "title", "content")
+    )
+    their_grams, links = {}, []
+    for r in batch:
+        pk = r.suggestion.pk
+        shared = Counter(other for key in keys[pk] for other in holders.get(key, ()))
+        ranked = sorted(shared.items(), key=lambda pair: (-pair[1], pair[0]))
+        scored = []
+        for other, _count in ranked[: similarity.CANDIDATE_LIMIT]:
+            if other not in texts:  # not registered: `similar` reads public suggestions only
+                continue
+            if other not in their_grams:
+                their_grams[other] = similarity.bigrams(*texts[other])
+            score = similarity.jaccard(grams[pk], their_grams[other])
+            if score >= similarity.THRESHOLD:
+                scored.append((round(score, 3), other))
+        scored.sort(key=lambda pair: (-pair[0], pair[1]))
+        links += [
+            SimilarLink(suggestion_id=pk, earlier_id=other, score=score)
+            for score, other in scored[:FOUND_LIMIT]
+        ]
+    return links
