@@ -1569,42 +1569,46 @@ def import_suggestions(*, session, plans, by, on=None, progress=None, bulk=True)
         replay = import_replay.prepare(suggestion, p, today=on) if bulk and p.conclude else None
         suggestions.append(suggestion)
         replays.append(replay)
-    created = Suggestion.objects.bulk_create(suggestions, batch_size=1000)
-    if created and created[0].pk is None:  # backends that do not return ids
-        by_number = dict(
-            Suggestion.objects.filter(session=session, number__in=numbers).values_list(
-                "number", "pk"
-            )
-        )
-        for suggestion in created:
-            suggestion.pk = by_number[suggestion.number]
-    CoSigner.objects.bulk_create(
-        [
-            CoSigner(suggestion_id=s.pk, deputy=deputy, confirmed_on=s.submitted_on)
+    import_replay.insert(
+        Suggestion,
+        import_replay.SUGGESTION_COLUMNS,
+        ([getattr(s, name) for name in import_replay.SUGGESTION_COLUMNS] for s in suggestions),
+    )
+    ids = dict(
+        Suggestion.objects.filter(session=session, number__in=numbers).values_list("number", "pk")
+    )
+    for suggestion in suggestions:
+        suggestion.pk = ids[suggestion.number]
+        suggestion._state.adding, suggestion._state.db = False, "default"
+    created = suggestions
+    # Plain INSERTs (`import_replay.insert`): a session of 10,000 has some 20,000 co-signers,
+    # 200,000 text bands and 70,000 events, too many rows for Django to prepare one by one.
+    import_replay.insert(
+        CoSigner,
+        ["suggestion_id", "deputy_id", "confirmed_on"],
+        (
+            (s.pk, deputy.pk, s.submitted_on)
             for s, p in zip(created, new, strict=True)
             for deputy in p.co_signers
-        ],
-        batch_size=2000,
+        ),
     )
-    similarity.index_many(created)  # links to earlier sessions are found at registration
-    Event.objects.bulk_create(
-        [
-            Event(
-                suggestion_id=s.pk,
-                action=Action.ENTERED,
-                occurred_on=s.submitted_on,
-                actor=by,
-                note=site_text(gettext_lazy("imported from a file")),
-                imported=True,
-            )
-            for s in created
-        ],
-        batch_size=2000,
-    )
+    keys = import_replay.index(created)  # links to earlier sessions are found at registration
     reason = site_text(gettext_lazy("imported from a file"))
+    import_replay.insert(
+        Event,
+        import_replay.EVENT_COLUMNS,
+        (
+            (s.pk, Action.ENTERED.value, "", "", s.submitted_on, by and by.pk, reason, True, True)
+            for s in created
+        ),
+    )
     with notifications.muted():
         concluded = import_replay.write(
-            [r for r in replays if r is not None], session=session, by=by, progress=progress
+            [r for r in replays if r is not None],
+            keys=keys,
+            session=session,
+            by=by,
+            progress=progress,
         )
         serviced = []  # suggestions the services wrote to: their events are marked below
         for suggestion, plan, replay in zip(created, new, replays, strict=True):
