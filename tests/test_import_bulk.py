@@ -276,3 +276,36 @@ def test_the_bulk_import_asks_as_many_queries_for_60_concluded_rows_as_for_20(wo
     if connection.vendor == "postgresql":
         assert many_inserts == few_inserts, counted
     assert many_inserts <= few_inserts + 6, counted
+
+
+def test_band_keys_stay_those_already_stored():
+    """Every suggestion's bands are stored: a faster computation must give the same keys, or
+    earlier sessions' suggestions would no longer be found (values from the first version)."""
+    from suggestions.similarity import band_keys, bigrams
+
+    grams = bigrams("关于加快老旧小区改造的建议", "小区管网老化。建议分批改造，一是……")
+    assert grams == set(
+        [
+            "分批",
+            "加快",
+            "区改",
+            "区管",
+            "小区",
+            "快老",
+            "批改",
+            "改造",
+            "旧小",
+            "管网",
+            "网老",
+            "老化",
+            "老旧",
+            "议分",
+            "造的",
+        ]
+    )
+    assert band_keys(grams)[:4] == [
+        8382092038257126122,
+        6296576222181619307,
+        2251631747388639306,
+        268956316110904047,
+    ]
