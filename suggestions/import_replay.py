@@ -18,6 +18,7 @@ left to the services, which raise the refusal with the row's number.
 """
 
 import datetime
+import itertools
 from collections import Counter
 from dataclasses import dataclass
 
@@ -116,15 +117,20 @@ def prepare(suggestion, plan, *, today):
 
 
 def index(suggestions):
-    """Store new suggestions' band keys (`similarity.index_many`); returns them by id."""
-    keys = {s.pk: similarity.band_keys(similarity.bigrams(s.title, s.content)) for s in suggestions}
-    insert(TextBand, ["suggestion_id", "key"], ((pk, k) for pk, ks in keys.items() for k in ks))
-    return keys
+    """Store new suggestions' band keys, as `similarity.index_many` does."""
+    insert(
+        TextBand,
+        ["suggestion_id", "key"],
+        (
+            (s.pk, key)
+            for s in suggestions
+            for key in similarity.band_keys(similarity.bigrams(s.title, s.content))
+        ),
+    )
 
 
-def write(replays, *, keys, session, by, progress=None):
-    """Save the rows of prepared, now created, suggestions; returns how many were written.
-    `keys` are their band keys, as `index` stored them."""
+def write(replays, *, session, by, progress=None):
+    """Save the rows of prepared, now created, suggestions; returns how many were written."""
     texts = _Texts()
     earlier = Session.objects.filter(opens_on__lt=session.opens_on).exists()
     done = 0
@@ -132,7 +138,7 @@ def write(replays, *, keys, session, by, progress=None):
         batch = replays[start : start + BATCH]
         _write_batch(batch, session, by, texts)
         if earlier:  # `register` links each to similar suggestions of earlier sessions
-            SimilarLink.objects.bulk_create(_similar_links(batch, keys, session))
+            SimilarLink.objects.bulk_create(_similar_links(batch, session))
         done += len(batch)
         if progress:
             progress(done)
@@ -148,9 +154,6 @@ def insert(model, columns, rows):
     costs more than the database does. Values here are plain: str, int, bool, date or None.
     One executemany on SQLite, multi-row statements of INSERT_ROWS rows elsewhere.
     """
-    rows = list(rows)
-    if not rows:
-        return
     meta = model._meta
     given = [meta.get_field(name) for name in columns]
     names = set(columns)
@@ -170,15 +173,15 @@ def insert(model, columns, rows):
         f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in given + rest)})"
     )
     one = "(" + ", ".join(["%s"] * (len(given) + len(rest))) + ")"
+    rows = ((*row, *constants) for row in rows)  # streamed: never all in memory at once
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.executemany(f"{head} VALUES {one}", [(*row, *constants) for row in rows])
+            cursor.executemany(f"{head} VALUES {one}", rows)
             return
-        for start in range(0, len(rows), INSERT_ROWS):
-            chunk = rows[start : start + INSERT_ROWS]
+        while chunk := list(itertools.islice(rows, INSERT_ROWS)):
             cursor.execute(
                 f"{head} VALUES {', '.join([one] * len(chunk))}",
-                [value for row in chunk for value in (*row, *constants)],
+                [value for row in chunk for value in row],
             )
 
 
@@ -343,11 +346,12 @@ def _history(r, texts):
         yield Action.CLOSED, before, Status.CLOSED, r.closed_on, "", True
 
 
-def _similar_links(batch, keys, session):
+def _similar_links(batch, session):
     """The links `services.register` finds (`find_recurring`): for each suggestion, the
     registered suggestions of sessions that opened earlier whose text is like its own, exactly
     as `similarity.similar(…, before_session=session, limit=20)` ranks and scores them, with one
-    query for the earlier suggestions' bands and one for their text."""
+    query for the earlier suggestions' bands, one for their text and one for the batch's own
+    bands (as `index` stored them)."""
     ids = [r.suggestion.pk for r in batch]
     earlier = TextBand.objects.filter(
         suggestion__session__opens_on__lt=session.opens_on,
@@ -364,10 +368,15 @@ def _similar_links(batch, keys, session):
         .filter(pk__in=earlier.values("suggestion_id"))
         .values_list("pk", "title", "content")
     }
+    keys = {}
+    for suggestion_id, key in TextBand.objects.filter(suggestion_id__in=ids).values_list(
+        "suggestion_id", "key"
+    ):
+        keys.setdefault(suggestion_id, set()).add(key)
     their_grams, links = {}, []
     for r in batch:
         pk = r.suggestion.pk
-        shared = Counter(other for key in set(keys[pk]) for other in holders.get(key, ()))
+        shared = Counter(other for key in keys.get(pk, ()) for other in holders.get(key, ()))
         if not shared:
             continue
         grams = similarity.bigrams(r.suggestion.title, r.suggestion.content)

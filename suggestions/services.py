@@ -1592,7 +1592,7 @@ def import_suggestions(*, session, plans, by, on=None, progress=None, bulk=True)
             for deputy in p.co_signers
         ),
     )
-    keys = import_replay.index(created)  # links to earlier sessions are found at registration
+    import_replay.index(created)  # links to earlier sessions are found at registration
     reason = site_text(gettext_lazy("imported from a file"))
     import_replay.insert(
         Event,
@@ -1605,7 +1605,6 @@ def import_suggestions(*, session, plans, by, on=None, progress=None, bulk=True)
     with notifications.muted():
         concluded = import_replay.write(
             [r for r in replays if r is not None],
-            keys=keys,
             session=session,
             by=by,
             progress=progress,
