@@ -16,6 +16,7 @@ database.
 """
 
 import argparse
+import contextlib
 import io
 import os
 import resource
@@ -73,6 +74,9 @@ def main():
     parser.add_argument("--office", action="store_true", help="the office's own layout")
     parser.add_argument("--concluded", action="store_true", help="with handling results")
     parser.add_argument("--hostile", action="store_true", help="time the hostile files")
+    parser.add_argument(
+        "--statements", action="store_true", help="list the import's slowest SQL statements"
+    )
     parser.add_argument("--hostile-one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.hostile or args.hostile_one:
@@ -163,10 +167,11 @@ def main():
     sheets = measure("read the file", lambda: read_file(path.read_bytes(), path.name))
     plans = measure("check every row (preview)", lambda: plan_import(session, sheets))
     assert not plans.refused, "the generated file should be clean"
-    counts = measure(
-        "import (one transaction)",
-        lambda: services.import_suggestions(session=session, plans=plans.rows, by=None),
-    )
+    with slowest_statements():
+        counts = measure(
+            "import (one transaction)",
+            lambda: services.import_suggestions(session=session, plans=plans.rows, by=None),
+        )
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     print(f"{'read + check + save':28} {seconds:8.2f} s ({cpu:6.2f} s CPU)")
     print(f"{'peak RSS so far':28} {high_water_mark():8.1f} MiB")
@@ -179,6 +184,28 @@ def main():
     )
     assert again.created == again.updated == 0
     print(f"{'process peak RSS':28} {high_water_mark():8.1f} MiB")
+
+
+@contextlib.contextmanager
+def slowest_statements(shown=5):
+    """With --statements: the statements that took longest, and how many there were."""
+    if "--statements" not in sys.argv:
+        yield
+        return
+    timed = []
+
+    def timer(execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            timed.append((time.perf_counter() - start, sql[:110]))
+
+    with connection.execute_wrapper(timer):
+        yield
+    print(f"{'':28} {len(timed)} statements, {sum(t for t, _s in timed):.2f} s in the database")
+    for seconds, sql in sorted(timed, reverse=True)[:shown]:
+        print(f"{'':28} {seconds:6.2f} s  {sql}")
 
 
 def in_a_child(fn):
