@@ -309,3 +309,11 @@ def test_band_keys_stay_those_already_stored():
         2251631747388639306,
         268956316110904047,
     ]
+
+
+def test_the_plan_counts_the_rows_left_to_the_services(world, build):
+    """Only suggestions already in the session are concluded one service call at a time."""
+    session = world["services"]
+    build(number=1, session=session)  # submitted, not yet assigned: the file concludes it
+    plan = plan_import(session, read_file(sheet(ROWS), "汇总表.xlsx"))
+    assert (plan.concluded, plan.concluded_one_by_one) == (11, 1)
