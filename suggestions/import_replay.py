@@ -9,7 +9,8 @@ fields, its assignments, the reply, the rating, the history events and the links
 suggestions of earlier sessions. This module computes them with the services' own rules and
 texts (`reply_due_on`, `concluded_assignment_dates`, `concluded_reply_date`,
 `unrated_closing_date`, `_promise_fields`, `site_text` …) and writes them with a handful of
-`bulk_create` statements per batch of suggestions, inside the import's transaction.
+plain INSERTs per batch of suggestions (`insert`: executemany on SQLite, COPY on PostgreSQL),
+inside the import's transaction: the statements do not grow with the rows.
 
 What it writes is, row for row, what the services write (tests/test_import_bulk.py imports the
 same sheet both ways and compares every field, event and summary row). A row it cannot take —
@@ -47,7 +48,7 @@ Status = Suggestion.Status
 Action = Event.Action
 Role = Assignment.Role
 BATCH = 1000  # suggestions written per round of statements: bounds memory, not queries
-INSERT_ROWS = 5000  # rows a statement on PostgreSQL
+INSERT_ROWS = 5000  # rows a COPY (PostgreSQL) or a multi-row INSERT sends at once
 FOUND_LIMIT = 20  # `services.find_recurring` keeps the 20 most similar
 
 
@@ -153,7 +154,8 @@ def insert(model, columns, rows):
     `bulk_create` builds a model instance and prepares every value of every row in Python,
     which for the 300,000 rows of a concluded session of 10,000 (bands, events, co-signers)
     costs more than the database does. Values here are plain: str, int, bool, date or None.
-    One executemany on SQLite, multi-row statements of INSERT_ROWS rows elsewhere.
+    One executemany on SQLite; COPY on PostgreSQL, multi-row INSERTs elsewhere, INSERT_ROWS
+    rows at a time.
     """
     meta = model._meta
     given = [meta.get_field(name) for name in columns]
