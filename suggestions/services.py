@@ -21,7 +21,7 @@ from congress.history import describe_changes
 from congress.models import Session
 from congress.workdays import add_months, add_workdays
 
-from . import notifications, similarity
+from . import import_replay, notifications, similarity
 from .models import (
     FLAGS,
     FOLLOW_UP_CLASSES,
@@ -1428,6 +1428,36 @@ def record_special_report(
 # --- corrections and imports ----------------------------------------------------------------
 
 
+def imported_reply_text():
+    """The text of a reply replayed from a sheet, which has the class but not the letter."""
+    return site_text(gettext_lazy("Imported from a file; the reply's text is to be added."))
+
+
+def imported_signature():
+    return site_text(gettext_lazy("(imported)"))
+
+
+def concluded_assignment_dates(session, submitted_on, assigned_on=None):
+    """(registered on, assigned on) of a concluded suggestion: assigned on the day given, by
+    default when the session closed (never before it was submitted), registered then at the
+    latest."""
+    submitted = submitted_on or session.opens_on
+    assigned_on = assigned_on or max(submitted, session.closes_on or submitted)
+    return min(submitted, assigned_on), assigned_on
+
+
+def concluded_reply_date(replied_on, assigned_on, due_on, today):
+    """A concluded reply is dated as given, else on its due date (nothing says it was late),
+    never after today nor before the assignment."""
+    return replied_on or max(assigned_on, min(due_on, today))
+
+
+def unrated_closing_date(replied_on, today):
+    """A reply nobody rated is closed once the evaluation period has passed (None: not yet)."""
+    closes_on = replied_on + datetime.timedelta(days=rule("EVALUATION_DAYS"))
+    return closes_on if closes_on <= today else None
+
+
 @in_step
 def bring_to_final_state(
     *,
@@ -1449,11 +1479,15 @@ def bring_to_final_state(
     with its class (by default on its due date: nothing says it was late), rated by its lead
     deputy the same day, and closed; without a rating it is closed once the evaluation period
     has passed. A dissatisfied rating leaves it in re-handling, as it would be in the app.
+
+    The reference for `import_replay`, which writes the same rows for many new suggestions
+    at once (tests/test_import_bulk.py compares the two).
     """
     today = _today(today)
-    submitted = suggestion.submitted_on or suggestion.session.opens_on
-    assigned_on = assigned_on or max(submitted, suggestion.session.closes_on or submitted)
-    register(suggestion=suggestion, by=by, on=min(submitted, assigned_on))
+    registered_on, assigned_on = concluded_assignment_dates(
+        suggestion.session, suggestion.submitted_on, assigned_on
+    )
+    register(suggestion=suggestion, by=by, on=registered_on)
     assign(suggestion=suggestion, lead_unit=lead_unit, co_units=co_units, by=by, on=assigned_on)
     assignment = suggestion.assignments.get(role=Assignment.Role.LEAD)
     if responsible_person:
@@ -1462,13 +1496,12 @@ def bring_to_final_state(
         )
     if not reply_class:
         return
-    replied_on = replied_on or max(assigned_on, min(assignment.due_on, today))
-    text = site_text(gettext_lazy("Imported from a file; the reply's text is to be added."))
+    replied_on = concluded_reply_date(replied_on, assigned_on, assignment.due_on, today)
     reply(
         assignment=assignment,
         reply_class=reply_class,
-        text=text,
-        signed_by=site_text(gettext_lazy("(imported)")),
+        text=imported_reply_text(),
+        signed_by=imported_signature(),
         by=by,
         on=replied_on,
         imported=True,
@@ -1485,21 +1518,24 @@ def bring_to_final_state(
         if satisfaction != Satisfaction.DISSATISFIED:
             close(suggestion=suggestion, by=by, on=replied_on)
         return
-    closes_on = replied_on + timezone.timedelta(days=rule("EVALUATION_DAYS"))
-    if closes_on <= today:
+    closes_on = unrated_closing_date(replied_on, today)
+    if closes_on:
         close(suggestion=suggestion, by=by, on=closes_on)
 
 
 @in_step
-def import_suggestions(*, session, plans, by, on=None, progress=None):
+def import_suggestions(*, session, plans, by, on=None, progress=None, bulk=True):
     """Save a checked import all at once: every row or none. Returns the counts.
 
-    New rows are created (and, with handling columns, brought to their final state through
-    the services); rows of suggestions already in the session apply their changes through
-    `update_suggestion`; unchanged rows are skipped, so importing a file twice changes nothing.
-    Every event the import writes is marked as imported. The session row is locked so that
-    two imports cannot take the same numbers. Nobody is notified of replayed work.
-    `progress(n)` is called every 100 suggestions replayed (a long file from the command).
+    New rows are created; with handling columns they are brought to their final state, in
+    bulk by `import_replay` (the rows the services would write, a few statements per thousand
+    suggestions) or, with `bulk=False` and for a row the bulk replay cannot take, through
+    `bring_to_final_state` one service at a time. Rows of suggestions already in the session
+    apply their changes through `update_suggestion`; unchanged rows are skipped, so importing
+    a file twice changes nothing. Every event the import writes is marked as imported. The
+    session row is locked so that two imports cannot take the same numbers, and the session's
+    summary rows are recounted once, at the end. Nobody is notified of replayed work.
+    `progress(n)` is called as suggestions are brought to their final state (the command).
     """
     on = _today(on)
     plans = list(plans)
@@ -1515,70 +1551,80 @@ def import_suggestions(*, session, plans, by, on=None, progress=None):
     numbers = [p.values["number"] for p in new]
     if Suggestion.objects.filter(session=session, number__in=numbers).exists():
         raise WorkflowError(_("Some numbers were taken meanwhile; check the file again."))
-    created = Suggestion.objects.bulk_create(
-        [
-            Suggestion(
-                session=session,
-                number=p.values["number"],
-                title=p.values["title"],
-                content=p.values["content"],
-                category=p.category,
-                lead_deputy=p.lead,
-                delegation=p.lead.delegation,
-                period=p.values["period"],
-                submitted_on=p.values["submitted_on"],
-                status=Status.SUBMITTED,
-            )
-            for p in new
-        ],
-        batch_size=1000,
-    )
-    if created and created[0].pk is None:  # backends that do not return ids
-        by_number = dict(
-            Suggestion.objects.filter(session=session, number__in=numbers).values_list(
-                "number", "pk"
-            )
+    suggestions, replays = [], []
+    for p in new:
+        suggestion = Suggestion(
+            session=session,
+            number=p.values["number"],
+            title=p.values["title"],
+            content=p.values["content"],
+            category=p.category,
+            lead_deputy=p.lead,
+            delegation=p.lead.delegation,
+            period=p.values["period"],
+            submitted_on=p.values["submitted_on"],
+            status=Status.SUBMITTED,
         )
-        for suggestion in created:
-            suggestion.pk = by_number[suggestion.number]
-    CoSigner.objects.bulk_create(
-        [
-            CoSigner(suggestion_id=s.pk, deputy=deputy, confirmed_on=s.submitted_on)
+        # Created in its final state when the bulk replay can take it (None: the services).
+        replay = import_replay.prepare(suggestion, p, today=on) if bulk and p.conclude else None
+        suggestions.append(suggestion)
+        replays.append(replay)
+    import_replay.insert(
+        Suggestion,
+        import_replay.SUGGESTION_COLUMNS,
+        ([getattr(s, name) for name in import_replay.SUGGESTION_COLUMNS] for s in suggestions),
+    )
+    ids = dict(
+        Suggestion.objects.filter(session=session, number__in=numbers).values_list("number", "pk")
+    )
+    for suggestion in suggestions:
+        suggestion.pk = ids[suggestion.number]
+        suggestion._state.adding, suggestion._state.db = False, "default"
+    created = suggestions
+    # Plain INSERTs (`import_replay.insert`): a session of 10,000 has some 20,000 co-signers,
+    # 200,000 text bands and 70,000 events, too many rows for Django to prepare one by one.
+    import_replay.insert(
+        CoSigner,
+        ["suggestion_id", "deputy_id", "confirmed_on"],
+        (
+            (s.pk, deputy.pk, s.submitted_on)
             for s, p in zip(created, new, strict=True)
             for deputy in p.co_signers
-        ],
-        batch_size=2000,
+        ),
     )
-    similarity.index_many(created)  # links to earlier sessions are found at registration
-    Event.objects.bulk_create(
-        [
-            Event(
-                suggestion_id=s.pk,
-                action=Action.ENTERED,
-                occurred_on=s.submitted_on,
-                actor=by,
-                note=site_text(gettext_lazy("imported from a file")),
-                imported=True,
-            )
-            for s in created
-        ],
-        batch_size=2000,
-    )
-    updated = concluded = 0
+    import_replay.index(created)  # links to earlier sessions are found at registration
     reason = site_text(gettext_lazy("imported from a file"))
+    import_replay.insert(
+        Event,
+        import_replay.EVENT_COLUMNS,
+        (
+            (s.pk, Action.ENTERED.value, "", "", s.submitted_on, by and by.pk, reason, True, True)
+            for s in created
+        ),
+    )
     with notifications.muted():
-        for suggestion, plan in zip(created, new, strict=True):
-            if plan.conclude:
+        concluded = import_replay.write(
+            [r for r in replays if r is not None],
+            session=session,
+            by=by,
+            progress=progress,
+        )
+        serviced = []  # suggestions the services wrote to: their events are marked below
+        for suggestion, plan, replay in zip(created, new, replays, strict=True):
+            if plan.conclude and replay is None:
                 suggestion.session = session
                 _conclude(suggestion, plan, by, on)
+                serviced.append(suggestion.pk)
                 concluded += 1
                 if progress and concluded % 100 == 0:
                     progress(concluded)
+        updated = 0
         for plan in plans:
             if plan.action != "update":
                 continue
             updated += 1
             suggestion = plan.existing
+            serviced.append(suggestion.pk)
             if plan.changes:
                 update_suggestion(suggestion=suggestion, changes=plan.changes, by=by, reason=reason)
                 suggestion.refresh_from_db()
@@ -1589,8 +1635,8 @@ def import_suggestions(*, session, plans, by, on=None, progress=None):
                 name_responsible_person(
                     assignment=plan.responsible_lead, person=plan.responsible_person, by=by, on=on
                 )
-    imported = [s.pk for s in created] + [p.existing.pk for p in plans if p.action == "update"]
-    Event.objects.filter(pk__gt=first_event, suggestion_id__in=imported).update(imported=True)
+    if serviced:
+        Event.objects.filter(pk__gt=first_event, suggestion_id__in=serviced).update(imported=True)
     return ImportCounts(created=len(created), updated=updated, concluded=concluded)
 
 

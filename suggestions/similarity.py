@@ -35,7 +35,7 @@ def bigrams(title, content):
     grams = set()
     for part in (title, content):
         for chunk in _NOISE.split(part.lower()):
-            grams.update(chunk[i : i + 2] for i in range(len(chunk) - 1))
+            grams.update(map(str.__add__, chunk, chunk[1:]))  # each pair of neighbours
     return grams - STOP_BIGRAMS
 
 
@@ -60,11 +60,13 @@ def band_keys(grams):
             bins[slot] = h
     # A short text leaves bins empty: each takes the next filled bin's value, shifted by the
     # distance (rotation densification), so empty bins agree only where the texts agree.
-    filled = [i for i, v in enumerate(bins) if v != _EMPTY]
-    for i in range(SKETCH):
-        if bins[i] == _EMPTY:
-            j = next((k for k in filled if k > i), filled[0] + SKETCH)
-            bins[i] = bins[j % SKETCH] + (j - i) * 0x100000000
+    # Walked backwards, `after` is the next filled bin (past the end: the first, wrapped round).
+    after = next(i for i, v in enumerate(bins) if v != _EMPTY) + SKETCH
+    for i in range(SKETCH - 1, -1, -1):
+        if bins[i] != _EMPTY:
+            after = i
+        else:
+            bins[i] = bins[after % SKETCH] + (after - i) * 0x100000000
     keys = []
     for band in range(BANDS):
         values = bins[band * ROWS : (band + 1) * ROWS]

@@ -74,8 +74,12 @@ def suggestion_counts():
 def first_reply():
     """The unit's first reply of the first round, as sent (a revision or a re-handling reply
     later does not change whether the unit replied, or replied on time)."""
-    return Reply.objects.filter(
-        assignment=OuterRef("pk"), kind=Reply.Kind.REPLY, round=1, supersedes__isnull=True
+    # "Not a revision" is written as NOT (supersedes IS NOT NULL): SQLite reads a plain
+    # `supersedes IS NULL` through the unique index on supersedes, which holds nearly every
+    # reply, and so scanned all replies for each assignment (25 s to recount a session of
+    # 10,000 suggestions); this way it looks the unit's replies up by assignment.
+    return Reply.objects.filter(assignment=OuterRef("pk"), kind=Reply.Kind.REPLY, round=1).exclude(
+        supersedes__isnull=False
     )
 
 
