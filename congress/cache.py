@@ -29,7 +29,9 @@ CACHED_PREFIXES = ("/suggestions/", "/units/", "/categories/", "/delegations/", 
 CACHED_PREFIXES += ("/api/v1/",)
 NOT_CACHED = ("/export", "/api/v1/docs", "/api/v1/openapi.json")
 WATCHED_APPS = {"congress", "deputies", "suggestions"}
-UNWATCHED_MODELS = {"notification", "job", "tally", "replydays", "openpromise"}  # summary rows and what no public page shows
+# Summary rows (kept by the services, which bump the version themselves) and what no public
+# page shows.
+UNWATCHED_MODELS = {"notification", "job", "tally", "replydays", "openpromise"}
 
 
 def public_version():
