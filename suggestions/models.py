@@ -359,6 +359,8 @@ class Suggestion(models.Model):
             # Staff queues: a status's oldest first, among a million rows.
             models.Index(fields=["status", "id"], name="suggestion_status_pk"),
             models.Index(fields=["status", "first_replied_on"], name="suggestion_status_replied"),
+            # A keyword that is a number (12, 第12号) finds that number in every session.
+            models.Index(fields=["number"], name="suggestion_number"),
         ]
 
     def __str__(self):
