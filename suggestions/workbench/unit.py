@@ -87,8 +87,10 @@ def unit_section(request, viewer):
     for pk, due_on, late in owed:
         key = "overdue" if late else "this_week" if due_on <= soon else "later"
         sorted_out[key].append(pk)
-    shown = {pk for pks in sorted_out.values() for pk in pks[:GROUP_SIZE]}
-    rows = {a.pk: a for a in mine.filter(pk__in=shown)}
+    show = request.GET.get("show", "")
+    # The groups' rows are read only where they are shown (not behind ?show=all).
+    shown = {pk for pks in sorted_out.values() for pk in pks[:GROUP_SIZE]} if show != "all" else ()
+    rows = {a.pk: a for a in mine.filter(pk__in=shown)} if shown else {}
     groups = []
     for key, title in [
         ("overdue", _("Overdue")),
@@ -103,7 +105,7 @@ def unit_section(request, viewer):
     context = {
         "unit_groups": groups,
         "today": today,
-        "unit_show": request.GET.get("show", ""),
+        "unit_show": show,
         "unit_promises": loop.unit_promises(viewer.unit_ids),
     }
     if context["unit_show"] != "all":
