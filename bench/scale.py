@@ -442,7 +442,7 @@ def login_pages():
     sample = Assignment.objects.filter(unit=unit).order_by("-pk").first()
     return {
         f"workbench: unit with {busiest[1]:,} assignments": (unit_user, "/workbench/"),
-        "workbench: unit, page 100": (unit_user, "/workbench/?upage=100"),
+        "workbench: unit, all work, page 100": (unit_user, "/workbench/?show=all&upage=100"),
         "workbench: a suggestion (unit)": (
             unit_user,
             f"/workbench/suggestions/{sample.suggestion_id}/",
@@ -452,10 +452,22 @@ def login_pages():
 
 
 def server_times(urls, repeat, user=None):
-    """{name: (cold ms, median ms, queries)} through Django's test client."""
+    """{name: (first ms, cold ms, median ms, queries)} through Django's test client.
+
+    *First* is the page's first request in this process (templates compiled, nothing cached);
+    then the public page version is bumped, as a write bumps it, and *cold* is the first
+    request after that (what the first visitor after a write waits in a running server); the
+    median is over `repeat` requests from the cold one on."""
     client = Client()
     if user:
         client.force_login(user)
+    first = {}
+    for name, url in urls.items():
+        start = time.perf_counter()
+        response = client.get(url)
+        first[name] = (time.perf_counter() - start) * 1000
+        assert response.status_code == 200, (url, response.status_code)
+    bump()
     result = {}
     for name, url in urls.items():
         timings = []
@@ -468,8 +480,18 @@ def server_times(urls, repeat, user=None):
             assert response.status_code == 200, (url, response.status_code)
             if cold_queries is None:
                 cold_queries = len(queries.captured_queries)
-        result[name] = (timings[0], statistics.median(timings), cold_queries)
+        result[name] = (first[name], timings[0], statistics.median(timings), cold_queries)
     return result
+
+
+def bump():
+    """What every write does: the cached public pages are stale from now on."""
+    try:
+        from congress.cache import bump_public_version
+
+        bump_public_version()
+    except ImportError:
+        pass
 
 
 def wrk(url, seconds, connections=16):
@@ -554,34 +576,31 @@ def throughput(urls, port, seconds, rounds):
         server.wait(timeout=30)
 
 
-def measure(repeat=15, load=True, port=8105, seconds=3, rounds=1, out=print):
-    urls = pages()
+def measure(repeat=15, load=True, port=8105, seconds=3, rounds=1, out=print, only=""):
+    urls = {name: url for name, url in pages().items() if re.search(only, name)}
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    try:  # the first request of each page is a cold one: nothing cached from an earlier run
-        from congress.cache import bump_public_version
-
-        bump_public_version()
-    except ImportError:
-        pass
+    bump()  # nothing cached from an earlier run
     times = server_times(urls, repeat)
     loads = throughput(urls, port, seconds, rounds) if load else {}
     for name, (user, url) in login_pages().items():
+        if not re.search(only, name):
+            continue
         times.update(server_times({name: url}, repeat, user=user))
     out(
         f"\n{Suggestion.objects.count():,} suggestions, {Assignment.objects.count():,} "
         f"assignments, {Event.objects.count():,} events, database {connection.vendor}\n"
     )
-    out("| page | cold ms | median ms | queries | req/s | ratio to bare view |")
-    out("| --- | --- | --- | --- | --- | --- |")
-    for name, (cold, median, queries) in times.items():
+    out("| page | first ms | cold ms | median ms | queries | req/s | ratio to bare view |")
+    out("| --- | --- | --- | --- | --- | --- | --- |")
+    for name, (first, cold, median, queries) in times.items():
         if name in loads:
             rps, bare = loads[name]
             rate = f"{rps:,.0f} | {100 * rps / bare:.0f} % (bare {bare:,.0f})"
         else:
             rate = "— | —"
-        out(f"| `{name}` | {cold:,.1f} | {median:,.1f} | {queries} | {rate} |")
+        out(f"| `{name}` | {first:,.1f} | {cold:,.1f} | {median:,.1f} | {queries} | {rate} |")
     return times, loads
 
 
@@ -595,6 +614,7 @@ def main():
     parser.add_argument("--seconds", type=int, default=3, help="each wrk run")
     parser.add_argument("--rounds", type=int, default=1, help="bare/page pairs per page")
     parser.add_argument("--port", type=int, default=8105)
+    parser.add_argument("--only", default="", help="the pages whose name matches this regex")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     if not args.reuse:
@@ -609,7 +629,7 @@ def main():
         print(f"built in {time.perf_counter() - started:.0f} s", flush=True)
     else:
         rebuild_summaries()  # the code may have changed since the build
-    measure(args.repeat, not args.no_wrk, args.port, args.seconds, args.rounds)
+    measure(args.repeat, not args.no_wrk, args.port, args.seconds, args.rounds, only=args.only)
 
 
 if __name__ == "__main__":

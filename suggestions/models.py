@@ -365,6 +365,23 @@ class Suggestion(models.Model):
                 condition=Q(status__in=["assigned", "re_handling"]),  # AWAITING_REPLY
                 name="suggestion_awaiting_due",
             ),
+            # A keyword that is a number (12, 第12号) finds that number in every session.
+            models.Index(fields=["number"], name="suggestion_number"),
+            # The public list's deep pages skip a session's rows by number in this index alone.
+            models.Index(
+                fields=["session", "number", "id"],
+                condition=Q(
+                    status__in=[
+                        "registered",
+                        "assigned",
+                        "replied",
+                        "re_handling",
+                        "evaluated",
+                        "closed",
+                    ]
+                ),  # PUBLIC_STATUSES (the class body cannot name it here)
+                name="suggestion_public_order",
+            ),
         ]
 
     def __str__(self):

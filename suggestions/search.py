@@ -15,6 +15,7 @@ ranked: title matches first, then the list's usual order.
 """
 
 import re
+from functools import cached_property
 
 from django.db import connection
 from django.db.models import BooleanField, Case, IntegerField, Q, Value, When
@@ -107,3 +108,77 @@ def title_rank(alternatives):
     for w in alternatives:
         hit |= Q(title__icontains=w)
     return Case(When(hit, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+# Over all sessions a common word matches tens of thousands of suggestions; counting them all
+# and ranking them all reads every matching row. The list counts at most CAP (and says so)
+# and ranks a page within the newest sessions, widening them until the page is provably the
+# one ranking every match would give.
+CAP = 1000
+FIRST_WINDOW = 2  # sessions; each widening takes four times as many
+
+
+class Ranked:
+    """Search results in rank order (title matches first, then newest session first, then
+    number), sliceable like a queryset, counted up to CAP.
+
+    `ranked` is the filtered queryset, annotated with `title_hit` and ordered by rank. Title
+    matches rank newest session first, so the title matches of the newest sessions are the
+    first title matches of all: when a window of the newest sessions holds a full page of title
+    matches at the page's place, that page is the page of the whole ranking. A window never
+    splits sessions that open on the same day (their rows interleave by number)."""
+
+    def __init__(self, ranked, sessions):
+        self.ranked = ranked
+        self.sessions = sessions  # [(session id, opens on)] newest first
+
+    @cached_property
+    def found(self):
+        """How many match, counted no further than CAP + 1 (a LIMIT stops the count)."""
+        return self.ranked.order_by().values("pk")[: CAP + 1].count()
+
+    @property
+    def capped(self):
+        return self.found > CAP
+
+    def count(self):
+        return min(self.found, CAP)
+
+    def __len__(self):
+        return self.count()
+
+    def windows(self):
+        """Session id lists of the newest sessions, widening; None for all of them."""
+        size = FIRST_WINDOW
+        while size < len(self.sessions):
+            cut = size
+            while cut < len(self.sessions) and self.sessions[cut][1] == self.sessions[cut - 1][1]:
+                cut += 1
+            if cut >= len(self.sessions):
+                break
+            yield [pk for pk, _opens in self.sessions[:cut]]
+            size *= 4
+        yield None
+
+    def __getitem__(self, window):
+        if isinstance(window, int):
+            return self[window : window + 1][0]
+        start = window.start or 0
+        stop = min(window.stop if window.stop is not None else self.count(), self.count())
+        if stop <= start:
+            return []
+        ids = None
+        if self.capped:
+            for sessions in self.windows():
+                part = self.ranked if sessions is None else self.ranked.filter(session__in=sessions)
+                hits = list(part.values_list("pk", "title_hit")[start:stop])
+                if sessions is None or (
+                    len(hits) == stop - start and all(hit for _pk, hit in hits)
+                ):
+                    ids = [pk for pk, _hit in hits]
+                    break
+        else:
+            ids = list(self.ranked.values_list("pk", flat=True)[start:stop])
+        # The page's rows with their columns, in the order found.
+        rows = {row.pk: row for row in self.ranked.order_by().filter(pk__in=ids)}
+        return [rows[pk] for pk in ids if pk in rows]

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from congress.files import protected_file_response
 from congress.models import HandlingUnit, Session
 
-from . import exports, listing, loop, services, stats
+from . import exports, listing, loop, search, services, stats
 from . import jobs as suggestion_jobs
 from .attachments import may_download
 from .models import FLAGS, Assignment, Reply, SpecialReport, Suggestion
@@ -109,6 +109,13 @@ def suggestion_list(request):
     ):
         window = listing.SessionWindow(objects, filterset.form.cleaned_data.get("session"))
         paginator = listing.SessionPaginator(window, PAGE_SIZE)
+    elif filterset.is_valid() and filterset.form.cleaned_data.get("q", "").strip():
+        chosen = filterset.form.cleaned_data.get("session")
+        sessions = Session.objects.filter(pk=chosen.pk) if chosen else Session.objects.all()
+        found = search.Ranked(
+            objects, list(sessions.order_by("-opens_on", "pk").values_list("pk", "opens_on"))
+        )
+        paginator = listing.SessionPaginator(found, PAGE_SIZE)
     else:
         paginator = Paginator(objects, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
@@ -121,6 +128,8 @@ def suggestion_list(request):
             "filter": filterset,
             "page": page,
             "query": query.urlencode(),
+            "capped": getattr(paginator.object_list, "capped", False),
+            "cap": search.CAP,
         },
     )
 

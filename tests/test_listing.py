@@ -109,3 +109,8 @@ def test_a_units_page_lists_its_suggestions_as_the_live_query_does(client, build
         got += [s.pk for s in client.get(url, {"page": page}).context["page"]]
     assert got == [s.pk for s in rows]
     assert client.get(url).context["page"].paginator.count == rows.count() == 25
+
+
+def test_the_deep_page_index_covers_exactly_the_public_suggestions():
+    index = next(i for i in Suggestion._meta.indexes if i.name == "suggestion_public_order")
+    assert dict(index.condition.children)["status__in"] == Suggestion.PUBLIC_STATUSES

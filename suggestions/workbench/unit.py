@@ -1,11 +1,10 @@
 """A handling unit's work: its assignments, owed work first."""
 
 import datetime
-from functools import cached_property
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Case, F, Q, Sum, When
+from django.db.models import BooleanField, Case, ExpressionWrapper, F, Q, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,16 +30,10 @@ class OwedFirst:
     summary rows.
     """
 
-    def __init__(self, assignments, open_work, unit_ids):
-        # Driven from the few suggestions awaiting a reply, not from the unit's every row.
-        awaiting = Suggestion.objects.in_handling().values("pk")
-        self.open = assignments.filter(suggestion__in=awaiting).filter(open_work)
-        self.done = assignments.exclude(open_work).order_by("-due_on", "pk")
+    def __init__(self, assignments, open_ids, unit_ids):
+        self.rows = assignments.order_by()
+        self.open_ids = open_ids  # the owed work's ids, soonest due first (unit_section's)
         self.unit_ids = unit_ids
-
-    @cached_property
-    def open_rows(self):
-        return list(self.open)
 
     def count(self):
         tally = Tally.objects.filter(group=Tally.Group.UNIT, key__in=self.unit_ids).aggregate(
@@ -50,11 +43,21 @@ class OwedFirst:
 
     def __getitem__(self, window):
         start, stop = window.start or 0, window.stop
-        rows = self.open_rows[start:stop]
-        skip = max(start - len(self.open_rows), 0)
-        need = (stop - start) - len(rows)
-        # Always one query for finished work, so the page's query count is fixed.
-        return rows + list(self.done[skip : skip + max(need, 1)])[:need]
+        ids = self.open_ids[start:stop]
+        skip = max(start - len(self.open_ids), 0)
+        need = (stop - start) - len(ids)
+        # Finished work is every other assignment of the unit: skipped through the (unit, due
+        # date, id) index alone, never joined to the suggestions it passes. Always one query,
+        # so the page's query count is fixed.
+        done = (
+            Assignment.objects.filter(unit__in=self.unit_ids)
+            .exclude(pk__in=self.open_ids)
+            .order_by("-due_on", "pk")
+            .values_list("pk", flat=True)
+        )
+        ids += list(done[skip : skip + max(need, 1)])[:need]
+        rows = {a.pk: a for a in self.rows.filter(pk__in=ids)}
+        return [rows[pk] for pk in ids if pk in rows]
 
 
 def unit_section(request, viewer):
@@ -68,25 +71,41 @@ def unit_section(request, viewer):
     )
     today = timezone.localdate()
     soon = today + datetime.timedelta(days=settings.SUGGESTION_RULES["DUE_SOON_DAYS"])
-    # Driven from the few suggestions awaiting a reply, not from the unit's every row.
+    # Driven from the few suggestions awaiting a reply, not from the unit's every row: one
+    # light query sorts the owed work into its groups and counts them, one reads the rows shown.
     awaiting = Suggestion.objects.in_handling().values("pk")
-    owed = mine.filter(suggestion__in=awaiting).filter(open_work).order_by("due_on", "pk")
     overdue = Assignment.overdue_q(today)  # the one rule: a co-handler owes no reply of its own
+    owed = (
+        Assignment.objects.filter(unit__in=viewer.unit_ids, suggestion__in=awaiting)
+        .filter(open_work)
+        .annotate(late=ExpressionWrapper(overdue, output_field=BooleanField()))
+        .order_by("due_on", "pk")
+        .values_list("pk", "due_on", "late")
+    )
+    sorted_out = {"overdue": [], "this_week": [], "later": []}
+    owed = list(owed)
+    for pk, due_on, late in owed:
+        key = "overdue" if late else "this_week" if due_on <= soon else "later"
+        sorted_out[key].append(pk)
+    show = request.GET.get("show", "")
+    # The groups' rows are read only where they are shown (not behind ?show=all).
+    shown = {pk for pks in sorted_out.values() for pk in pks[:GROUP_SIZE]} if show != "all" else ()
+    rows = {a.pk: a for a in mine.filter(pk__in=shown)} if shown else {}
     groups = []
-    for key, title, queryset in [
-        ("overdue", _("Overdue"), owed.filter(overdue)),
-        ("this_week", _("Due this week"), owed.exclude(overdue).filter(due_on__lte=soon)),
-        ("later", _("Due later"), owed.filter(due_on__gt=soon)),
+    for key, title in [
+        ("overdue", _("Overdue")),
+        ("this_week", _("Due this week")),
+        ("later", _("Due later")),
     ]:
-        rows = list(queryset[:GROUP_SIZE])
-        for a in rows:
+        group = [rows[pk] for pk in sorted_out[key][:GROUP_SIZE] if pk in rows]
+        for a in group:
             a.days_left = (a.due_on - today).days
             a.days_overdue = -a.days_left
-        groups.append((key, title, rows, queryset.count()))
+        groups.append((key, title, group, len(sorted_out[key])))
     context = {
         "unit_groups": groups,
         "today": today,
-        "unit_show": request.GET.get("show", ""),
+        "unit_show": show,
         "unit_promises": loop.unit_promises(viewer.unit_ids),
     }
     if context["unit_show"] != "all":
@@ -109,7 +128,9 @@ def unit_section(request, viewer):
     if status or role:
         paginator = Paginator(assignments, 50)
     else:
-        paginator = SessionPaginator(OwedFirst(assignments, open_work, viewer.unit_ids), 50)
+        paginator = SessionPaginator(
+            OwedFirst(assignments, [pk for pk, _due, _late in owed], viewer.unit_ids), 50
+        )
     page = paginator.get_page(request.GET.get("upage"))
     return context | {
         "unit_page": page,
