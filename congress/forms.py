@@ -2,7 +2,6 @@
 
 import functools
 
-import pypinyin
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -34,6 +33,10 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
 @functools.lru_cache(maxsize=4096)
 def pinyin_keys(text):
     """(initials, full pinyin) of a name, so 李四 is found by typing "ls" or "lisi"."""
+    # Imported here: its dictionaries take some 55 MB, which only a page with a picker needs
+    # (not the worker, the import or the command line).
+    import pypinyin  # noqa: PLC0415
+
     initials = "".join(pypinyin.lazy_pinyin(text, style=pypinyin.Style.FIRST_LETTER))
     full = "".join(pypinyin.lazy_pinyin(text))
     return initials.lower(), full.lower()

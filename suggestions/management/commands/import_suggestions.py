@@ -91,7 +91,7 @@ class Command(BaseCommand):
                 plans=plan.rows,
                 by=None,
                 progress=lambda n: self.stdout.write(
-                    f"  replayed {n}/{plan.concluded} through the workflow"
+                    f"  {n}/{plan.concluded} brought to their final state"
                 ),
             )
         except WorkflowError as error:
