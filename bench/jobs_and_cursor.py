@@ -120,7 +120,8 @@ def main():
     if not args.no_export:
         query = ""
         if args.one_session:
-            query = f"session={Session.objects.order_by('-opens_on').values_list('pk', flat=True)[0]}"
+            newest = Session.objects.order_by("-opens_on").values_list("pk", flat=True)[0]
+            query = f"session={newest}"
         for fmt in ("csv", "xlsx"):
             export(fmt, query)
 
