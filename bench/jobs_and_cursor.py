@@ -21,6 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import scale  # noqa: E402  (sets Django up)
+from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -49,6 +50,8 @@ def timed(client, url, params, repeat):
 
 def api_pages(repeat):
     client = Client()
+    # A session cookie: measure the API itself, not the anonymous public page cache.
+    client.cookies[settings.SESSION_COOKIE_NAME] = "bench"
     public = Suggestion.objects.public().order_by("-session__opens_on", "session_id", "number")
     total = public.count()
     middle = total // 2
@@ -76,11 +79,11 @@ def cursor_for(row):
     return encode_cursor([None, row["session_id"], row["number"]])
 
 
-def export(fmt):
+def export(fmt, query=""):
     HUEY.immediate = True
     user, _created = User.objects.get_or_create(username="bench-export", is_superuser=True)
     job = Job.objects.create(
-        kind="export", owner=user, title="bench", params={"fmt": fmt, "query": ""}, language="en"
+        kind="export", owner=user, title="bench", params={"fmt": fmt, "query": query}, language="en"
     )
     tracemalloc.start()
     start = time.perf_counter()
@@ -91,7 +94,8 @@ def export(fmt):
     job.refresh_from_db()
     size = job.result.size if job.result else 0
     print(
-        f"  export job {fmt:<4} {job.state}: {job.total} rows in {seconds:6.1f} s, "
+        f"  export job {fmt:<4} {query or 'all':<11} {job.state}: {job.total} rows in "
+        f"{seconds:6.1f} s (under tracemalloc), "
         f"file {size / 1e6:6.1f} MB, Python peak {peak / 1e6:5.1f} MB"
     )
     job.result.delete(save=False)
@@ -104,6 +108,9 @@ def main():
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--no-export", action="store_true")
+    parser.add_argument(
+        "--one-session", action="store_true", help="export one session only (compare the peak)"
+    )
     args = parser.parse_args()
     if not args.reuse:
         call_command("migrate", verbosity=0)
@@ -111,8 +118,12 @@ def main():
         scale.rebuild_summaries()
     api_pages(args.repeat)
     if not args.no_export:
+        query = ""
+        if args.one_session:
+            newest = Session.objects.order_by("-opens_on").values_list("pk", flat=True)[0]
+            query = f"session={newest}"
         for fmt in ("csv", "xlsx"):
-            export(fmt)
+            export(fmt, query)
 
 
 if __name__ == "__main__":

@@ -164,6 +164,10 @@ def test_a_job_whose_worker_stopped_is_failed_after_some_hours(staff):
 def test_the_worker_fails_lost_jobs_hourly_and_removes_old_files_nightly():
     import datetime
 
+    from congress import tasks as congress_tasks  # registers the worker's periodic jobs
+
+    assert congress_tasks.fail_abandoned_jobs and congress_tasks.remove_old_job_results
+
     due = {t.name for t in HUEY.read_periodic(datetime.datetime(2026, 11, 26, 3, 31))}
     assert "remove_old_job_results" in due
     due = {t.name for t in HUEY.read_periodic(datetime.datetime(2026, 11, 26, 9, 41))}
