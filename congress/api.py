@@ -62,11 +62,20 @@ def decode_cursor(token):
     try:
         raw = base64.urlsafe_b64decode(token.encode("ascii") + b"=" * (-len(token) % 4))
         data = json.loads(raw)
-    except (ValueError, UnicodeError, binascii.Error) as error:
+    except (ValueError, UnicodeError, binascii.Error, RecursionError) as error:
         raise BadCursor(BAD_CURSOR) from error
     if not (isinstance(data, list) and len(data) > 1 and data[0] == "v1"):
         raise BadCursor(BAD_CURSOR)
+    # A key is a flat list of numbers and texts; a NUL is no text a database can compare.
+    if not all(_plain(value) for value in data[1:]):
+        raise BadCursor(BAD_CURSOR)
     return data[1:]
+
+
+def _plain(value):
+    if isinstance(value, str):
+        return "\x00" not in value
+    return value is None or isinstance(value, int | float)
 
 
 def is_int(value):

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from huey.contrib.djhuey import HUEY
@@ -116,7 +117,17 @@ def run(job_id, work):
         result = result or Result()
         stored = ""
         if result.path:
-            stored = _store(result.path, result.name)
+            try:  # a full disk or a storage error fails the job instead of leaving it running
+                stored = _store(result.path, result.name)
+            except Exception:
+                logger.exception("job %s: result not stored", job_id)
+                _finish(
+                    job_id,
+                    Job.State.FAILED,
+                    message=_("The job's file could not be saved; tell the system's keeper."),
+                    **figures,
+                )
+                return
         _finish(
             job_id,
             Job.State.DONE,
@@ -166,10 +177,14 @@ def remove_old_results(days=None):
 
 def fail_abandoned(hours=None):
     """Mark failed the jobs still running long after any job should have finished: their
-    worker stopped (a restart, a machine gone) and nobody else will finish them."""
+    worker stopped (a restart, a machine gone) and nobody else will finish them. A job still
+    queued that long lost its message (a queue emptied by a restart): failing it lets the same
+    import or export be asked for again instead of reopening a job nobody will run."""
     hours = settings.JOB_MAX_HOURS if hours is None else hours
+    long_ago = timezone.now() - timezone.timedelta(hours=hours)
     return Job.objects.filter(
-        state=Job.State.RUNNING, started_at__lt=timezone.now() - timezone.timedelta(hours=hours)
+        Q(state=Job.State.RUNNING, started_at__lt=long_ago)
+        | Q(state=Job.State.QUEUED, created_at__lt=long_ago)
     ).update(
         state=Job.State.FAILED,
         finished_at=timezone.now(),

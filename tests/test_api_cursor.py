@@ -120,6 +120,9 @@ def test_a_page_deep_in_the_list_asks_no_more_queries_than_the_first(client, two
         base64.urlsafe_b64encode(b'{"v1":1}').decode(),
         base64.urlsafe_b64encode("中文".encode()).decode(),
         "x" * 2001,
+        base64.urlsafe_b64encode(b"[" * 1400).decode(),  # nested past Python's recursion limit
+        base64.urlsafe_b64encode(b'["v1",1,1,"a\\u0000","b",1]').decode(),  # NUL in a text
+        base64.urlsafe_b64encode(b'["v1",[1],1]').decode(),  # a list inside the key
     ],
 )
 def test_a_cursor_the_api_did_not_make_is_refused_with_a_message(client, two_sessions, cursor):

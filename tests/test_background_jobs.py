@@ -161,6 +161,34 @@ def test_a_job_whose_worker_stopped_is_failed_after_some_hours(staff):
     assert lost.state == "failed" and "worker stopped" in lost.message and busy.state == "running"
 
 
+def test_a_job_whose_queue_message_was_lost_is_failed_and_can_be_asked_for_again(staff):
+    lost = Job.objects.create(kind="export", owner=staff, title="x")  # queued, never started
+    Job.objects.filter(pk=lost.pk).update(created_at=timezone.now() - timezone.timedelta(hours=13))
+    waiting = Job.objects.create(kind="export", owner=staff, title="y")
+    assert jobs.fail_abandoned() == 1
+    lost.refresh_from_db()
+    waiting.refresh_from_db()
+    assert lost.state == "failed" and waiting.state == "queued"
+
+
+def test_a_result_that_cannot_be_stored_fails_the_job_instead_of_leaving_it_running(
+    staff, tmp_path, monkeypatch
+):
+    def full_disk(path, name):
+        raise OSError("No space left on device")
+
+    def work(job, progress):
+        path = tmp_path / "out.csv"
+        path.write_text("a,b\n")
+        return jobs.Result(path=str(path), name="out.csv")
+
+    monkeypatch.setattr(jobs, "_store", full_disk)
+    job = Job.objects.create(kind="export", owner=staff, title="x", language="en")
+    jobs.run(job.pk, work)
+    job.refresh_from_db()
+    assert job.state == "failed" and "could not be saved" in job.message and not job.result
+
+
 def test_the_worker_fails_lost_jobs_hourly_and_removes_old_files_nightly():
     import datetime
 
