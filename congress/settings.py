@@ -165,6 +165,15 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     if REDIS_URL
+    # CACHE_DIR: a cache every process on the machine shares (`make serve` sets it when there is
+    # no Redis), so a write in one gunicorn worker or in the job worker drops the pages the
+    # others would serve. Local memory is right for one process only (`make run`, the tests).
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ["CACHE_DIR"],
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+    if os.environ.get("CACHE_DIR")
     else {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "OPTIONS": {"MAX_ENTRIES": 5000},

@@ -14,6 +14,12 @@ if [ -z "${SECRET_KEY:-}" ] && ! grep -qs '^SECRET_KEY=' .env; then
   echo "Wrote a random SECRET_KEY to .env (keep it; sessions and reset links depend on it)."
 fi
 
+# Without Redis, every process here (the gunicorn workers and the job worker) shares a file
+# cache, so a write in any of them drops the public pages all the others would serve.
+if [ -z "${REDIS_URL:-}" ]; then
+  export CACHE_DIR="${CACHE_DIR:-var/cache}"
+fi
+
 $PY manage.py migrate --noinput
 $PY manage.py collectstatic --noinput --verbosity 0
 if [ "${DEMO:-0}" = "1" ]; then

@@ -73,6 +73,26 @@ def test_check_deploy_warns_without_the_hardening_settings(tmp_path):
     assert "security.W004" in result.stderr and "security.W008" in result.stderr
 
 
+def test_without_redis_a_write_in_one_process_drops_the_pages_every_other_process_serves(
+    tmp_path,
+):
+    """`make serve` without Redis runs several gunicorn workers and a job worker: the version
+    a write bumps must be seen by all of them, not only by the process that wrote."""
+    env = documented_environment(tmp_path) | {"CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("REDIS_URL", None)
+    read = "from congress.cache import public_version; print(public_version())"
+    before = manage("shell", "-c", read, env=env)
+    assert before.returncode == 0, before.stderr
+    again = manage("shell", "-c", read, env=env)  # another process sees the same version
+    assert again.stdout.strip() == before.stdout.strip()
+    bump = manage(
+        "shell", "-c", "from congress.cache import bump_public_version as b; b()", env=env
+    )
+    assert bump.returncode == 0, bump.stderr
+    after = manage("shell", "-c", read, env=env)
+    assert after.stdout.strip() != before.stdout.strip()
+
+
 def test_web_server_refuses_to_start_on_the_committed_default_key_with_debug_off():
     env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "insecure-local-checkout-key"}
     result = subprocess.run(
