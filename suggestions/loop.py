@@ -4,7 +4,7 @@ the workbench; every write is in `services`."""
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, Sum
 from django.utils import timezone
 
 from . import services, similarity
@@ -12,6 +12,7 @@ from .models import (
     FLAGS,
     FlagReview,
     ImplementationRating,
+    OpenPromise,
     Reply,
     SimilarLink,
     Suggestion,
@@ -221,12 +222,29 @@ def staff_queues(size, today=None):
 
 
 def unit_promises(unit_ids, size=30):
-    """A unit's open promises, soonest first: the follow-ups it owes."""
+    """A unit's open promises, soonest first: the follow-ups it owes.
+
+    The summary rows of open promises (per unit and date due) tell by which date the unit's
+    `size` soonest fall, so the replies are read among the few open promises due by then, not
+    sorted out of every reply the unit ever sent."""
+    owed = Reply.objects.promises_open().filter(assignment__unit__in=unit_ids)
+    counted = 0
+    by_date = (
+        OpenPromise.objects.filter(unit__in=unit_ids, promises__gt=0)
+        .values("due")
+        .annotate(n=Sum("promises"))
+        .order_by("due")
+        .values_list("due", "n")
+    )
+    for due, n in by_date.iterator(chunk_size=200):
+        counted += n
+        if counted >= size:
+            owed = owed.filter(promised_by__lte=due)
+            break
     return list(
-        Reply.objects.promises_open()
-        .filter(assignment__unit__in=unit_ids)
-        .select_related("suggestion__session", "assignment__unit")
-        .order_by("promised_by", "pk")[:size]
+        owed.select_related("suggestion__session", "assignment__unit").order_by(
+            "promised_by", "pk"
+        )[:size]
     )
 
 

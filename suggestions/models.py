@@ -802,6 +802,13 @@ class Reply(models.Model):
             models.Index(
                 fields=["replied_on"], condition=Q(is_published=False), name="reply_to_publish"
             ),
+            # A unit's open promises, soonest first (its workbench): walked in order among the
+            # few still open, not sorted out of every reply the unit ever sent.
+            models.Index(
+                fields=["promised_by", "id"],
+                condition=Q(promised_by__isnull=False, followed_up_on__isnull=True),
+                name="reply_promise_open",
+            ),
         ]
 
     def __str__(self):

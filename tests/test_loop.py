@@ -576,6 +576,34 @@ def test_the_unit_sees_the_follow_ups_it_owes_on_its_workbench(client, build, un
     assert [r.suggestion_id for r in response.context["unit_promises"]] == [suggestion.pk]
 
 
+@pytest.mark.parametrize("size", [1, 2, 3, 5, 30])
+def test_a_units_soonest_promises_are_those_the_replies_give_whatever_the_page_size(
+    build, unit_x, unit_y, size
+):
+    """The workbench reads the list through the summary rows' dates (to skip the unit's old
+    replies); it must be exactly the unit's open promises in date order, first `size`."""
+    for days, unit in [
+        (3, unit_x),
+        (1, unit_x),
+        (1, unit_y),
+        (3, unit_x),
+        (2, unit_x),
+        (0, unit_y),
+    ]:
+        build(
+            Status.REPLIED,
+            lead_unit=unit,
+            reply_class="B",
+            on=datetime.date(2026, 1, 5) + datetime.timedelta(days=days),
+        )
+    followed = build(Status.REPLIED, lead_unit=unit_x, reply_class="C")  # kept: not owed
+    follow(followed, unit_x.members.get(), on=TODAY)
+    owed = (
+        Reply.objects.promises_open().filter(assignment__unit=unit_x).order_by("promised_by", "pk")
+    )
+    assert loop.unit_promises([unit_x.pk], size) == list(owed[:size])
+
+
 def test_the_drafting_deputy_gets_similar_suggestions_as_json(
     client, build, earlier_session, deputy_a, unit_x
 ):
