@@ -347,7 +347,8 @@ def refresh_flags(suggestions):
     """Rewrite the stored flag columns of these suggestions (a queryset) from the definition.
 
     One UPDATE … FROM (`with_flag_columns`, the same expressions as `with_flags`), whatever
-    the number of suggestions; rows whose columns already say so are left alone."""
+    the number of suggestions; rows whose columns already say so are left alone. A flag that
+    does not depend on the day holds after FLAGGED_ALWAYS; an open promise's after its date."""
     table = connection.ops.quote_name(Suggestion._meta.db_table)
     inputs = (
         suggestions.order_by()
@@ -364,15 +365,17 @@ def refresh_flags(suggestions):
     differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
     with connection.cursor() as cursor:
         cursor.execute(
+            # Materialized: computed once, not once for each column that reads it.
+            f"WITH f AS MATERIALIZED ({sql}) "
             f"UPDATE {table} SET flag_bits = f.fixed_flags, flags_reviewed = f.reviewed_flags, "
             f"promise_due = f.open_promise_due, flagged_after = {flagged}, "
             f"to_review_after = {to_review} "
-            f"FROM ({sql}) AS f WHERE {table}.id = f.id AND ("
+            f"FROM f WHERE {table}.id = f.id AND ("
             f"{table}.flag_bits <> f.fixed_flags OR {table}.flags_reviewed <> f.reviewed_flags "
             f"OR {table}.promise_due {differs} f.open_promise_due "
             f"OR {table}.flagged_after {differs} ({flagged}) "
             f"OR {table}.to_review_after {differs} ({to_review}))",
-            [FLAGGED_ALWAYS, FLAGGED_ALWAYS, *params, FLAGGED_ALWAYS, FLAGGED_ALWAYS],
+            [*params, *[FLAGGED_ALWAYS] * 4],
         )
 
 
