@@ -384,8 +384,8 @@ class Suggestion(models.Model):
     # `summaries.refresh_flags` rewrites them from `with_flags` for every suggestion a service
     # touched. One bit per kind of FLAG_BIT; promise_overdue depends on the day, so the row
     # keeps the date it holds after (promise_due), and a flag past its date needs no write.
-    flag_bits = models.PositiveSmallIntegerField(default=0, editable=False)
-    flags_reviewed = models.PositiveSmallIntegerField(default=0, editable=False)
+    flag_bits = models.PositiveSmallIntegerField(default=0, db_default=0, editable=False)
+    flags_reviewed = models.PositiveSmallIntegerField(default=0, db_default=0, editable=False)
     promise_due = models.DateField(null=True, blank=True, editable=False)
     # The day after which the suggestion carries a flag (any, or one nobody reviewed):
     # FLAGGED_ALWAYS for a flag that does not depend on the day, promise_due for an open

@@ -16,6 +16,10 @@ changed (a status, a class, a deleted assignment), the row ends equal to what
 `recount_summaries` would write, with no bookkeeping of before/after contributions to get
 wrong. A session holds some 10,000 suggestions, so a recount costs milliseconds.
 
+The consistency flags are kept the same way on the suggestion row itself (`refresh_flags`): the
+suggestions a service touched get their flag columns rewritten from `with_flags` in one UPDATE
+before it commits (a session recounted whole, all of its suggestions).
+
 Every service also bumps the public pages' cache version (`congress.cache`).
 """
 
