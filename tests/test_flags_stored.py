@@ -298,3 +298,22 @@ def test_the_unit_page_reads_the_same_queries_for_more_flagged_suggestions(
         page = client.get(url + "?session=all")
     assert all(title in flag_list(page) for title in ["一", "二", "三", "四", "五"])
     assert len(loop.flag_rows(Suggestion.objects.flagged())) == 5
+
+
+def test_a_reviewed_promise_past_its_date_leaves_the_queue_and_stays_on_the_list(
+    build, staff, unit_x
+):
+    late = build(Status.REPLIED, lead_unit=unit_x, reply_class="B", on=datetime.date(2026, 1, 5))
+    services.record_contact(
+        assignment=late.assignments.get(),
+        contacted_on=datetime.date(2026, 1, 5),
+        way="phone",
+        by=staff,
+    )
+    assert list(Suggestion.objects.flagged()) == [late]
+    services.review_flag(suggestion=late, kind="promise_overdue", note="已督办", by=staff)
+    assert not Suggestion.objects.flagged().exists()
+    assert list(Suggestion.objects.flagged(reviewed=True)) == [late]
+    late.refresh_from_db()
+    assert late.stored_flags() == [("promise_overdue", True)]
+    assert_flags_in_step("promise past its date reviewed")
