@@ -8,12 +8,23 @@ them in step with the rows they summarise.
 
 import datetime
 import difflib
+import functools
+import operator
 import re
 
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
 from django.db import models
-from django.db.models import Case, Exists, ExpressionWrapper, OuterRef, Q, Subquery, When
+from django.db.models import (
+    Case,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -56,6 +67,34 @@ def due_soon_days():
 
 def days_until(due_on, today=None):
     return (due_on - (today or timezone.localdate())).days
+
+
+def _flag_rules():
+    """({kind: condition} of the flags that do not depend on the day, {kind: reviewed}, the
+    suggestion's open promises): the parts `with_flags` and `with_flag_columns` share."""
+    current = Reply.objects.current().filter(suggestion=OuterRef("pk"))
+    first = Reply.objects.filter(
+        assignment=OuterRef("assignment"),
+        kind=Reply.Kind.REPLY,
+        round=1,
+        reply_class=OuterRef("reply_class"),
+        text=OuterRef("text"),
+    )
+    rules = {
+        "a_dissatisfied": Q(reply_class=ReplyClass.A, satisfaction=Satisfaction.DISSATISFIED),
+        "on_time_no_contact": Q(replied_on_time=True)
+        & ~Exists(Contact.objects.filter(assignment__suggestion=OuterRef("pk"))),
+        "key_class_d": Q(is_key=True, reply_class=ReplyClass.D),
+        "same_rehandled": Exists(
+            current.filter(round=2, kind=Reply.Kind.REPLY).filter(Exists(first))
+        ),
+    }
+    reviewed = {
+        kind: Exists(FlagReview.objects.filter(suggestion=OuterRef("pk"), kind=kind))
+        for kind in FLAGS
+    }
+    open_promises = current.filter(promised_by__isnull=False, followed_up_on__isnull=True)
+    return rules, reviewed, open_promises
 
 
 class SuggestionQuerySet(models.QuerySet):
@@ -148,44 +187,47 @@ class SuggestionQuerySet(models.QuerySet):
     def with_flags(self, today=None):
         """Annotate flag_<kind> for each consistency flag (FLAGS) and flag_<kind>_reviewed.
 
-        Each flag is one expression over the row or a correlated EXISTS, so a page of flagged
-        suggestions is one query whatever its length.
+        The flags' one definition: each is one expression over the row or a correlated EXISTS.
+        Pages do not read it (over a million suggestions it is a query per row): they read the
+        columns `summaries.refresh_flags` writes from it (`flagged`, `stored_flags`).
         """
         today = today or timezone.localdate()
-        current = Reply.objects.current().filter(suggestion=OuterRef("pk"))
-        first = Reply.objects.filter(
-            assignment=OuterRef("assignment"),
-            kind=Reply.Kind.REPLY,
-            round=1,
-            reply_class=OuterRef("reply_class"),
-            text=OuterRef("text"),
-        )
-        rules = {
-            "a_dissatisfied": Q(reply_class=ReplyClass.A, satisfaction=Satisfaction.DISSATISFIED),
-            "promise_overdue": Exists(
-                current.filter(
-                    promised_by__isnull=False, followed_up_on__isnull=True, promised_by__lt=today
-                )
-            ),
-            "on_time_no_contact": Q(replied_on_time=True)
-            & ~Exists(Contact.objects.filter(assignment__suggestion=OuterRef("pk"))),
-            "key_class_d": Q(is_key=True, reply_class=ReplyClass.D),
-            "same_rehandled": Exists(
-                current.filter(round=2, kind=Reply.Kind.REPLY).filter(Exists(first))
-            ),
-        }
+        rules, reviewed, open_promises = _flag_rules()
+        rules["promise_overdue"] = Exists(open_promises.filter(promised_by__lt=today))
         annotations = {}
-        for kind, rule in rules.items():
+        for kind in FLAGS:
             annotations[f"flag_{kind}"] = ExpressionWrapper(
-                rule, output_field=models.BooleanField()
+                rules[kind], output_field=models.BooleanField()
             )
-            annotations[f"flag_{kind}_reviewed"] = Exists(
-                FlagReview.objects.filter(suggestion=OuterRef("pk"), kind=kind)
-            )
+            annotations[f"flag_{kind}_reviewed"] = reviewed[kind]
         return self.annotate(**annotations)
 
-    def flagged(self, today=None, *, reviewed=False):
-        """Suggestions with at least one flag still to review (or, reviewed=True, any flag)."""
+    def with_flag_columns(self):
+        """Annotate what the stored flag columns hold, from the definition (`with_flags`):
+        flag_bits (the flags that do not depend on the day), flags_reviewed, and promise_due
+        (the earliest date due of an open promise: promise_overdue holds once it is past)."""
+        rules, reviewed, open_promises = _flag_rules()
+
+        def bits(conditions):
+            return functools.reduce(
+                operator.add,
+                [
+                    Case(When(conditions[kind], then=Value(FLAG_BIT[kind])), default=Value(0))
+                    for kind in FLAGS
+                    if kind in conditions
+                ],
+            )
+
+        return self.annotate(
+            fixed_flags=bits(rules),
+            reviewed_flags=bits(reviewed),
+            open_promise_due=Subquery(
+                open_promises.order_by("promised_by").values("promised_by")[:1]
+            ),
+        )
+
+    def flagged_live(self, today=None, *, reviewed=False):
+        """`flagged` computed from the definition itself (slow: what the columns must equal)."""
         condition = Q()
         for kind in FLAGS:
             term = Q(**{f"flag_{kind}": True})
@@ -193,6 +235,13 @@ class SuggestionQuerySet(models.QuerySet):
                 term &= Q(**{f"flag_{kind}_reviewed": False})
             condition |= term
         return self.with_flags(today).filter(condition)
+
+    def flagged(self, today=None, *, reviewed=False):
+        """Suggestions with at least one flag still to review (or, reviewed=True, any flag),
+        read from the stored columns: one indexed date compared with today."""
+        today = today or timezone.localdate()
+        column = "flagged_after" if reviewed else "to_review_after"
+        return self.filter(**{f"{column}__lt": today})
 
     def involving_deputy(self, deputy):
         """Suggestions the deputy leads or was asked to co-sign."""
@@ -331,6 +380,18 @@ class Suggestion(models.Model):
     )
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+    # The consistency flags, kept on the row for the flag lists (`SuggestionQuerySet.flagged`):
+    # `summaries.refresh_flags` rewrites them from `with_flags` for every suggestion a service
+    # touched. One bit per kind of FLAG_BIT; promise_overdue depends on the day, so the row
+    # keeps the date it holds after (promise_due), and a flag past its date needs no write.
+    flag_bits = models.PositiveSmallIntegerField(default=0, db_default=0, editable=False)
+    flags_reviewed = models.PositiveSmallIntegerField(default=0, db_default=0, editable=False)
+    promise_due = models.DateField(null=True, blank=True, editable=False)
+    # The day after which the suggestion carries a flag (any, or one nobody reviewed):
+    # FLAGGED_ALWAYS for a flag that does not depend on the day, promise_due for an open
+    # promise, null for none. `flagged(today)` is `… < today`, one indexed comparison.
+    flagged_after = models.DateField(null=True, blank=True, editable=False)
+    to_review_after = models.DateField(null=True, blank=True, editable=False)
 
     objects = SuggestionQuerySet.as_manager()
 
@@ -382,6 +443,17 @@ class Suggestion(models.Model):
                 ),  # PUBLIC_STATUSES (the class body cannot name it here)
                 name="suggestion_public_order",
             ),
+            # The flag lists: only suggestions that carry a flag (or will, an open promise).
+            models.Index(
+                fields=["session", "flagged_after"],
+                condition=Q(flagged_after__isnull=False),
+                name="suggestion_flagged",
+            ),
+            models.Index(
+                fields=["to_review_after"],
+                condition=Q(to_review_after__isnull=False),
+                name="suggestion_flag_to_review",
+            ),
         ]
 
     def __str__(self):
@@ -390,6 +462,19 @@ class Suggestion(models.Model):
     @property
     def number_label(self):
         return _("No. %(number)s") % {"number": self.number} if self.number else _("(draft)")
+
+    def stored_flags(self, today=None):
+        """[(kind, reviewed)] of the flags this suggestion carries, in FLAGS order, read from
+        its stored columns (what `with_flags` says, kept by `summaries.refresh_flags`)."""
+        today = today or timezone.localdate()
+        carried = self.flag_bits
+        if self.promise_due and self.promise_due < today:
+            carried |= FLAG_BIT["promise_overdue"]
+        return [
+            (kind, bool(self.flags_reviewed & bit))
+            for kind, bit in FLAG_BIT.items()
+            if carried & bit
+        ]
 
     @staticmethod
     def overdue_q(today=None, prefix=""):
@@ -1160,6 +1245,10 @@ FLAGS = {
         "Re-handled with the same answer: the new reply has the class and text of the first."
     ),
 }
+
+
+FLAG_BIT = {kind: 1 << i for i, kind in enumerate(FLAGS)}  # Suggestion.flag_bits, flags_reviewed
+FLAGGED_ALWAYS = datetime.date.min  # flagged_after of a flag that does not depend on the day
 
 
 class FlagReview(models.Model):

@@ -16,6 +16,10 @@ changed (a status, a class, a deleted assignment), the row ends equal to what
 `recount_summaries` would write, with no bookkeeping of before/after contributions to get
 wrong. A session holds some 10,000 suggestions, so a recount costs milliseconds.
 
+The consistency flags are kept the same way on the suggestion row itself (`refresh_flags`): the
+suggestions a service touched get their flag columns rewritten from `with_flags` in one UPDATE
+before it commits (a session recounted whole, all of its suggestions).
+
 Every service also bumps the public pages' cache version (`congress.cache`).
 """
 
@@ -29,6 +33,8 @@ from django.db.models import Count, Exists, F, Min, OuterRef, Q
 from congress.cache import bump_now_and_on_commit
 
 from .models import (
+    FLAG_BIT,
+    FLAGGED_ALWAYS,
     Assignment,
     Evaluation,
     ImplementationRating,
@@ -342,6 +348,68 @@ def recount_open_promises(session_id, keys=None):
     )
 
 
+# -- the consistency flags kept on the suggestion ------------------------------------------------
+
+
+def refresh_flags(suggestions):
+    """Rewrite the stored flag columns of these suggestions (a queryset) from the definition.
+
+    One UPDATE … FROM (`with_flag_columns`, the same expressions as `with_flags`), whatever
+    the number of suggestions; rows whose columns already say so are left alone. A flag that
+    does not depend on the day holds after FLAGGED_ALWAYS; an open promise's after its date."""
+    table = connection.ops.quote_name(Suggestion._meta.db_table)
+    inputs = (
+        suggestions.order_by()
+        .with_flag_columns()
+        .values("id", "fixed_flags", "reviewed_flags", "open_promise_due")
+    )
+    sql, params = inputs.query.sql_with_params()
+    promise = FLAG_BIT["promise_overdue"]
+    flagged = "CASE WHEN f.fixed_flags > 0 THEN %s ELSE f.open_promise_due END"
+    to_review = (
+        "CASE WHEN (f.fixed_flags & ~f.reviewed_flags) > 0 THEN %s "
+        f"WHEN (f.reviewed_flags & {promise}) = 0 THEN f.open_promise_due END"
+    )
+    differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Materialized: computed once, not once for each column that reads it.
+            f"WITH f AS MATERIALIZED ({sql}) "
+            f"UPDATE {table} SET flag_bits = f.fixed_flags, flags_reviewed = f.reviewed_flags, "
+            f"promise_due = f.open_promise_due, flagged_after = {flagged}, "
+            f"to_review_after = {to_review} "
+            f"FROM f WHERE {table}.id = f.id AND ("
+            f"{table}.flag_bits <> f.fixed_flags OR {table}.flags_reviewed <> f.reviewed_flags "
+            f"OR {table}.promise_due {differs} f.open_promise_due "
+            f"OR {table}.flagged_after {differs} ({flagged}) "
+            f"OR {table}.to_review_after {differs} ({to_review}))",
+            [*params, *[FLAGGED_ALWAYS] * 4],
+        )
+
+
+def refresh_all_flags(batch=20_000):
+    """Every suggestion's flag columns, a range of ids at a time (recount_summaries).
+
+    Nothing to do in a database migrated only up to before the columns (0014 recounts the
+    summary rows with today's code; 0016 fills the columns once they exist)."""
+    table = Suggestion._meta.db_table
+    with connection.cursor() as cursor:
+        columns = connection.introspection.get_table_description(cursor, table)
+    if "flag_bits" not in {column.name for column in columns}:
+        return
+    ids = Suggestion.objects.order_by("pk").values_list("pk", flat=True)
+    last = 0
+    while True:
+        bounds = list(ids.filter(pk__gt=last)[batch - 1 : batch]) or [None]
+        rows = Suggestion.objects.filter(pk__gt=last)
+        if bounds[0] is not None:
+            rows = rows.filter(pk__lte=bounds[0])
+        refresh_flags(rows)
+        if bounds[0] is None:
+            return
+        last = bounds[0]
+
+
 def rebuild():
     """Every summary row from the live rows (without the cache bump of `recount_all`)."""
     Tally.objects.all().delete()
@@ -350,6 +418,7 @@ def rebuild():
     for session_id in Suggestion.objects.order_by().values_list("session", flat=True).distinct():
         for group in G.values:
             recount(session_id, group)
+    refresh_all_flags()
 
 
 def recount_all():
@@ -398,6 +467,14 @@ class Changes:
         ):
             self.groups.add((session_id, G.UNIT, unit_id))
 
+    def refresh_flags(self):
+        """The stored flags of every suggestion touched (of each session recounted whole)."""
+        if self.sessions:
+            refresh_flags(Suggestion.objects.filter(session__in=self.sessions))
+        if self.suggestions:
+            rows = Suggestion.objects.filter(pk__in=self.suggestions)
+            refresh_flags(rows.exclude(session__in=self.sessions))
+
     def apply(self):
         if self.suggestions:
             self.add_groups(self.suggestions)
@@ -411,6 +488,7 @@ class Changes:
         for session_id in self.sessions:
             for group in G.values:
                 recount(session_id, group)
+        self.refresh_flags()
         bump_now_and_on_commit()  # whatever the service wrote, pages showing it are stale
 
 
