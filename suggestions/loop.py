@@ -207,7 +207,8 @@ def staff_queues(size, today=None):
     ]
     result = []
     for key, title, qs in queues:
-        rows = list(qs[:size])
+        page = soonest_open_promises(qs, size) if key == "promises_overdue" else qs
+        rows = list(page[:size])
         if key == "flags":
             rows = flag_rows(rows, today)
         if key == "publish_due":
@@ -225,24 +226,28 @@ def unit_promises(unit_ids, size=30):
     `size` soonest fall, so the replies are read among the few open promises due by then, not
     sorted out of every reply the unit ever sent."""
     owed = Reply.objects.promises_open().filter(assignment__unit__in=unit_ids)
-    counted = 0
-    by_date = (
-        OpenPromise.objects.filter(unit__in=unit_ids, promises__gt=0)
-        .values("due")
-        .annotate(n=Sum("promises"))
-        .order_by("due")
-        .values_list("due", "n")
-    )
-    for due, n in by_date.iterator(chunk_size=200):
-        counted += n
-        if counted >= size:
-            owed = owed.filter(promised_by__lte=due)
-            break
+    owed = soonest_open_promises(owed, size, unit_ids)
     return list(
         owed.select_related("suggestion__session", "assignment__unit").order_by(
             "promised_by", "pk"
         )[:size]
     )
+
+
+def soonest_open_promises(owed, size, unit_ids=None):
+    """`owed` (open promises) cut to those due by the date of its `size` soonest, which the
+    summary rows of open promises tell: the first page and the count's first rows are then read
+    among a few promises, not sorted out of every one. The rows and their order do not change."""
+    by_date = OpenPromise.objects.filter(promises__gt=0)
+    if unit_ids is not None:
+        by_date = by_date.filter(unit__in=unit_ids)
+    by_date = by_date.values("due").annotate(n=Sum("promises")).order_by("due")
+    counted = 0
+    for due, n in by_date.values_list("due", "n").iterator(chunk_size=200):
+        counted += n
+        if counted >= size:
+            return owed.filter(promised_by__lte=due)
+    return owed
 
 
 def send_promise_reminders(today):

@@ -604,6 +604,23 @@ def test_a_units_soonest_promises_are_those_the_replies_give_whatever_the_page_s
     assert loop.unit_promises([unit_x.pk], size) == list(owed[:size])
 
 
+@pytest.mark.parametrize("size", [1, 2, 4, 30])
+def test_staffs_overdue_promises_are_the_oldest_owed_whatever_the_page_size(
+    build, unit_x, unit_y, size
+):
+    for days, unit in [(3, unit_x), (1, unit_y), (1, unit_x), (2, unit_y), (0, unit_x)]:
+        build(
+            Status.REPLIED,
+            lead_unit=unit,
+            reply_class="B",
+            on=datetime.date(2026, 1, 5) + datetime.timedelta(days=days),
+        )
+    build(Status.REPLIED, lead_unit=unit_x, reply_class="B", on=TODAY)  # not yet due
+    owed = Reply.objects.promises_overdue(TODAY).order_by("promised_by", "pk")
+    queues = {key: (rows, total) for key, _t, rows, total in loop.staff_queues(size, TODAY)}
+    assert queues["promises_overdue"] == (list(owed[:size]), 5)
+
+
 def test_the_drafting_deputy_gets_similar_suggestions_as_json(
     client, build, earlier_session, deputy_a, unit_x
 ):
