@@ -4,7 +4,7 @@ the workbench; every write is in `services`."""
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, Sum
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, Sum, Value, When
 from django.utils import timezone
 
 from . import services, similarity
@@ -116,11 +116,18 @@ def with_earlier_lead_units(heads):
 def publication_queue(today=None):
     """Closed suggestions with a current reply not yet public, oldest deadline first."""
     today = today or timezone.localdate()
-    unpublished = Reply.objects.current().filter(suggestion=OuterRef("pk"), is_published=False)
+    revised = Reply.objects.filter(supersedes=OuterRef("pk"))
+    unpublished = Reply.objects.filter(
+        ~Exists(revised), suggestion=OuterRef("pk"), is_published=False
+    )
     days = services.rule("PUBLISH_DAYS")
     rows = (
         Suggestion.objects.filter(status=Suggestion.Status.CLOSED)
-        .filter(Exists(unpublished))
+        # Asked of each closed suggestion in closing order (an index), and stopped once the
+        # page is full: written as a CASE so PostgreSQL does not turn it into a join that reads
+        # every unpublished reply and sorts the lot.
+        .alias(awaits=Case(When(Exists(unpublished), then=Value(True)), default=Value(False)))
+        .filter(awaits=True)
         .select_related("session")
         .order_by("closed_on", "pk")
     )

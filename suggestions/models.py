@@ -443,6 +443,12 @@ class Suggestion(models.Model):
                 ),  # PUBLIC_STATUSES (the class body cannot name it here)
                 name="suggestion_public_order",
             ),
+            # Staff's queue of closed suggestions whose reply is to publish, oldest first.
+            models.Index(
+                fields=["closed_on", "id"],
+                condition=Q(status="closed"),
+                name="suggestion_closed_order",
+            ),
             # The flag lists: only suggestions that carry a flag (or will, an open promise).
             models.Index(
                 fields=["session", "flagged_after"],
