@@ -101,7 +101,9 @@ def run(job_id, work):
 
     with translation.override(job.language or settings.LANGUAGE_CODE):
         try:
-            result = work(job, progress)
+            result = work(job, progress) or Result()
+            # A full disk or a storage error fails the job instead of leaving it running.
+            stored = _store(result.path, result.name) if result.path else ""
         except JobError as error:
             _finish(job_id, Job.State.FAILED, message=str(error), **figures)
             return
@@ -114,20 +116,6 @@ def run(job_id, work):
                 **figures,
             )
             return
-        result = result or Result()
-        stored = ""
-        if result.path:
-            try:  # a full disk or a storage error fails the job instead of leaving it running
-                stored = _store(result.path, result.name)
-            except Exception:
-                logger.exception("job %s: result not stored", job_id)
-                _finish(
-                    job_id,
-                    Job.State.FAILED,
-                    message=_("The job's file could not be saved; tell the system's keeper."),
-                    **figures,
-                )
-                return
         _finish(
             job_id,
             Job.State.DONE,

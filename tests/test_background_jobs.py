@@ -186,7 +186,7 @@ def test_a_result_that_cannot_be_stored_fails_the_job_instead_of_leaving_it_runn
     job = Job.objects.create(kind="export", owner=staff, title="x", language="en")
     jobs.run(job.pk, work)
     job.refresh_from_db()
-    assert job.state == "failed" and "could not be saved" in job.message and not job.result
+    assert job.state == "failed" and "unexpected error" in job.message and not job.result
 
 
 def test_the_worker_fails_lost_jobs_hourly_and_removes_old_files_nightly():
