@@ -4,18 +4,21 @@ the workbench; every write is in `services`."""
 
 import datetime
 
-from django.db.models import Case, Exists, OuterRef, Prefetch, Q, Sum, Value, When
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Sum
 from django.utils import timezone
 
 from . import services, similarity
 from .models import (
     FLAGS,
     FlagReview,
+    FlagsToReview,
     ImplementationRating,
     OpenPromise,
     Reply,
     SimilarLink,
     Suggestion,
+    Tally,
+    due_soon_days,
 )
 
 
@@ -114,24 +117,62 @@ def with_earlier_lead_units(heads):
 
 
 def publication_queue(today=None):
-    """Closed suggestions with a current reply not yet public, oldest deadline first."""
+    """Closed suggestions with a current reply not yet public, oldest deadline first: the
+    column the services keep (`awaits_publication_since`) in its own index."""
     today = today or timezone.localdate()
-    revised = Reply.objects.filter(supersedes=OuterRef("pk"))
-    unpublished = Reply.objects.filter(
-        ~Exists(revised), suggestion=OuterRef("pk"), is_published=False
-    )
     days = services.rule("PUBLISH_DAYS")
     rows = (
-        Suggestion.objects.filter(status=Suggestion.Status.CLOSED)
-        # Asked of each closed suggestion in closing order (an index), and stopped once the
-        # page is full: written as a CASE so PostgreSQL does not turn it into a join that reads
-        # every unpublished reply and sorts the lot.
-        .alias(awaits=Case(When(Exists(unpublished), then=Value(True)), default=Value(False)))
-        .filter(awaits=True)
+        Suggestion.objects.filter(awaits_publication_since__isnull=False)
         .select_related("session")
-        .order_by("closed_on", "pk")
+        .order_by("awaits_publication_since", "pk")
     )
     return rows, days, today - datetime.timedelta(days=days)
+
+
+def awaiting_publication_count():
+    """How many `publication_queue` holds: closed minus closed and published, summed over the
+    summary rows that carry the loop's figures, the categories' (`awaits_publication` is the
+    publication rate's complement)."""
+    total = Tally.objects.filter(group=Tally.Group.CATEGORY).aggregate(
+        n=Sum(F("closed") - F("closed_published"))
+    )
+    return total["n"] or 0
+
+
+def flag_queue(size, today=None):
+    """(the first `size` suggestions with a flag nobody has reviewed, newest session first and
+    by number; how many there are). The summary rows say how many each session holds, so the
+    page reads only the sessions that fill it, in their own index: three queries, whatever the
+    number of flagged suggestions."""
+    today = today or timezone.localdate()
+    per_session = (
+        FlagsToReview.objects.filter(after__lt=today)
+        .values_list("session")
+        .annotate(n=Sum("suggestions"))
+        .filter(n__gt=0)
+        .order_by("-session__opens_on", "-session")
+    )
+    per_session = list(per_session)
+    # Sessions before the last one needed hold fewer than `size` between them: read whole.
+    needed, held = [], 0
+    for session_id, n in per_session:
+        needed.append(session_id)
+        held += n
+        if held >= size:
+            break
+    rows = []
+    if needed:
+        flagged = (
+            Suggestion.objects.flagged(today)
+            .select_related("session")
+            .with_lead_unit()
+            .order_by("number")
+        )
+        rows = list(flagged.filter(session__in=needed[:-1]))
+        rows += flagged.filter(session=needed[-1])[: size - len(rows)]
+        order = {session_id: i for i, session_id in enumerate(needed)}
+        rows.sort(key=lambda s: (order[s.session_id], s.number))
+    return flag_rows(rows[:size], today), sum(n for _s, n in per_session)
 
 
 def similar_for_draft(suggestion):
@@ -183,19 +224,15 @@ def workbench_context(suggestion, viewer, replies, bound, offered):
 
 
 def staff_queues(size, today=None):
-    """The loop's staff queues: [(key, title, rows, total)], each a fixed number of queries."""
+    """The loop's staff queues: [(key, title, rows, total)], each a fixed number of queries;
+    the totals come from summary rows, not from counting the rows behind them."""
     from django.utils.translation import gettext_lazy as _
 
     today = today or timezone.localdate()
     replies = Reply.objects.select_related("suggestion__session", "assignment__unit")
+    soon = today + datetime.timedelta(days=due_soon_days())
     due = replies.promises_due_soon(today).order_by("promised_by", "pk")
     overdue = replies.promises_overdue(today).order_by("promised_by", "pk")
-    flagged = (
-        Suggestion.objects.flagged(today)
-        .select_related("session")
-        .with_lead_unit()
-        .order_by("-session__opens_on", "number")
-    )
     published, days, _cutoff = publication_queue(today)
     links = (
         SimilarLink.objects.filter(
@@ -205,25 +242,42 @@ def staff_queues(size, today=None):
         .select_related("suggestion__session", "earlier__session")
         .order_by("suggestion__pk", "-score")
     )
-    queues = [
-        ("promises_due", _("Promises due within the week"), due),
-        ("promises_overdue", _("Promises past their date, no follow-up"), overdue),
-        ("flags", _("Consistency flags to review"), flagged),
-        ("publish_due", _("Closed, reply to publish"), published),
-        ("links", _("Look-alikes of earlier sessions to confirm"), links),
+    published = list(published[:size])
+    for s in published:
+        s.publish_by = s.closed_on + datetime.timedelta(days=days)
+        s.publish_late = s.publish_by < today
+    flagged, flagged_count = flag_queue(size, today)
+    return [
+        (
+            "promises_due",
+            _("Promises due within the week"),
+            list(due[:size]),
+            open_promises_due(today, soon),
+        ),
+        (
+            "promises_overdue",
+            _("Promises past their date, no follow-up"),
+            list(soonest_open_promises(overdue, size)[:size]),
+            open_promises_due(None, today - datetime.timedelta(days=1)),
+        ),
+        ("flags", _("Consistency flags to review"), flagged, flagged_count),
+        ("publish_due", _("Closed, reply to publish"), published, awaiting_publication_count()),
+        (
+            "links",
+            _("Look-alikes of earlier sessions to confirm"),
+            list(links[:size]),
+            links.count(),
+        ),
     ]
-    result = []
-    for key, title, qs in queues:
-        page = soonest_open_promises(qs, size) if key == "promises_overdue" else qs
-        rows = list(page[:size])
-        if key == "flags":
-            rows = flag_rows(rows, today)
-        if key == "publish_due":
-            for s in rows:
-                s.publish_by = s.closed_on + datetime.timedelta(days=days)
-                s.publish_late = s.publish_by < today
-        result.append((key, title, rows, qs.count()))
-    return result
+
+
+def open_promises_due(first, last):
+    """How many open promises fall due between two dates (either may be open), summed over
+    the summary rows of open promises."""
+    rows = OpenPromise.objects.all()
+    if first is not None:
+        rows = rows.filter(due__gte=first)
+    return rows.filter(due__lte=last).aggregate(n=Sum("promises"))["n"] or 0
 
 
 def unit_promises(unit_ids, size=30):
@@ -244,13 +298,15 @@ def unit_promises(unit_ids, size=30):
 def soonest_open_promises(owed, size, unit_ids=None):
     """`owed` (open promises) cut to those due by the date of its `size` soonest, which the
     summary rows of open promises tell: the first page and the count's first rows are then read
-    among a few promises, not sorted out of every one. The rows and their order do not change."""
+    among a few promises, not sorted out of every one. The rows and their order do not change.
+
+    Each summary row holds at least one promise, so the `size` soonest rows (read in their
+    date's index) reach that date, or there are fewer promises than `size`."""
     by_date = OpenPromise.objects.filter(promises__gt=0)
     if unit_ids is not None:
         by_date = by_date.filter(unit__in=unit_ids)
-    by_date = by_date.values("due").annotate(n=Sum("promises")).order_by("due")
     counted = 0
-    for due, n in by_date.values_list("due", "n").iterator(chunk_size=200):
+    for due, n in by_date.order_by("due").values_list("due", "promises")[:size]:
         counted += n
         if counted >= size:
             return owed.filter(promised_by__lte=due)
@@ -265,7 +321,7 @@ def send_promise_reminders(today):
 
     from .notifications import notify, unit_users
 
-    soon = today + datetime.timedelta(days=services.rule("DUE_SOON_DAYS"))
+    soon = today + datetime.timedelta(days=due_soon_days())
     promises = (
         Reply.objects.promises_open()
         .filter(promised_by__lte=soon)

@@ -19,6 +19,7 @@ from django.db.models import (
     Case,
     Exists,
     ExpressionWrapper,
+    F,
     OuterRef,
     Q,
     Subquery,
@@ -95,6 +96,13 @@ def _flag_rules():
     }
     open_promises = current.filter(promised_by__isnull=False, followed_up_on__isnull=True)
     return rules, reviewed, open_promises
+
+
+def awaits_publication():
+    """Closed, with a current reply not yet public: what staff still have to publish (and what
+    keeps a closed suggestion out of the publication rate). The one definition."""
+    unpublished = Reply.objects.current().filter(suggestion=OuterRef("pk"), is_published=False)
+    return Q(status=Suggestion.Status.CLOSED) & Q(Exists(unpublished))
 
 
 class SuggestionQuerySet(models.QuerySet):
@@ -205,7 +213,8 @@ class SuggestionQuerySet(models.QuerySet):
     def with_flag_columns(self):
         """Annotate what the stored flag columns hold, from the definition (`with_flags`):
         flag_bits (the flags that do not depend on the day), flags_reviewed, and promise_due
-        (the earliest date due of an open promise: promise_overdue holds once it is past)."""
+        (the earliest date due of an open promise: promise_overdue holds once it is past); and
+        closed_unpublished, what `awaits_publication_since` holds (`awaits_publication`)."""
         rules, reviewed, open_promises = _flag_rules()
 
         def bits(conditions):
@@ -223,6 +232,11 @@ class SuggestionQuerySet(models.QuerySet):
             reviewed_flags=bits(reviewed),
             open_promise_due=Subquery(
                 open_promises.order_by("promised_by").values("promised_by")[:1]
+            ),
+            closed_unpublished=Case(
+                When(awaits_publication(), then=F("closed_on")),
+                default=None,
+                output_field=models.DateField(),
             ),
         )
 
@@ -392,6 +406,9 @@ class Suggestion(models.Model):
     # promise, null for none. `flagged(today)` is `… < today`, one indexed comparison.
     flagged_after = models.DateField(null=True, blank=True, editable=False)
     to_review_after = models.DateField(null=True, blank=True, editable=False)
+    # The day it closed, while a current reply is not yet public (`awaits_publication`), else
+    # null: staff's publication queue reads it, oldest first. Kept with the flag columns.
+    awaits_publication_since = models.DateField(null=True, blank=True, editable=False)
 
     objects = SuggestionQuerySet.as_manager()
 
@@ -445,9 +462,9 @@ class Suggestion(models.Model):
             ),
             # Staff's queue of closed suggestions whose reply is to publish, oldest first.
             models.Index(
-                fields=["closed_on", "id"],
-                condition=Q(status="closed"),
-                name="suggestion_closed_order",
+                fields=["awaits_publication_since", "id"],
+                condition=Q(awaits_publication_since__isnull=False),
+                name="suggestion_to_publish",
             ),
             # The flag lists: only suggestions that carry a flag (or will, an open promise).
             models.Index(
@@ -455,10 +472,12 @@ class Suggestion(models.Model):
                 condition=Q(flagged_after__isnull=False),
                 name="suggestion_flagged",
             ),
+            # Staff's queue of flags to review: a session's, by number (and their recount).
             models.Index(
-                fields=["to_review_after"],
+                fields=["session", "number"],
+                include=["to_review_after"],
                 condition=Q(to_review_after__isnull=False),
-                name="suggestion_flag_to_review",
+                name="suggestion_flags_by_session",
             ),
         ]
 
@@ -1523,3 +1542,25 @@ class OpenPromise(models.Model):
 
     def __str__(self):
         return f"{self.session_id} {self.unit} {self.due}: {self.promises}"
+
+
+class FlagsToReview(models.Model):
+    """Summary row: how many of a session's suggestions carry a flag nobody has reviewed, per
+    day after which they carry it (`Suggestion.to_review_after`: FLAGGED_ALWAYS, or an open
+    promise's date due). Staff's queue of flags counts the rows before today and finds the
+    sessions that hold its first page without reading the suggestions. Rewritten in step with
+    the flag columns."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
+    after = models.DateField()
+    suggestions = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("summary row of flags to review")
+        verbose_name_plural = _("summary rows of flags to review")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "after"], name="flags_to_review_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.session_id} {self.after}: {self.suggestions}"

@@ -18,7 +18,10 @@ wrong. A session holds some 10,000 suggestions, so a recount costs milliseconds.
 
 The consistency flags are kept the same way on the suggestion row itself (`refresh_flags`): the
 suggestions a service touched get their flag columns rewritten from `with_flags` in one UPDATE
-before it commits (a session recounted whole, all of its suggestions).
+before it commits (a session recounted whole, all of its suggestions), and with them the day a
+closed suggestion began to await its reply's publication (`awaits_publication`). Then the
+touched sessions' `FlagsToReview` rows (how many carry a flag to review, per day from which
+they carry it) are recounted from those columns: staff's queue of flags counts from them.
 
 Every service also bumps the public pages' cache version (`congress.cache`).
 """
@@ -37,6 +40,7 @@ from .models import (
     FLAGGED_ALWAYS,
     Assignment,
     Evaluation,
+    FlagsToReview,
     ImplementationRating,
     OpenPromise,
     Reply,
@@ -45,6 +49,7 @@ from .models import (
     Satisfaction,
     Suggestion,
     Tally,
+    awaits_publication,
 )
 
 S = Suggestion.Status
@@ -134,11 +139,10 @@ def promise_counts():
 def loop_counts():
     """Aggregates over suggestions: the lead deputies' implementation ratings, and closed
     suggestions whose every current reply is public (公开率)."""
-    unpublished = Reply.objects.current().filter(suggestion=OuterRef("pk"), is_published=False)
     closed = Q(status=S.CLOSED)
     return {
         **{f"impl_{s}": Count("pk", filter=Q(implementation_satisfaction=s)) for s in SAT},
-        "closed_published": Count("pk", filter=closed & ~Q(Exists(unpublished))),
+        "closed_published": Count("pk", filter=closed & ~awaits_publication()),
     }
 
 
@@ -361,7 +365,7 @@ def refresh_flags(suggestions):
     inputs = (
         suggestions.order_by()
         .with_flag_columns()
-        .values("id", "fixed_flags", "reviewed_flags", "open_promise_due")
+        .values("id", "fixed_flags", "reviewed_flags", "open_promise_due", "closed_unpublished")
     )
     sql, params = inputs.query.sql_with_params()
     promise = FLAG_BIT["promise_overdue"]
@@ -377,14 +381,31 @@ def refresh_flags(suggestions):
             f"WITH f AS MATERIALIZED ({sql}) "
             f"UPDATE {table} SET flag_bits = f.fixed_flags, flags_reviewed = f.reviewed_flags, "
             f"promise_due = f.open_promise_due, flagged_after = {flagged}, "
-            f"to_review_after = {to_review} "
+            f"to_review_after = {to_review}, awaits_publication_since = f.closed_unpublished "
             f"FROM f WHERE {table}.id = f.id AND ("
             f"{table}.flag_bits <> f.fixed_flags OR {table}.flags_reviewed <> f.reviewed_flags "
             f"OR {table}.promise_due {differs} f.open_promise_due "
+            f"OR {table}.awaits_publication_since {differs} f.closed_unpublished "
             f"OR {table}.flagged_after {differs} ({flagged}) "
             f"OR {table}.to_review_after {differs} ({to_review}))",
             [*params, *[FLAGGED_ALWAYS] * 4],
         )
+
+
+def recount_flags_to_review(session_id):
+    """Rewrite the session's `FlagsToReview` rows from its flag columns: two statements, an
+    index-only count written as it is read, whatever the session holds."""
+    table = connection.ops.quote_name(FlagsToReview._meta.db_table)
+    counted = (
+        Suggestion.objects.filter(session=session_id, to_review_after__isnull=False)
+        .order_by()
+        .values_list("session", "to_review_after")
+        .annotate(n=Count("pk"))
+    )
+    sql, params = counted.query.sql_with_params()
+    FlagsToReview.objects.filter(session=session_id).delete()
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} (session_id, after, suggestions) {sql}", params)
 
 
 def refresh_all_flags(batch=20_000):
@@ -415,10 +436,14 @@ def rebuild():
     Tally.objects.all().delete()
     ReplyDays.objects.all().delete()
     OpenPromise.objects.all().delete()
-    for session_id in Suggestion.objects.order_by().values_list("session", flat=True).distinct():
+    FlagsToReview.objects.all().delete()
+    sessions = Suggestion.objects.order_by().values_list("session", flat=True).distinct()
+    for session_id in sessions:
         for group in G.values:
             recount(session_id, group)
     refresh_all_flags()
+    for session_id in sessions:
+        recount_flags_to_review(session_id)
 
 
 def recount_all():
@@ -467,18 +492,22 @@ class Changes:
         ):
             self.groups.add((session_id, G.UNIT, unit_id))
 
-    def refresh_flags(self):
-        """The stored flags of every suggestion touched (of each session recounted whole)."""
+    def refresh_flags(self, sessions):
+        """The stored flags of every suggestion touched (of each session recounted whole), and
+        the flags-to-review rows of their sessions."""
         if self.sessions:
             refresh_flags(Suggestion.objects.filter(session__in=self.sessions))
         if self.suggestions:
             rows = Suggestion.objects.filter(pk__in=self.suggestions)
             refresh_flags(rows.exclude(session__in=self.sessions))
+        for session_id in sorted(sessions):
+            recount_flags_to_review(session_id)
 
     def apply(self):
         if self.suggestions:
             self.add_groups(self.suggestions)
-        lock_sessions({session_id for session_id, _group, _key in self.groups} | self.sessions)
+        sessions = {session_id for session_id, _group, _key in self.groups} | self.sessions
+        lock_sessions(sessions)
         keys = {}
         for session_id, group, key in self.groups:
             if session_id not in self.sessions:
@@ -488,7 +517,7 @@ class Changes:
         for session_id in self.sessions:
             for group in G.values:
                 recount(session_id, group)
-        self.refresh_flags()
+        self.refresh_flags(sessions)
         bump_now_and_on_commit()  # whatever the service wrote, pages showing it are stale
 
 

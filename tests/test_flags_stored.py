@@ -1,4 +1,5 @@
-"""The consistency flags kept on the suggestion row equal their live definition.
+"""The consistency flags kept on the suggestion row equal their live definition (and so does
+the day a closed suggestion began to await its reply's publication, kept with them).
 
 `SuggestionQuerySet.with_flags` is what a flag means; the flag lists (`flagged`, the unit
 page, staff's queue) read the columns the services keep from it. After every transition that
@@ -18,7 +19,7 @@ from django.urls import reverse
 
 from suggestions import loop, services, summaries
 from suggestions.imports import RowPlan
-from suggestions.models import FLAGS, Reply, Suggestion
+from suggestions.models import FLAGS, Reply, Suggestion, awaits_publication
 
 from .conftest import NOW, START, TODAY
 
@@ -46,6 +47,12 @@ def live_flags(today):
 
 
 def assert_flags_in_step(step):
+    awaiting = Suggestion.objects.filter(awaits_publication()).values_list("pk", "closed_on")
+    assert set(awaiting) == set(
+        Suggestion.objects.filter(awaits_publication_since__isnull=False).values_list(
+            "pk", "awaits_publication_since"
+        )
+    ), step
     for today in days_that_matter():
         stored = {s.pk: s.stored_flags(today) for s in Suggestion.objects.all()}
         assert stored == live_flags(today), (step, today)

@@ -334,6 +334,42 @@ def test_the_flag_queue_takes_the_same_queries_for_more_rows(
     assert len(rows) == 4
 
 
+@pytest.mark.parametrize("size", [1, 2, 3, 5, 30])
+def test_staffs_flag_queue_is_newest_session_first_by_number_whatever_the_page_size(
+    build, staff, unit_x, earlier_session, size, django_assert_max_num_queries
+):
+    for session in (None, earlier_session, None):
+        fields = {"session": session} if session else {}
+        build(Status.REPLIED, lead_unit=unit_x, **fields)  # replied on time, no contact
+    build(Status.ASSIGNED, lead_unit=unit_x)  # no flag
+    reviewed = build(Status.REPLIED, lead_unit=unit_x, session=earlier_session)
+    services.review_flag(suggestion=reviewed, kind="on_time_no_contact", note="已核", by=staff)
+    live = sorted(
+        Suggestion.objects.flagged_live(TODAY),
+        key=lambda s: (-s.session.opens_on.toordinal(), s.number),
+    )
+    with django_assert_max_num_queries(3):
+        rows, total = loop.flag_queue(size, TODAY)
+    assert (rows, total) == (live[:size], 3)
+    queues = {key: (rows, total) for key, _t, rows, total in loop.staff_queues(size, TODAY)}
+    assert queues["flags"] == (live[:size], 3)
+
+
+def test_the_flag_queue_reads_the_same_queries_for_more_sessions_and_rows(
+    build, unit_x, earlier_session, django_assert_num_queries
+):
+    build(Status.REPLIED, lead_unit=unit_x, session=earlier_session)
+    build(Status.REPLIED, lead_unit=unit_x)
+    with django_assert_num_queries(3):  # the summary rows, the sessions before, the last one
+        loop.flag_queue(30, TODAY)
+    for _ in range(3):
+        build(Status.REPLIED, lead_unit=unit_x, session=earlier_session)
+        build(Status.REPLIED, lead_unit=unit_x)
+    with django_assert_num_queries(3):
+        rows, total = loop.flag_queue(30, TODAY)
+    assert len(rows) == total == 8
+
+
 # --- recurring suggestions -----------------------------------------------------------------
 
 
@@ -427,13 +463,17 @@ def test_closed_suggestions_with_unpublished_replies_are_due_for_publication(
 ):
     settings.SUGGESTION_RULES = {**settings.SUGGESTION_RULES, "PUBLISH_DAYS": 30}
     closed = build(Status.CLOSED, lead_unit=unit_x)  # closed 2026-10-12
-    queues = {key: rows for key, _t, rows, _n in loop.staff_queues(30)}
-    (row,) = queues["publish_due"]
+    build(Status.EVALUATED, lead_unit=unit_x)  # not closed yet: not in the queue
+    queues = {key: (rows, total) for key, _t, rows, total in loop.staff_queues(30)}
+    ((row,), total) = queues["publish_due"]
     assert (row, row.publish_by, row.publish_late) == (closed, datetime.date(2026, 11, 11), True)
+    assert total == 1
     assert stats.loop_figures(Suggestion.objects.all())["publication_rate"] == 0.0
     services.publish_reply(reply=closed.replies.get(), by=staff)
     figures = stats.loop_figures(Suggestion.objects.all())
     assert (figures["closed_published"], figures["publication_rate"]) == (1, 100.0)
+    queues = {key: (rows, total) for key, _t, rows, total in loop.staff_queues(30)}
+    assert queues["publish_due"] == ([], 0)
 
 
 def test_promise_figures_recount_and_the_league_table_shows_promises_kept(

@@ -14,6 +14,7 @@ from suggestions.imports import RowPlan
 from suggestions.models import (
     Assignment,
     Category,
+    FlagsToReview,
     OpenPromise,
     Reply,
     ReplyDays,
@@ -71,6 +72,7 @@ SUMMARY_TABLES = {
     Tally: ["session", "group", "key", *(f.attname for f in Tally._meta.fields[4:])],
     ReplyDays: ["session", "unit", "days", "replies"],
     OpenPromise: ["session", "unit", "due", "promises"],
+    FlagsToReview: ["session", "after", "suggestions"],
 }
 
 

@@ -231,6 +231,7 @@ def test_dashboard_query_count_does_not_grow_with_rows(client, build, staff, uni
     user = {"staff": staff, "deputy_a": deputy_a.user, "unit_x": unit_x.members.get()}[who]
     login(client, user)
     build(Status.ASSIGNED, lead_unit=unit_x)
+    build(Status.REPLIED, lead_unit=unit_x)
     build()
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("workbench:dashboard"))
