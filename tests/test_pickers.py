@@ -26,3 +26,48 @@ def test_reception_form_offers_the_stations_own_deputies_first(station, deputy_a
     html = str(ReceptionForm(station=station)["deputies"])
     ours, others = html.index("This station&#x27;s deputies"), html.index("Other deputies")
     assert ours < html.index(deputy_a.name) < others < html.index("乙代表")
+
+
+def parsed(html):
+    """The elements of an HTML fragment: [(tag, sorted attributes, text)], whitespace aside."""
+    from html.parser import HTMLParser
+
+    found = []
+
+    class Parser(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.append([tag, sorted(attrs), ""])
+
+        def handle_data(self, data):
+            if found and data.strip():
+                found[-1][2] += data.strip()
+
+    Parser().feed(html)
+    return found
+
+
+def test_a_picker_writes_the_select_django_would_with_the_choice_kept(
+    station, deputy_a, delegation, unit_x
+):
+    """The pickers write their select in Python (a template per option is slow): the same
+    elements, attributes, groups, escaping and selection as Django's own templates give."""
+    from congress.forms import PickerMixin
+
+    make_deputy(delegation, "<乙>代表")
+    form = ReceptionForm(station=station, initial={"deputies": [deputy_a.pk]})
+    assign = AssignForm(data={"lead_unit": unit_x.pk})
+    for bound in (form["deputies"], assign["lead_unit"], assign["co_units"]):
+        widget = bound.field.widget
+        args = (
+            bound.html_name,
+            bound.value(),
+            {"id": bound.auto_id, **bound.build_widget_attrs({})},
+        )
+        ours, djangos = widget.render(*args), super(PickerMixin, widget).render(*args)
+        assert parsed(ours) == parsed(djangos)
+        assert str(bound) == ours
+    assert ("option", [("selected", None), ("value", str(deputy_a.pk))]) in [
+        (tag, [a for a in attrs if a[0] in ("selected", "value")])
+        for tag, attrs, _t in parsed(str(form["deputies"]))
+    ]
+    assert "&lt;乙&gt;代表" in str(form["deputies"])
