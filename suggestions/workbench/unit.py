@@ -30,10 +30,13 @@ class OwedFirst:
     summary rows.
     """
 
-    def __init__(self, assignments, open_ids, unit_ids):
+    def __init__(self, assignments, open_ids, unit_ids, owed):
         self.rows = assignments.order_by()
         self.open_ids = open_ids  # the owed work's ids, soonest due first (unit_section's)
         self.unit_ids = unit_ids
+        # The query that found them: finished work excludes it as a subquery, not as a list
+        # of ids (a busy unit's could pass SQLite's limit on a statement's parameters).
+        self.owed = owed.values("pk")
 
     def count(self):
         tally = Tally.objects.filter(group=Tally.Group.UNIT, key__in=self.unit_ids).aggregate(
@@ -51,7 +54,7 @@ class OwedFirst:
         # so the page's query count is fixed.
         done = (
             Assignment.objects.filter(unit__in=self.unit_ids)
-            .exclude(pk__in=self.open_ids)
+            .exclude(pk__in=self.owed)
             .order_by("-due_on", "pk")
             .values_list("pk", flat=True)
         )
@@ -83,7 +86,7 @@ def unit_section(request, viewer):
         .values_list("pk", "due_on", "late")
     )
     sorted_out = {"overdue": [], "this_week": [], "later": []}
-    owed = list(owed)
+    owed_query, owed = owed, list(owed)
     for pk, due_on, late in owed:
         key = "overdue" if late else "this_week" if due_on <= soon else "later"
         sorted_out[key].append(pk)
@@ -129,7 +132,8 @@ def unit_section(request, viewer):
         paginator = Paginator(assignments, 50)
     else:
         paginator = SessionPaginator(
-            OwedFirst(assignments, [pk for pk, _due, _late in owed], viewer.unit_ids), 50
+            OwedFirst(assignments, [pk for pk, _due, _late in owed], viewer.unit_ids, owed_query),
+            50,
         )
     page = paginator.get_page(request.GET.get("upage"))
     return context | {
