@@ -809,13 +809,20 @@ class ReplyQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True, superseded_by__isnull=True)
 
-    def current(self):
-        """Replies that have not been revised; a revised reply keeps the original on record."""
+    def current(self, *, walked=False):
+        """Replies that have not been revised; a revised reply keeps the original on record.
+
+        `walked`: written NOT EXISTS, for a list PostgreSQL should read in an index's order
+        and stop (a unit's promises over all sessions, by date: 0.5 s → 10 ms at a million).
+        Django's LEFT JOIN … IS NULL makes it guess that one row survives, which suits a few
+        rows it then sorts (one session's) and misleads it over many."""
+        if walked:
+            return self.filter(~Exists(Reply.objects.filter(supersedes=OuterRef("pk"))))
         return self.filter(superseded_by__isnull=True)
 
-    def promises(self):
+    def promises(self, *, walked=False):
         """Current B/C replies with a promised date (承诺)."""
-        return self.current().filter(promised_by__isnull=False)
+        return self.current(walked=walked).filter(promised_by__isnull=False)
 
     def promises_open(self):
         return self.promises().filter(followed_up_on__isnull=True)

@@ -229,12 +229,12 @@ def unit_detail(request, pk):
     if row:
         stats.with_speed([row], session, unit)
     mine = Suggestion.objects.public().for_session(session).for_unit(unit)
-    promises = (
-        Reply.objects.promises()
-        .filter(assignment__unit=unit, suggestion__in=mine)
-        .select_related("suggestion__session")
-        .order_by("promised_by", "pk")
-    )
+    # A unit's replies are on suggestions registered for handling, so its promises need no
+    # join to `mine`; over all sessions they are walked in date order (`current`).
+    promises = Reply.objects.promises(walked=session is None).filter(assignment__unit=unit)
+    if session:
+        promises = promises.filter(suggestion__session=session)
+    promises = promises.select_related("suggestion__session").order_by("promised_by", "pk")
     paginator = Paginator(promises, PAGE_SIZE)
     # How many: the unit's summary rows count the same promises (replies exist only on
     # registered suggestions), so the page does not count them again.

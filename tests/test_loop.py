@@ -682,6 +682,36 @@ def test_a_units_page_counts_only_the_promises_it_made(client, build, unit_x, un
     assert (len(x["promises"]), len(y["promises"])) == (0, 1)
 
 
+def test_a_units_page_lists_its_current_promises_by_date_in_a_session_and_over_all(
+    client, build, staff, unit_x, unit_y, earlier_session
+):
+    """The page reads the promises two ways (walked in date order over all sessions, sorted
+    within one); both are the unit's current promises, a revised one only in its new form."""
+    earlier = build(Status.REPLIED, lead_unit=unit_x, reply_class="B", session=earlier_session)
+    revised = build(Status.REPLIED, lead_unit=unit_x, reply_class="B")
+    services.revise_reply(
+        reply=revised.replies.get(),
+        reply_class="C",
+        text="待条件成熟",
+        signed_by="局长",
+        by=staff,
+        promise="争取省级资金",
+        promise_year=2027,
+    )
+    build(Status.REPLIED, lead_unit=unit_y, reply_class="B")  # another unit's
+    build(Status.REPLIED, lead_unit=unit_x, reply_class="B", on=datetime.date(2026, 10, 1))
+    url = reverse("suggestions:unit", args=[unit_x.pk])
+    mine = Reply.objects.promises().filter(assignment__unit=unit_x).order_by("promised_by", "pk")
+    for query, want in [
+        ("?session=all", list(mine)),
+        (f"?session={earlier_session.pk}", [earlier.replies.get()]),
+        ("", list(mine.exclude(suggestion=earlier))),
+    ]:
+        shown = [r for r, _state in client.get(url + query).context["promises"]]
+        assert shown == want, query
+    assert len(mine) == 3 and revised.replies.count() == 2
+
+
 def test_the_back_office_lists_the_loops_rows_read_only(client, build, staff, earlier_session):
     build(Status.REGISTERED, session=earlier_session)
     build(Status.REGISTERED)
