@@ -262,13 +262,14 @@ def staff_queues(size, today=None):
         ),
         ("flags", _("Consistency flags to review"), flagged, flagged_count),
         ("publish_due", _("Closed, reply to publish"), published, awaiting_publication_count()),
-        (
-            "links",
-            _("Look-alikes of earlier sessions to confirm"),
-            list(links[:size]),
-            links.count(),
-        ),
+        ("links", _("Look-alikes of earlier sessions to confirm"), *first_and_total(links, size)),
     ]
+
+
+def first_and_total(queryset, size):
+    """(the first `size` rows, how many there are): counted only when the page is full."""
+    rows = list(queryset[:size])
+    return rows, len(rows) if len(rows) < size else queryset.count()
 
 
 def open_promises_due(first, last):

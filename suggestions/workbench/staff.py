@@ -60,7 +60,7 @@ def staff_queues():
         ),
         ("close", _("Rated, to close"), base.filter(status=S.EVALUATED).order_by("pk")),
     ]
-    result = [(key, title, list(qs[:QUEUE_SIZE]), qs.count()) for key, title, qs in queues]
+    result = [(key, title, *loop.first_and_total(qs, QUEUE_SIZE)) for key, title, qs in queues]
     for key, _title, rows, _count in result:
         if key == "assign":  # between-session suggestions are assigned within working days
             for suggestion in rows:
@@ -83,9 +83,9 @@ def staff_queues():
     to_publish_count = unpublished.count() - revised.count()
     return {
         "suggestions": result,
-        "returns": (returns[:QUEUE_SIZE], returns.count()),
-        "extensions": (extensions[:QUEUE_SIZE], extensions.count()),
-        "to_publish": (to_publish[:QUEUE_SIZE], to_publish_count),
+        "returns": loop.first_and_total(returns, QUEUE_SIZE),
+        "extensions": loop.first_and_total(extensions, QUEUE_SIZE),
+        "to_publish": (list(to_publish[:QUEUE_SIZE]), to_publish_count),
         "evaluation_days": evaluation_days,
         "loop": loop.staff_queues(QUEUE_SIZE, today),
     }
