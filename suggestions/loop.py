@@ -150,7 +150,7 @@ def flag_queue(size, today=None):
         .values_list("session")
         .annotate(n=Sum("suggestions"))
         .filter(n__gt=0)
-        .order_by("-session__opens_on", "-session")
+        .order_by("-session__opens_on", "-session_id")
     )
     per_session = list(per_session)
     # Sessions before the last one needed hold fewer than `size` between them: read whole.
@@ -169,7 +169,7 @@ def flag_queue(size, today=None):
             .order_by("number")
         )
         rows = list(flagged.filter(session__in=needed[:-1]))
-        rows += flagged.filter(session=needed[-1])[: size - len(rows)]
+        rows += flagged.filter(session=needed[-1])[: max(size - len(rows), 0)]
         order = {session_id: i for i, session_id in enumerate(needed)}
         rows.sort(key=lambda s: (order[s.session_id], s.number))
     return flag_rows(rows[:size], today), sum(n for _s, n in per_session)
@@ -298,8 +298,8 @@ def unit_promises(unit_ids, size=30):
 
 def soonest_open_promises(owed, size, unit_ids=None):
     """`owed` (open promises) cut to those due by the date of its `size` soonest, which the
-    summary rows of open promises tell: the first page and the count's first rows are then read
-    among a few promises, not sorted out of every one. The rows and their order do not change.
+    summary rows of open promises tell: the first page is then read among a few promises, not
+    sorted out of every one. The rows and their order do not change.
 
     Each summary row holds at least one promise, so the `size` soonest rows (read in their
     date's index) reach that date, or there are fewer promises than `size`."""

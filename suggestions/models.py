@@ -403,7 +403,8 @@ class Suggestion(models.Model):
     promise_due = models.DateField(null=True, blank=True, editable=False)
     # The day after which the suggestion carries a flag (any, or one nobody reviewed):
     # FLAGGED_ALWAYS for a flag that does not depend on the day, promise_due for an open
-    # promise, null for none. `flagged(today)` is `… < today`, one indexed comparison.
+    # promise, null for none. `flagged(today)` is `… < today`; staff's queue counts them from
+    # `FlagsToReview` and reads a session's in the (session, number) index of the flagged.
     flagged_after = models.DateField(null=True, blank=True, editable=False)
     to_review_after = models.DateField(null=True, blank=True, editable=False)
     # The day it closed, while a current reply is not yet public (`awaits_publication`), else
@@ -474,8 +475,7 @@ class Suggestion(models.Model):
             ),
             # Staff's queue of flags to review: a session's, by number (and their recount).
             models.Index(
-                fields=["session", "number"],
-                include=["to_review_after"],
+                fields=["session", "number", "to_review_after"],
                 condition=Q(to_review_after__isnull=False),
                 name="suggestion_flags_by_session",
             ),

@@ -403,21 +403,22 @@ def recount_flags_to_review(session_id):
         .annotate(n=Count("pk"))
     )
     sql, params = counted.query.sql_with_params()
+    columns = ", ".join(map(connection.ops.quote_name, ["session_id", "after", "suggestions"]))
     FlagsToReview.objects.filter(session=session_id).delete()
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} (session_id, after, suggestions) {sql}", params)
+        cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)
 
 
 def refresh_all_flags(batch=20_000):
     """Every suggestion's flag columns, a range of ids at a time (recount_summaries).
 
-    Nothing to do in a database migrated only up to before the columns (0014 recounts the
-    summary rows with today's code; 0016 fills the columns once they exist)."""
+    Nothing to do (False) in a database migrated only up to before the newest of the columns
+    it writes: 0014 and 0016 run today's code, and 0019 fills them all once they exist."""
     table = Suggestion._meta.db_table
     with connection.cursor() as cursor:
         columns = connection.introspection.get_table_description(cursor, table)
-    if "flag_bits" not in {column.name for column in columns}:
-        return
+    if "awaits_publication_since" not in {column.name for column in columns}:
+        return False
     ids = Suggestion.objects.order_by("pk").values_list("pk", flat=True)
     last = 0
     while True:
@@ -427,8 +428,18 @@ def refresh_all_flags(batch=20_000):
             rows = rows.filter(pk__lte=bounds[0])
         refresh_flags(rows)
         if bounds[0] is None:
-            return
+            return True
         last = bounds[0]
+
+
+def rebuild_flags():
+    """Every suggestion's flag columns, then every session's `FlagsToReview` rows."""
+    if refresh_all_flags():
+        FlagsToReview.objects.all().delete()
+        for session_id in (
+            Suggestion.objects.order_by().values_list("session", flat=True).distinct()
+        ):
+            recount_flags_to_review(session_id)
 
 
 def rebuild():
@@ -436,14 +447,10 @@ def rebuild():
     Tally.objects.all().delete()
     ReplyDays.objects.all().delete()
     OpenPromise.objects.all().delete()
-    FlagsToReview.objects.all().delete()
-    sessions = Suggestion.objects.order_by().values_list("session", flat=True).distinct()
-    for session_id in sessions:
+    for session_id in Suggestion.objects.order_by().values_list("session", flat=True).distinct():
         for group in G.values:
             recount(session_id, group)
-    refresh_all_flags()
-    for session_id in sessions:
-        recount_flags_to_review(session_id)
+    rebuild_flags()
 
 
 def recount_all():

@@ -324,3 +324,34 @@ def test_a_reviewed_promise_past_its_date_leaves_the_queue_and_stays_on_the_list
     late.refresh_from_db()
     assert late.stored_flags() == [("promise_overdue", True)]
     assert_flags_in_step("promise past its date reviewed")
+
+
+# --- a database that already holds suggestions ------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_that_adds_the_queue_columns_fills_them_for_existing_suggestions(
+    build, staff, unit_x
+):
+    from django.db.migrations.executor import MigrationExecutor
+
+    from suggestions.models import FlagsToReview
+
+    build(Status.CLOSED, lead_unit=unit_x, title="已办结未公开")
+    build(Status.REPLIED, lead_unit=unit_x, title="按时答复未联系")
+    published = build(Status.CLOSED, lead_unit=unit_x, title="已公开")
+    services.publish_reply(reply=published.replies.get(), by=staff)
+    columns = ("pk", "awaits_publication_since", "to_review_after")
+    kept = sorted(Suggestion.objects.values_list(*columns))
+    counted = sorted(FlagsToReview.objects.values_list("session", "after", "suggestions"))
+    assert [since is not None for _pk, since, _after in kept] == [True, False, False]
+    # Each was replied on time with no contact recorded: a flag to review.
+    assert sum(n for *_key, n in counted) == Suggestion.objects.flagged().count() == 3
+
+    MigrationExecutor(connection).migrate([("suggestions", "0018_closed_order_index")])
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes("suggestions"))
+
+    assert sorted(Suggestion.objects.values_list(*columns)) == kept
+    assert sorted(FlagsToReview.objects.values_list("session", "after", "suggestions")) == counted

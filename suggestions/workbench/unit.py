@@ -35,7 +35,9 @@ class OwedFirst:
         self.open_ids = open_ids  # the owed work's ids, soonest due first (unit_section's)
         self.unit_ids = unit_ids
         # The query that found them: finished work excludes it as a subquery, not as a list
-        # of ids (a busy unit's could pass SQLite's limit on a statement's parameters).
+        # of ids (a busy unit's could pass SQLite's limit on a statement's parameters). Asked
+        # again at the page, it may see work that changed since the list was read: such an
+        # assignment may then be missing from this one page (it is never shown twice).
         self.owed = owed.values("pk")
 
     def count(self):
@@ -58,7 +60,7 @@ class OwedFirst:
             .order_by("-due_on", "pk")
             .values_list("pk", flat=True)
         )
-        ids += list(done[skip : skip + max(need, 1)])[:need]
+        ids = list(dict.fromkeys(ids + list(done[skip : skip + max(need, 1)])[:need]))
         rows = {a.pk: a for a in self.rows.filter(pk__in=ids)}
         return [rows[pk] for pk in ids if pk in rows]
 
