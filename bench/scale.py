@@ -478,7 +478,7 @@ def server_times(urls, repeat, user=None):
         cold_queries = None
         for _ in range(repeat):
             # Queries are counted by a bare wrapper: Django's CaptureQueriesContext formats and
-            # logs every statement, which the server does not (15 ms of 37 queries' page).
+            # logs every statement, which the server does not.
             counted = QueryCounter()
             with connection.execute_wrapper(counted):
                 start = time.perf_counter()
