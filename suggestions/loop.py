@@ -5,9 +5,10 @@ the workbench; every write is in `services`."""
 import datetime
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from . import services, similarity
+from . import services, similarity, stats
 from .models import (
     FLAGS,
     FlagReview,
@@ -149,7 +150,6 @@ def flag_queue(size, today=None):
         FlagsToReview.objects.filter(after__lt=today)
         .values_list("session")
         .annotate(n=Sum("suggestions"))
-        .filter(n__gt=0)
         .order_by("-session__opens_on", "-session_id")
     )
     per_session = list(per_session)
@@ -252,13 +252,15 @@ def staff_queues(size, today=None):
             "promises_due",
             _("Promises due within the week"),
             list(due[:size]),
-            open_promises_due(today, soon),
+            OpenPromise.objects.filter(due__gte=today, due__lte=soon).aggregate(
+                n=Coalesce(Sum("promises"), 0)
+            )["n"],
         ),
         (
             "promises_overdue",
             _("Promises past their date, no follow-up"),
             list(soonest_open_promises(overdue, size)[:size]),
-            open_promises_due(None, today - datetime.timedelta(days=1)),
+            stats.open_promise_split(today)["promises_overdue"],
         ),
         ("flags", _("Consistency flags to review"), flagged, flagged_count),
         ("publish_due", _("Closed, reply to publish"), published, awaiting_publication_count()),
@@ -270,15 +272,6 @@ def first_and_total(queryset, size):
     """(the first `size` rows, how many there are): counted only when the page is full."""
     rows = list(queryset[:size])
     return rows, len(rows) if len(rows) < size else queryset.count()
-
-
-def open_promises_due(first, last):
-    """How many open promises fall due between two dates (either may be open), summed over
-    the summary rows of open promises."""
-    rows = OpenPromise.objects.all()
-    if first is not None:
-        rows = rows.filter(due__gte=first)
-    return rows.filter(due__lte=last).aggregate(n=Sum("promises"))["n"] or 0
 
 
 def unit_promises(unit_ids, size=30):

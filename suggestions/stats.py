@@ -543,5 +543,11 @@ def session_loop(session, today=None):
     counts = _tallies(session, Tally.Group.CATEGORY).aggregate(
         **_summed(summaries.LOOP_COLUMNS), closed_total=Coalesce(Sum("closed"), 0)
     )
-    counts.update(_open_promises(session, today).aggregate(**_split(today)))
+    counts.update(open_promise_split(today, session))
     return with_loop_rates(counts)
+
+
+def open_promise_split(today, session=None):
+    """{promises_overdue, promises_open}: the open promises of a session (all time for None),
+    past their date or not as of today, summed over their summary rows."""
+    return _open_promises(session, today).aggregate(**_split(today))

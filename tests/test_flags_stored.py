@@ -158,6 +158,17 @@ def test_the_stored_flags_follow_every_transition_that_raises_or_clears_one(
     assert ("a_dissatisfied", True) in disputed.stored_flags()
     assert_flags_in_step("flag reviewed")
 
+    # Closed with its reply unpublished: it awaits publication from the day it closed, until
+    # the reply is published.
+    closed = build(Status.CLOSED, lead_unit=unit_x, title="已办结")
+    closed.refresh_from_db()
+    assert closed.awaits_publication_since == closed.closed_on is not None
+    assert_flags_in_step("closed, reply unpublished")
+    services.publish_reply(reply=closed.replies.get(), by=staff)
+    closed.refresh_from_db()
+    assert closed.awaits_publication_since is None
+    assert_flags_in_step("reply published")
+
 
 def test_of_two_units_promises_the_earliest_open_one_says_when_the_flag_holds(
     build, staff, unit_x, unit_y
