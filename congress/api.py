@@ -6,7 +6,7 @@ so the docs work offline. Only public data leaves here: published replies (their
 where there is one), public comments, no contact details, no internal notes.
 
 
-Each app has its own router (`congress.api`, `suggestions.api`, `deputies.api`), mounted on
+Each app has its own router (`congress.api`, `suggestions.public.api`, `deputies.api`), mounted on
 this one API in `congress/urls.py`; the pieces every router shares live here.
 """
 

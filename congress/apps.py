@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 def refresh_staff_group(sender, **kwargs):
     """After each migrate the congress staff group holds the permissions of every model."""
-    from .roles import staff_group
+    from congress.roles import staff_group
 
     staff_group()
 
@@ -15,6 +15,6 @@ class CongressConfig(AppConfig):
     verbose_name = _("Congress")
 
     def ready(self):
-        from . import cache  # noqa: F401  (connects the receiver that bumps the pages' version)
+        from congress import cache  # noqa: F401  (connects the receiver that bumps the pages' version)
 
         post_migrate.connect(refresh_staff_group, sender=self)

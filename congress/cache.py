@@ -22,7 +22,7 @@ from django.dispatch import receiver
 from django.http import HttpResponse
 from django.utils import timezone, translation
 
-from .routers import public_reads
+from congress.routers import public_reads
 
 VERSION_KEY = "public-pages-version"
 CACHED_PREFIXES = ("/suggestions/", "/units/", "/categories/", "/delegations/", "/stations/")

@@ -10,10 +10,10 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET
 
-from .files import protected_file_response
-from .jobs import progress_of
-from .models import Job
-from .viewer import viewer_for
+from congress.files import protected_file_response
+from congress.jobs import progress_of
+from congress.models import Job
+from congress.viewer import viewer_for
 
 RECENT = 30
 

@@ -28,7 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from huey.contrib.djhuey import HUEY
 
-from .models import Job
+from congress.models import Job
 
 logger = logging.getLogger(__name__)
 

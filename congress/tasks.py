@@ -4,8 +4,8 @@ failing jobs whose worker stopped; removing old job results (the exports people 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, periodic_task
 
-from . import jobs
-from .health import record_heartbeat
+from congress import jobs
+from congress.health import record_heartbeat
 
 
 @periodic_task(crontab(minute="*"))

@@ -6,7 +6,7 @@ from django.views.i18n import set_language
 from congress import api as congress_api
 from congress.health import healthz
 from deputies import api as deputies_api
-from suggestions import api as suggestions_api
+from suggestions.public import api as suggestions_api
 
 # The open data API: one router per app, on one versioned API.
 api = congress_api.api
@@ -23,9 +23,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("congress.accounts")),
     path("workbench/jobs/", include("congress.job_views")),
-    path("workbench/", include("suggestions.workbench_urls")),
-    path("workbench/", include("deputies.workbench_urls")),
+    path("workbench/", include("suggestions.workbench.urls")),
+    path("workbench/", include("suggestions.workbench.stations_urls")),
     path("reports/", include("reports.urls")),
     path("", include("deputies.urls")),
-    path("", include("suggestions.urls")),
+    path("", include("suggestions.public.urls")),
 ]

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from . import services
-from .models import Deputy, DutyActivity, LiaisonStation, Problem, ProblemEvent, Reception
+from deputies import services
+from deputies.models import Deputy, DutyActivity, LiaisonStation, Problem, ProblemEvent, Reception
 
 
 @admin.register(Deputy)

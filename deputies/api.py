@@ -18,10 +18,9 @@ from congress.api import (
     seek_after,
 )
 from congress.models import Division
-
-from . import stats as station_stats
-from .filters import StationFilter
-from .models import Deputy, LiaisonStation
+from deputies import stats as station_stats
+from deputies.filters import StationFilter
+from deputies.models import Deputy, LiaisonStation
 
 router = Router()
 

@@ -3,8 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from congress.models import Division
-
-from .models import LiaisonStation
+from deputies.models import LiaisonStation
 
 
 class StationFilter(django_filters.FilterSet):

@@ -10,8 +10,7 @@ from congress.forms import (
     PickerSelectMultiple,
 )
 from congress.models import Delegation, HandlingUnit
-
-from .models import Deputy, DutyActivity
+from deputies.models import Deputy, DutyActivity
 
 
 class ReceptionForm(forms.Form):

@@ -11,11 +11,10 @@ from django.utils.translation import gettext_lazy
 
 from congress.errors import WorkflowError
 from congress.history import describe_changes
+from deputies.models import DutyActivity, Problem, ProblemEvent, Reception
 from suggestions import notifications
 from suggestions import services as suggestion_services
 from suggestions.models import ProblemLink, Suggestion
-
-from .models import DutyActivity, Problem, ProblemEvent, Reception
 
 Status = Problem.Status
 Action = ProblemEvent.Action

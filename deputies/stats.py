@@ -5,7 +5,7 @@ import datetime
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractYear
 
-from .models import DutyActivity, LiaisonStation, Problem, Reception
+from deputies.models import DutyActivity, LiaisonStation, Problem, Reception
 
 VisitLink = Reception.deputies.through
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from deputies import views
 
 app_name = "deputies"
 

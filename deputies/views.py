@@ -8,10 +8,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from congress.models import Division
-
-from . import exports, stats
-from .filters import StationFilter
-from .models import Deputy, LiaisonStation, Problem, Reception
+from deputies import exports, stats
+from deputies.filters import StationFilter
+from deputies.models import Deputy, LiaisonStation, Problem, Reception
 
 # A schematic map of the city: each division's tile at its rough place (column, row).
 MAP_TILES = {

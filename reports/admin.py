@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import CommitteeWork, Report, StudyMaterial, SupportPayment, TrainingCourse
+from reports.models import CommitteeWork, Report, StudyMaterial, SupportPayment, TrainingCourse
 
 
 @admin.register(SupportPayment)

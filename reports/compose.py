@@ -13,11 +13,10 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from suggestions import stats
+from reports.figures import Figure, Figures, scope_of, work_items
+from reports.models import CommitteeWork
+from suggestions.figures import stats
 from suggestions.models import Assignment, KeySupervision, SpecialReport
-
-from .figures import Figure, Figures, scope_of, work_items
-from .models import CommitteeWork
 
 PLACEHOLDER = re.compile(r"\{([a-z_A-Z]+)\}")
 

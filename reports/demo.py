@@ -11,9 +11,8 @@ import datetime
 from decimal import Decimal
 
 from deputies.models import Deputy, DutyActivity
+from reports.models import CommitteeWork, StudyMaterial, SupportPayment, TrainingCourse
 from suggestions.models import Suggestion, SupervisionMeeting
-
-from .models import CommitteeWork, StudyMaterial, SupportPayment, TrainingCourse
 
 ACTIVITY_FUND, EXTRA_FUND, EXTRA_FUNDED = Decimal(3000), Decimal(3000), 83
 SUBSIDY, TOP_UP, TOPPED_UP = Decimal(2400), Decimal(1200), 124

@@ -11,7 +11,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from .compose import Narrative, Paragraph, Table, compose
+from reports.compose import Narrative, Paragraph, Table, compose
 
 BODY_FONT, HEADING_FONT = "宋体", "黑体"  # SimSun, SimHei: on every Chinese Windows and in WPS
 

@@ -7,8 +7,7 @@ a leading apostrophe, so a name or purpose typed as "=HYPERLINK(...)" stays text
 from django.utils.translation import gettext as _
 
 from congress.spreadsheets import spreadsheet_response
-
-from .imports import PAYMENT_COLUMNS
+from reports.imports import PAYMENT_COLUMNS
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -16,10 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from congress.models import Leader, Session
 from deputies.models import Deputy, DutyActivity, LiaisonStation, Problem, Reception
+from reports.models import CommitteeWork, StudyMaterial, SupportPayment, TrainingCourse
+from suggestions.figures.summaries import first_reply
 from suggestions.models import Assignment, Reply, SpecialReport, Suggestion, SupervisionMeeting
-from suggestions.summaries import first_reply
-
-from .models import CommitteeWork, StudyMaterial, SupportPayment, TrainingCourse
 
 S = Suggestion.Status
 VisitLink = Reception.deputies.through
@@ -346,7 +345,7 @@ SOURCES = {
     ),
 }
 
-# The per-unit table's columns: the same filters as suggestions.summaries.unit_counts.
+# The per-unit table's columns: the same filters as suggestions.figures.summaries.unit_counts.
 _OWES = Q(role__in=Assignment.REPLYING_ROLES)
 UNIT_COLUMNS = {
     "lead": (_("as lead"), Q(role=Assignment.Role.LEAD)),

@@ -8,10 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from congress.forms import DATE_INPUT
 from congress.models import Session
 from deputies.models import Deputy
-from suggestions.imports import NAME_WITH_DELEGATION, SEPARATORS, DeputyIndex
+from reports.models import CommitteeWork, Report, SupportPayment
+from suggestions.imports.reading import NAME_WITH_DELEGATION, SEPARATORS, DeputyIndex
 from suggestions.models import Suggestion
-
-from .models import CommitteeWork, Report, SupportPayment
 
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
 NAMES_HELP = _(

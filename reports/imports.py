@@ -9,12 +9,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from suggestions.imports import DeputyIndex, ImportFileError, read_file
-from suggestions.imports import _date as parse_date
-from suggestions.imports import _text as text
-
-from .models import SupportPayment
-from .services import check_payment
+from reports.models import SupportPayment
+from reports.services import check_payment
+from suggestions.imports.reading import DeputyIndex, ImportFileError, read_file
+from suggestions.imports.reading import _date as parse_date
+from suggestions.imports.reading import _text as text
 
 MAX_ROWS = 20000
 PAYMENT_COLUMNS = [

@@ -12,8 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congress.errors import WorkflowError
-
-from .models import CommitteeWork, Report, StudyMaterial, SupportPayment, TrainingCourse
+from reports.models import CommitteeWork, Report, StudyMaterial, SupportPayment, TrainingCourse
 
 MAX_AMOUNT = Decimal("10000000")  # ten million yuan: no single payment to a deputy comes near
 

@@ -15,13 +15,11 @@ from django.views.decorators.http import require_GET
 from congress.errors import WorkflowError
 from congress.viewer import require_staff
 from congress.views import service_form_page
-from suggestions.imports import ImportFileError
-
-from . import exports, services
-from .compose import compose
-from .documents import report_docx
-from .figures import measure, scope_of, show_number, source_for
-from .forms import (
+from reports import exports, services
+from reports.compose import compose
+from reports.documents import report_docx
+from reports.figures import measure, scope_of, show_number, source_for
+from reports.forms import (
     CourseForm,
     GenerateForm,
     MaterialForm,
@@ -30,8 +28,9 @@ from .forms import (
     PaymentImportForm,
     WorkItemForm,
 )
-from .imports import check_payments, read_payments
-from .models import CommitteeWork, Report, StudyMaterial, SupportPayment, TrainingCourse
+from reports.imports import check_payments, read_payments
+from reports.models import CommitteeWork, Report, StudyMaterial, SupportPayment, TrainingCourse
+from suggestions.imports.reading import ImportFileError
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

@@ -11,10 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from congress.forms import is_id
 from congress.models import HandlingUnit
-
-from . import services
-from .attachments import validate_attachment
-from .forms import (
+from suggestions import services
+from suggestions.attachments import validate_attachment
+from suggestions.forms import (
     AssignForm,
     DecisionForm,
     MarkKeyForm,
@@ -22,7 +21,7 @@ from .forms import (
     RefuseForm,
     ServiceModelForm,
 )
-from .models import (
+from suggestions.models import (
     Assignment,
     CoSigner,
     Evaluation,

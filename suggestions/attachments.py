@@ -85,8 +85,8 @@ def may_download(user, reply):
     """The public: a published, current reply of a public suggestion, unless staff published a
     redacted text (the signed letter holds the full one). Logged-in users: every reply of a
     suggestion their role lets them see (access.Viewer), as the workbench shows it."""
-    from .access import Viewer
-    from .models import Reply, Suggestion
+    from suggestions.access import Viewer
+    from suggestions.models import Reply, Suggestion
 
     public = Reply.objects.published().filter(
         pk=reply.pk, public_text="", suggestion__in=Suggestion.objects.public()

@@ -15,9 +15,8 @@ from congress.spreadsheets import (  # noqa: F401
     streaming_csv_response,
     xlsx_response,
 )
-
-from .filters import SuggestionFilter
-from .models import Assignment, CoSigner, Suggestion
+from suggestions.filters import SuggestionFilter
+from suggestions.models import Assignment, CoSigner, Suggestion
 
 SUGGESTION_COLUMNS = [
     ("number", gettext_lazy("Number")),

@@ -7,9 +7,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from congress.models import Delegation, HandlingUnit, Session
-
-from . import search
-from .models import Category, ReplyClass, Satisfaction, Suggestion
+from suggestions.models import Category, ReplyClass, Satisfaction, Suggestion
+from suggestions.search import keywords as search
 
 PUBLIC_STATUSES = [(status.value, status.label) for status in Suggestion.PUBLIC_STATUSES]
 

@@ -9,9 +9,8 @@ from congress.forms import (  # noqa: F401
     PickerSelectMultiple,
 )
 from congress.models import HandlingUnit, Leader, WorkingCommittee
-
-from .attachments import MAX_BYTES, validate_attachment
-from .models import (
+from suggestions.attachments import MAX_BYTES, validate_attachment
+from suggestions.models import (
     Contact,
     ReplyClass,
     Satisfaction,
@@ -138,8 +137,7 @@ class DraftForm(forms.Form):
 
     def __init__(self, *args, lead_deputy, **kwargs):
         from deputies.models import Deputy
-
-        from .models import Category
+        from suggestions.models import Category
 
         super().__init__(*args, **kwargs)
         self.lead_deputy = lead_deputy
@@ -149,7 +147,7 @@ class DraftForm(forms.Form):
         )
 
     def clean_co_signers(self):
-        from . import services
+        from suggestions import services
 
         co_signers = self.cleaned_data["co_signers"]
         try:
@@ -255,7 +253,7 @@ class FlagReviewForm(forms.Form):
     note = forms.CharField(label=_("What you found"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
-        from .models import FLAGS
+        from suggestions.models import FLAGS
 
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = list(FLAGS.items())
@@ -328,7 +326,7 @@ class MeetingForm(forms.Form):
         self.fields["leaders"].queryset = Leader.objects.all()
 
     def clean(self):
-        from .models import Suggestion
+        from suggestions.models import Suggestion
 
         data = super().clean()
         raw = data.get("numbers", "").replace("，", ",")
@@ -421,8 +419,7 @@ class PaperSuggestionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         from congress.models import Session
         from deputies.models import Deputy
-
-        from .models import Category
+        from suggestions.models import Category
 
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = Session.objects.order_by("-opens_on")

@@ -39,9 +39,8 @@ from congress.models import (  # noqa: F401  (Category: many modules import it f
     WorkingCommittee,
 )
 from deputies.models import Deputy
-
-from .attachments import EXTENSIONS as ATTACHMENT_EXTENSIONS
-from .attachments import storage_name, validate_attachment
+from suggestions.attachments import EXTENSIONS as ATTACHMENT_EXTENSIONS
+from suggestions.attachments import storage_name, validate_attachment
 
 
 class ReplyClass(models.TextChoices):
@@ -1395,7 +1394,7 @@ class Tally(models.Model):
     """Summary row: the counts behind the public statistics for one session and one group.
 
     One row per session in total, per session × category, × delegation and × handling unit,
-    rewritten by the services in the same transaction as the change (`suggestions.summaries`),
+    rewritten by the services in the same transaction as the change (`suggestions.figures.summaries`),
     so the all-time figures are a sum of a few hundred rows. "Overdue now" depends on today and
     is counted live (an indexed query over the suggestions still awaiting a reply).
     """
@@ -1409,7 +1408,7 @@ class Tally(models.Model):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
     group = models.CharField(max_length=10, choices=Group.choices)
     key = models.BigIntegerField(default=0)  # the category, delegation or unit id; 0 in total
-    # Suggestions (total, category, delegation): the figures of suggestions.stats.
+    # Suggestions (total, category, delegation): the figures of suggestions.figures.stats.
     suggestions = models.PositiveIntegerField(default=0)
     received = models.PositiveIntegerField(default=0)
     registered = models.PositiveIntegerField(default=0)
@@ -1489,7 +1488,7 @@ class SearchSynonym(models.Model):
         return [w for w in re.split(r"[\s,，、;；]+", self.words) if w]
 
 
-# -- summary rows of the figures that are a spread, not a count (suggestions.summaries) --------
+# -- summary rows of the figures that are a spread, not a count (suggestions.figures.summaries) --------
 
 
 class ReplyDays(models.Model):
@@ -1497,7 +1496,7 @@ class ReplyDays(models.Model):
 
     One row per session × handling unit × number of days, and the same per unit for all
     sessions together (session empty), so a median and an average are exact from a few hundred
-    rows. Rewritten in step with the replies like `Tally` (`suggestions.summaries`).
+    rows. Rewritten in step with the replies like `Tally` (`suggestions.figures.summaries`).
     """
 
     session = models.ForeignKey(

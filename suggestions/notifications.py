@@ -16,8 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
 from congress.roles import STAFF_GROUP
-
-from .models import Notification
+from suggestions.models import Notification
 
 
 def staff_users():
@@ -79,7 +78,7 @@ def send_due_reminders(today):
     Each reminder has a key naming the assignment and its due date, so running this twice a
     day (or again after a crash) sends nothing new; an extension's new date is reminded afresh.
     """
-    from .models import Assignment, Suggestion, due_soon_days
+    from suggestions.models import Assignment, Suggestion, due_soon_days
 
     soon = today + datetime.timedelta(days=due_soon_days())
     assignments = (

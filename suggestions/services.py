@@ -20,9 +20,10 @@ from django.utils.translation import gettext_lazy, override
 from congress.history import describe_changes
 from congress.models import Session
 from congress.workdays import add_months, add_workdays
-
-from . import import_replay, notifications, similarity
-from .models import (
+from suggestions import notifications
+from suggestions.figures.summaries import in_step, touched, touched_session
+from suggestions.imports import replay as import_replay
+from suggestions.models import (
     FLAGS,
     FOLLOW_UP_CLASSES,
     Assignment,
@@ -46,7 +47,7 @@ from .models import (
     SupervisionMeeting,
     WorkflowError,
 )
-from .summaries import in_step, touched, touched_session
+from suggestions.search import similarity
 
 Status = Suggestion.Status
 Action = Event.Action

@@ -6,10 +6,9 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, periodic_task
 
 from congress import jobs as job_runner
-
-from . import jobs
-from .cleanup import remove_stale_previews
-from .notifications import send_due_reminders
+from suggestions.imports import jobs
+from suggestions.imports.cleanup import remove_stale_previews
+from suggestions.notifications import send_due_reminders
 
 
 @db_periodic_task(crontab(hour="7", minute="0"))

@@ -3,7 +3,7 @@
 import pytest
 
 from bench import scale
-from suggestions import stats
+from suggestions.figures import stats
 from suggestions.models import Assignment, Event, Suggestion
 
 pytestmark = pytest.mark.django_db

@@ -147,7 +147,7 @@ def test_services_committing_at_once_leave_the_summary_rows_equal_to_a_recount(o
     misses another's reply, and the all-sessions days-to-reply rows add up."""
     from django.db import transaction
 
-    from suggestions import summaries
+    from suggestions.figures import summaries
 
     from .conftest import make_unit, make_user
     from .test_summaries import stored_summaries

@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from suggestions import services
-from suggestions.imports import ImportFileError, plan_import, read_file
+from suggestions.imports.reading import ImportFileError, plan_import, read_file
 from suggestions.models import Event, Suggestion, WorkflowError
 
 from .conftest import make_deputy

@@ -184,7 +184,7 @@ def test_seventh_session_report_states_the_articles_figures_from_records(demo, d
 
 
 def test_demo_shows_every_part_of_the_accountability_loop(demo, db):
-    from suggestions import loop
+    from suggestions.figures import loop
     from suggestions.models import FLAGS, ImplementationRating, Reply, SimilarLink
 
     current = Session.objects.current()
@@ -209,7 +209,7 @@ def test_demo_shows_every_part_of_the_accountability_loop(demo, db):
 
 
 def test_loop_leaves_the_seventh_sessions_figures_as_the_article_says(demo, db):
-    from suggestions import stats
+    from suggestions.figures import stats
 
     seventh = Session.objects.get(term__number=3, number=7)
     figures = stats.overview(Suggestion.objects.filter(session=seventh))

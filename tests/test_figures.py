@@ -7,7 +7,8 @@ the API's statistics, so each edge is checked on the shared functions and once t
 
 import datetime
 
-from suggestions import services, stats
+from suggestions import services
+from suggestions.figures import stats
 from suggestions.models import Assignment, Suggestion
 
 from .conftest import START, TODAY, promise_for

@@ -17,8 +17,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from suggestions import loop, services, summaries
-from suggestions.imports import RowPlan
+from suggestions import services
+from suggestions.figures import loop, summaries
+from suggestions.imports.reading import RowPlan
 from suggestions.models import FLAGS, Reply, Suggestion, awaits_publication
 
 from .conftest import NOW, START, TODAY

@@ -17,8 +17,9 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
 from congress.models import HandlingUnit, Session
-from suggestions import services, summaries
-from suggestions.imports import plan_import, read_file
+from suggestions import services
+from suggestions.figures import summaries
+from suggestions.imports.reading import plan_import, read_file
 from suggestions.models import (
     CoSigner,
     Evaluation,
@@ -296,7 +297,7 @@ def test_the_bulk_import_asks_as_many_queries_for_60_concluded_rows_as_for_20(wo
 def test_band_keys_stay_those_already_stored():
     """Every suggestion's bands are stored: a faster computation must give the same keys, or
     earlier sessions' suggestions would no longer be found (values from the first version)."""
-    from suggestions.similarity import band_keys, bigrams
+    from suggestions.search.similarity import band_keys, bigrams
 
     grams = bigrams("关于加快老旧小区改造的建议", "小区管网老化。建议分批改造，一是……")
     assert grams == set(

@@ -16,8 +16,9 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from congress.models import Delegation, Division, HandlingUnit
-from suggestions import services, stats
-from suggestions.imports import MAX_ROWS, ImportFileError, plan_import, read_file
+from suggestions import services
+from suggestions.figures import stats
+from suggestions.imports.reading import MAX_ROWS, ImportFileError, plan_import, read_file
 from suggestions.models import (
     Category,
     Event,
@@ -205,7 +206,7 @@ def test_the_public_history_marks_the_imported_steps(office, staff, client):
 
 
 def test_text_handling_results_map_to_classes():
-    from suggestions.imports import _reply_class
+    from suggestions.imports.reading import _reply_class
 
     assert [
         _reply_class(t) for t in ["已解决", "正在解决", "列入计划", "留作参考", "Ｂ类", "x"]

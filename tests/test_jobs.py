@@ -11,7 +11,7 @@ from huey.contrib.djhuey import HUEY
 from congress import tasks as congress_tasks
 from congress.health import heartbeat_age, record_heartbeat
 from suggestions import tasks
-from suggestions.cleanup import remove_stale_previews
+from suggestions.imports.cleanup import remove_stale_previews
 
 
 def _file(path, age_hours):

@@ -7,7 +7,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from suggestions import loop, services, similarity, stats
+from suggestions import services
+from suggestions.figures import loop, stats
 from suggestions.models import (
     Event,
     FlagReview,
@@ -17,6 +18,7 @@ from suggestions.models import (
     Suggestion,
     WorkflowError,
 )
+from suggestions.search import similarity
 
 from .conftest import START, TODAY, make_deputy
 

@@ -16,7 +16,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from suggestions import services, stats
+from suggestions import services
+from suggestions.figures import stats
 from suggestions.models import Assignment, Reply, Suggestion
 
 from .conftest import NOW, START

@@ -132,7 +132,7 @@ def test_xlsx_export_with_a_hostile_title_imports_back_unchanged(
 
 
 def test_a_neutralised_csv_cell_reads_back_as_it_was_typed():
-    from suggestions.imports import read_file
+    from suggestions.imports.reading import read_file
 
     data = "编号,案由\n1,'=HYPERLINK(\"http://x\")\n2,'不是公式\n".encode("utf-8-sig")
     (sheet,) = read_file(data, "export.csv")

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from congress.models import Session
-from suggestions import search
 from suggestions.models import Suggestion
+from suggestions.search import keywords as search
 
 Status = Suggestion.Status
 pytestmark = pytest.mark.django_db
@@ -64,7 +64,7 @@ def test_each_page_of_a_capped_search_is_that_page_of_the_full_ranking(
 ):
     monkeypatch.setattr(search, "CAP", cap)
     monkeypatch.setattr(search, "FIRST_WINDOW", 1)
-    monkeypatch.setattr("suggestions.views.PAGE_SIZE", size)
+    monkeypatch.setattr("suggestions.public.views.PAGE_SIZE", size)
     everything = full_ranking("停车")
     assert len(everything) == 33
     got = []

@@ -9,8 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from congress.cache import public_version
-from suggestions import services, stats, summaries
-from suggestions.imports import RowPlan
+from suggestions import services
+from suggestions.figures import stats, summaries
+from suggestions.imports.reading import RowPlan
 from suggestions.models import (
     Assignment,
     Category,
@@ -466,8 +467,8 @@ def test_a_visitors_message_is_never_cached_for_others(client, build):
 
 
 def test_a_suggestion_edited_in_the_admin_moves_to_its_new_category(build, session, unit_x):
+    from suggestions.figures.summaries import save_edited
     from suggestions.models import Category
-    from suggestions.summaries import save_edited
 
     suggestion = build(Status.CLOSED, lead_unit=unit_x)
     suggestion.category = Category.objects.create(name="教育")

@@ -18,10 +18,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from congress.viewer import person_and_role
 from deputies.models import Problem
-
-from .. import loop, services
-from ..access import get_visible_suggestion, viewer_for
-from ..forms import (
+from suggestions import services
+from suggestions.access import get_visible_suggestion, viewer_for
+from suggestions.figures import loop
+from suggestions.forms import (
     AssignForm,
     ContactForm,
     EmptyForm,
@@ -41,7 +41,7 @@ from ..forms import (
     ReturnForm,
     StaffDecisionForm,
 )
-from ..models import (
+from suggestions.models import (
     Assignment,
     CoHandlerOpinion,
     Contact,

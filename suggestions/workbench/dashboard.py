@@ -5,10 +5,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from ..access import viewer_for
-from .deputy import deputy_section
-from .staff import staff_section
-from .unit import unit_section
+from suggestions.access import viewer_for
+from suggestions.workbench.deputy import deputy_section
+from suggestions.workbench.staff import staff_section
+from suggestions.workbench.unit import unit_section
 
 
 @login_required

@@ -8,13 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from congress.models import Session
-from deputies import records
 from deputies.models import Deputy
-
-from .. import services
-from ..access import get_visible_suggestion, viewer_for
-from ..forms import DraftForm
-from ..models import CoSigner, Suggestion, WorkflowError
+from suggestions import services
+from suggestions.access import get_visible_suggestion, viewer_for
+from suggestions.figures import records
+from suggestions.forms import DraftForm
+from suggestions.models import CoSigner, Suggestion, WorkflowError
 
 S = Suggestion.Status
 QUEUE_SIZE = 30
@@ -169,7 +168,7 @@ def similar_json(request):
     from django.http import JsonResponse
     from django.urls import reverse
 
-    from .. import similarity
+    from suggestions.search import similarity
 
     _deputy_only(request)
     title = request.GET.get("title", "")[:200]

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..access import viewer_for
-from ..models import Notification
+from suggestions.access import viewer_for
+from suggestions.models import Notification
 
 
 @login_required

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_GET, require_POST
 from congress.forms import is_id
 from congress.models import Session
 from congress.views import service_form_page
-
-from .. import exports, loop, services
-from ..access import require_staff
-from ..forms import (
+from suggestions import exports, services
+from suggestions.access import require_staff
+from suggestions.figures import loop
+from suggestions.forms import (
     AssignForm,
     MeetingForm,
     PaperSuggestionForm,
@@ -23,7 +23,7 @@ from ..forms import (
     SpecialReportForm,
     StaffDecisionForm,
 )
-from ..models import (
+from suggestions.models import (
     Decision,
     ExtensionRequest,
     Reply,

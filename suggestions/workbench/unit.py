@@ -9,9 +9,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .. import loop
-from ..listing import SessionPaginator
-from ..models import Assignment, Suggestion, Tally
+from suggestions.figures import loop
+from suggestions.models import Assignment, Suggestion, Tally
+from suggestions.public.listing import SessionPaginator
 
 S = Suggestion.Status
 

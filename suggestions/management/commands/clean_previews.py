@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from suggestions.cleanup import remove_stale_previews
+from suggestions.imports.cleanup import remove_stale_previews
 
 
 class Command(BaseCommand):

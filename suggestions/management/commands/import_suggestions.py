@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from congress.models import Session
 from suggestions import services
-from suggestions.imports import MAX_FILE_BYTES, ImportFileError, plan_import, read_file
+from suggestions.imports.reading import MAX_FILE_BYTES, ImportFileError, plan_import, read_file
 from suggestions.models import WorkflowError
 
 

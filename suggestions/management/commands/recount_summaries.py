@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from suggestions.summaries import recount_all
+from suggestions.figures.summaries import recount_all
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from suggestions.loop import send_promise_reminders
+from suggestions.figures.loop import send_promise_reminders
 from suggestions.notifications import send_due_reminders
 
 

@@ -6,9 +6,8 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from congress.spreadsheets import xlsx_response
+from deputies.models import Deputy, DutyActivity, Reception
 from suggestions.models import CoSigner, Suggestion
-
-from .models import Deputy, DutyActivity, Reception
 
 
 def duty_record(deputy):

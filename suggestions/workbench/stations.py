@@ -19,9 +19,8 @@ from congress.errors import WorkflowError
 from congress.models import Session
 from congress.viewer import require_staff, viewer_for
 from congress.views import service_form_page
-
-from . import records, services
-from .forms import (
+from deputies import services
+from deputies.forms import (
     ActivityForm,
     CloseProblemForm,
     DelegationExportForm,
@@ -32,7 +31,8 @@ from .forms import (
     TakeUpForm,
     UnitAnswerForm,
 )
-from .models import LiaisonStation, Problem
+from deputies.models import LiaisonStation, Problem
+from suggestions.figures import records
 
 P = Problem.Status
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import workbench
+from suggestions.workbench import stations as workbench
 
 app_name = "stations_work"
 

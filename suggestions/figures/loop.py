@@ -8,8 +8,9 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from . import services, similarity, stats
-from .models import (
+from suggestions import services
+from suggestions.figures import stats
+from suggestions.models import (
     FLAGS,
     FlagReview,
     FlagsToReview,
@@ -21,6 +22,7 @@ from .models import (
     Tally,
     due_soon_days,
 )
+from suggestions.search import similarity
 
 
 def _current(reply):
@@ -185,7 +187,7 @@ def similar_for_draft(suggestion):
 def workbench_context(suggestion, viewer, replies, bound, offered):
     """What the workbench suggestion page shows and offers for the loop, per viewer; `offered`
     is what the action decider opened (the same answer the POST gets)."""
-    from .forms import FlagReviewForm, ImplementationForm, LinkDecisionForm
+    from suggestions.forms import FlagReviewForm, ImplementationForm, LinkDecisionForm
 
     ratings = implementation_ratings(suggestion)
     rate_form = None
@@ -313,7 +315,7 @@ def send_promise_reminders(today):
     Keyed by the promise and its date, so a second run the same day sends nothing."""
     from django.utils.translation import gettext_lazy as _
 
-    from .notifications import notify, unit_users
+    from suggestions.notifications import notify, unit_users
 
     soon = today + datetime.timedelta(days=due_soon_days())
     promises = (

@@ -12,7 +12,7 @@ import unicodedata
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .exports import SUGGESTION_COLUMNS
+from suggestions.exports import SUGGESTION_COLUMNS
 
 # (key, label, synonyms). Synonyms are compared after `header_text` (no spaces, half-width).
 FIELDS = [
@@ -112,7 +112,7 @@ def headers_key(header):
 
 def remembered_mapping(header):
     """The mapping staff chose last time for this exact header, or the automatic one."""
-    from .models import ImportMapping
+    from suggestions.models import ImportMapping
 
     saved = ImportMapping.objects.filter(headers_key=headers_key(header)).first()
     if saved and len(saved.mapping) == len(header):
@@ -121,7 +121,7 @@ def remembered_mapping(header):
 
 
 def remember_mapping(header, mapping):
-    from .models import ImportMapping
+    from suggestions.models import ImportMapping
 
     ImportMapping.objects.update_or_create(
         headers_key=headers_key(header),

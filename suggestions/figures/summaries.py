@@ -34,8 +34,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Exists, F, Min, OuterRef, Q
 
 from congress.cache import bump_now_and_on_commit
-
-from .models import (
+from suggestions.models import (
     FLAG_BIT,
     FLAGGED_ALWAYS,
     Assignment,

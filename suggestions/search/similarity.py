@@ -78,7 +78,7 @@ def band_keys(grams):
 @transaction.atomic
 def index_suggestion(suggestion):
     """Store (or refresh) a suggestion's band keys."""
-    from .models import TextBand
+    from suggestions.models import TextBand
 
     TextBand.objects.filter(suggestion=suggestion).delete()
     TextBand.objects.bulk_create(
@@ -89,7 +89,7 @@ def index_suggestion(suggestion):
 
 def index_many(suggestions):
     """Band keys for many new suggestions at once (imports, the demo, the benchmark)."""
-    from .models import TextBand
+    from suggestions.models import TextBand
 
     TextBand.objects.bulk_create(
         (
@@ -113,7 +113,7 @@ def similar(title, content, *, before_session=None, exclude_session=None, limit=
     """
     from django.db.models import Count
 
-    from .models import Suggestion, TextBand
+    from suggestions.models import Suggestion, TextBand
 
     grams = bigrams(title, content)
     keys = band_keys(grams)

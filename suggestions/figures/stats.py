@@ -10,9 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congress.models import Delegation, HandlingUnit
-
-from . import summaries
-from .models import (
+from suggestions.figures import summaries
+from suggestions.models import (
     Assignment,
     Category,
     ImplementationRating,
@@ -431,7 +430,7 @@ PROMISE_FIGURES = summaries.PROMISE_COLUMNS
 PROMISE_SPLIT = [*PROMISE_FIGURES, "promises_overdue", "promises_open"]
 
 
-# -- the public figures, read from the summary rows (suggestions.summaries) ----------------------
+# -- the public figures, read from the summary rows (suggestions.figures.summaries) ----------------------
 
 
 def _tallies(session, group):

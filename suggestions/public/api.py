@@ -18,10 +18,10 @@ from congress.api import (
     responses,
 )
 from congress.models import Session
-
-from . import listing, stats
-from .filters import SuggestionFilter
-from .models import ReplyClass, Satisfaction, Suggestion
+from suggestions.figures import stats
+from suggestions.filters import SuggestionFilter
+from suggestions.models import ReplyClass, Satisfaction, Suggestion
+from suggestions.public import listing
 
 router = Router()
 

@@ -12,7 +12,7 @@ from functools import cached_property
 from django.core.paginator import Paginator
 from django.db.models import F
 
-from .models import Tally
+from suggestions.models import Tally
 
 
 def session_counts(session=None):

@@ -9,11 +9,13 @@ from django.views.decorators.http import require_GET
 
 from congress.files import protected_file_response
 from congress.models import HandlingUnit, Session
-
-from . import exports, listing, loop, search, services, stats
-from . import jobs as suggestion_jobs
-from .attachments import may_download
-from .models import FLAGS, Assignment, Reply, SpecialReport, Suggestion
+from suggestions import exports, services
+from suggestions.attachments import may_download
+from suggestions.figures import loop, stats
+from suggestions.imports import jobs as suggestion_jobs
+from suggestions.models import FLAGS, Assignment, Reply, SpecialReport, Suggestion
+from suggestions.public import listing
+from suggestions.search import keywords as search
 
 PAGE_SIZE = 20
 
@@ -33,7 +35,7 @@ def chosen_session(request):
 @require_GET
 def home(request):
     session, sessions = chosen_session(request)
-    # Every figure from the summary rows (suggestions.summaries), none over the suggestions.
+    # Every figure from the summary rows (suggestions.figures.summaries), none over the suggestions.
     figures = stats.session_overview(session)
     speed = stats.session_speed(session)
     categories = sorted(

@@ -15,10 +15,9 @@ from django.utils.translation import ngettext
 from congress import jobs
 from congress.models import Job
 from congress.spreadsheets import write_spreadsheet
-
-from . import exports, services
-from .imports import ImportFileError, plan_import
-from .models import WorkflowError
+from suggestions import exports, services
+from suggestions.imports.reading import ImportFileError, plan_import
+from suggestions.models import WorkflowError
 
 PROGRESS_EVERY = 1000  # export rows between two progress reports
 
@@ -28,7 +27,7 @@ PROGRESS_EVERY = 1000  # export rows between two progress reports
 
 def start_import(saved, by):
     """Queue the import of a checked upload; the upload stays until the import succeeds."""
-    from . import tasks
+    from suggestions import tasks
 
     waiting = Job.objects.filter(
         kind=Job.Kind.IMPORT,
@@ -49,7 +48,7 @@ def start_import(saved, by):
 
 def run_import(job, progress):
     """Check the kept file again and save every row or none, reporting replayed rows."""
-    from .import_views import Upload
+    from suggestions.imports.views import Upload
 
     try:
         saved = Upload(job.params.get("token", ""))
@@ -97,7 +96,7 @@ def run_import(job, progress):
 def start_export(fmt, query, by):
     """Queue the public list, filtered by `query` (a QueryDict), as a file for `by`; the same
     export asked again while it waits or runs is the same job."""
-    from . import tasks
+    from suggestions import tasks
 
     query = query.urlencode()
     waiting = Job.objects.filter(

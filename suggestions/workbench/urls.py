@@ -1,7 +1,7 @@
 from django.urls import path
 
-from . import import_views
-from .workbench import actions, dashboard, deputy, notifications, staff
+from suggestions.imports import views as import_views
+from suggestions.workbench import actions, dashboard, deputy, notifications, staff
 
 app_name = "workbench"
 

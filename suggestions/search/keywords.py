@@ -21,7 +21,7 @@ from django.db import connection
 from django.db.models import BooleanField, Case, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
 
-from .models import SearchSynonym
+from suggestions.models import SearchSynonym
 
 # Pairs at odd positions, then at even ones, by two regular expressions (ten times faster to
 # index than a loop over positions); a pair across a space falls apart into single characters.

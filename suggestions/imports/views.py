@@ -21,12 +21,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from congress.models import Session
 from congress.viewer import require_staff, viewer_for
-
-from . import exports
-from .forms import IMPORT_MAX_BYTES, ImportForm
-from .import_mapping import FIELDS, HEADER_ROWS, headers_key, remember_mapping
-from .imports import ImportFileError, plan_import, read_file
-from .jobs import start_import
+from suggestions import exports
+from suggestions.forms import IMPORT_MAX_BYTES, ImportForm
+from suggestions.imports.jobs import start_import
+from suggestions.imports.mapping import FIELDS, HEADER_ROWS, headers_key, remember_mapping
+from suggestions.imports.reading import ImportFileError, plan_import, read_file
 
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 

@@ -23,9 +23,8 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from congress.models import HandlingUnit
 from congress.spreadsheets import unescape_cell
 from deputies.models import Deputy
-
-from .import_mapping import FIELD_LABELS, find_header, remembered_mapping
-from .models import (
+from suggestions.imports.mapping import FIELD_LABELS, find_header, remembered_mapping
+from suggestions.models import (
     Assignment,
     Category,
     CoSigner,

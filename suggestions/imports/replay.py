@@ -31,9 +31,8 @@ from django.utils.translation import gettext_lazy
 
 from congress.models import Session
 from congress.workdays import add_months
-
-from . import services, similarity
-from .models import (
+from suggestions import services
+from suggestions.models import (
     Assignment,
     Evaluation,
     Event,
@@ -43,6 +42,7 @@ from .models import (
     Suggestion,
     TextBand,
 )
+from suggestions.search import similarity
 
 Status = Suggestion.Status
 Action = Event.Action
