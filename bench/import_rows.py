@@ -39,7 +39,7 @@ from openpyxl import Workbook  # noqa: E402
 
 from congress.models import Delegation, HandlingUnit, Session, Term  # noqa: E402
 from deputies.models import Deputy  # noqa: E402
-from suggestions import services  # noqa: E402
+from suggestions.imports import writing  # noqa: E402
 from suggestions.imports.reading import plan_import, read_file  # noqa: E402
 from suggestions.models import Category, Suggestion  # noqa: E402
 
@@ -170,7 +170,7 @@ def main():
     with slowest_statements():
         counts = measure(
             "import (one transaction)",
-            lambda: services.import_suggestions(session=session, plans=plans.rows, by=None),
+            lambda: writing.import_suggestions(session=session, plans=plans.rows, by=None),
         )
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     print(f"{'read + check + save':28} {seconds:8.2f} s ({cpu:6.2f} s CPU)")
@@ -178,7 +178,7 @@ def main():
     assert counts.created == args.rows == Suggestion.objects.filter(session=session).count()
     again = measure(
         "re-import the same file",
-        lambda: services.import_suggestions(
+        lambda: writing.import_suggestions(
             session=session, plans=plan_import(session, read_file(data, "x.xlsx")).rows, by=None
         ),
     )

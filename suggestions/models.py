@@ -1394,7 +1394,7 @@ class Tally(models.Model):
     """Summary row: the counts behind the public statistics for one session and one group.
 
     One row per session in total, per session × category, × delegation and × handling unit,
-    rewritten by the services in the same transaction as the change (`suggestions.figures.summaries`),
+    rewritten by the services in the same transaction as the change (`figures.summaries`),
     so the all-time figures are a sum of a few hundred rows. "Overdue now" depends on today and
     is counted live (an indexed query over the suggestions still awaiting a reply).
     """
@@ -1488,7 +1488,7 @@ class SearchSynonym(models.Model):
         return [w for w in re.split(r"[\s,，、;；]+", self.words) if w]
 
 
-# -- summary rows of the figures that are a spread, not a count (suggestions.figures.summaries) --------
+# -- summary rows of the figures that are a spread, not a count (figures.summaries) -----------
 
 
 class ReplyDays(models.Model):

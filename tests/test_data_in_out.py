@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from suggestions import services
+from suggestions.imports import writing
 from suggestions.imports.reading import ImportFileError, plan_import, read_file
 from suggestions.models import Event, Suggestion, WorkflowError
 
@@ -49,7 +50,7 @@ def good_rows(n, deputy_a, deputy_b):
 
 def import_file(session, data, name="s.xlsx", by=None):
     plans = plan_import(session, read_file(data, name))
-    return plans, services.import_suggestions(session=session, plans=plans, by=by).created
+    return plans, writing.import_suggestions(session=session, plans=plans, by=by).created
 
 
 def test_150_good_rows_create_150_suggestions_with_their_co_signers(
@@ -73,7 +74,7 @@ def test_one_bad_row_among_150_creates_nothing_and_names_its_row(
     assert [p.row for p in refused] == [78]  # the header is row 1
     assert "unknown deputy “查无此人" in refused[0].problems[0]
     with pytest.raises(WorkflowError, match="nothing was imported"):
-        services.import_suggestions(session=session, plans=plans, by=staff)
+        writing.import_suggestions(session=session, plans=plans, by=staff)
     assert not Suggestion.objects.exists()
 
 

@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from suggestions import services
 from suggestions.figures import loop, summaries
+from suggestions.imports import writing
 from suggestions.imports.reading import RowPlan
 from suggestions.models import FLAGS, Reply, Suggestion, awaits_publication
 
@@ -239,7 +240,7 @@ def test_an_import_writes_the_flags_of_its_session(session, staff, category, dep
             conclude=True,
         ),
     ]
-    services.import_suggestions(session=session, plans=plans, by=staff, on=START)
+    writing.import_suggestions(session=session, plans=plans, by=staff, on=START)
     imported = Suggestion.objects.get(number=8)
     assert "a_dissatisfied" in kinds(imported)
     assert_flags_in_step("import")

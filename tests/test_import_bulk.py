@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from congress.models import HandlingUnit, Session
 from suggestions import services
 from suggestions.figures import summaries
+from suggestions.imports import writing
 from suggestions.imports.reading import plan_import, read_file
 from suggestions.models import (
     CoSigner,
@@ -153,7 +154,7 @@ def world(session, delegation, category, staff):
 def import_into(session, data, *, bulk, by):
     plan = plan_import(session, read_file(data, "汇总表.xlsx"))
     assert not plan.refused, [p.problems for p in plan.refused]
-    return services.import_suggestions(session=session, plans=plan.rows, by=by, bulk=bulk)
+    return writing.import_suggestions(session=session, plans=plan.rows, by=by, bulk=bulk)
 
 
 def fields(instance, leave_out=()):
@@ -262,7 +263,7 @@ def test_a_row_the_services_would_refuse_is_refused_the_same_way_and_nothing_is_
         closed.is_active = False  # closed down between the preview and the import
         plan.rows[5].lead_unit = closed
         with pytest.raises(WorkflowError) as refusal:
-            services.import_suggestions(session=session, plans=plan.rows, by=by, bulk=bulk)
+            writing.import_suggestions(session=session, plans=plan.rows, by=by, bulk=bulk)
         refusals.append(str(refusal.value))
         assert not Suggestion.objects.filter(session=session).exists()
     assert refusals[0] == refusals[1] == "row 8: An inactive unit cannot be given suggestions."
@@ -281,7 +282,7 @@ def test_the_bulk_import_asks_as_many_queries_for_60_concluded_rows_as_for_20(wo
     for count, session in [(20, world["services"]), (60, world["bulk"])]:
         plan = plan_import(session, read_file(sheet(rows(count)), "汇总表.xlsx"))
         with CaptureQueriesContext(connection) as queries:
-            services.import_suggestions(session=session, plans=plan.rows, by=by)
+            writing.import_suggestions(session=session, plans=plan.rows, by=by)
         assert Suggestion.objects.filter(session=session, status="closed").count() > count / 2
         inserts = sum(q["sql"].startswith("INSERT") for q in queries)
         counted.append((len(queries) - inserts, inserts))

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from congress.models import Delegation, Division, HandlingUnit
 from suggestions import services
 from suggestions.figures import stats
+from suggestions.imports import writing
 from suggestions.imports.reading import MAX_ROWS, ImportFileError, plan_import, read_file
 from suggestions.models import (
     Category,
@@ -178,7 +179,7 @@ def test_columns_map_by_their_synonyms_and_the_rest_are_reported_ignored(office)
 def test_a_concluded_session_lands_through_the_services_with_its_figures(office, staff):
     plan = plan_of(office["session"], office_workbook())
     assert plan.without_content == 3  # summary sheets have no content: said, then marked
-    counts = services.import_suggestions(session=office["session"], plans=plan.rows, by=staff)
+    counts = writing.import_suggestions(session=office["session"], plans=plan.rows, by=staff)
     assert (counts.created, counts.concluded) == (3, 3)
     first = Suggestion.objects.get(number=1)
     assert first.status == "closed" and first.reply_class == "A"
@@ -199,7 +200,7 @@ def test_a_concluded_session_lands_through_the_services_with_its_figures(office,
 
 def test_the_public_history_marks_the_imported_steps(office, staff, client):
     plan = plan_of(office["session"], office_workbook())
-    services.import_suggestions(session=office["session"], plans=plan.rows, by=staff)
+    writing.import_suggestions(session=office["session"], plans=plan.rows, by=staff)
     suggestion = Suggestion.objects.get(number=1)
     page = client.get(reverse("suggestions:detail", args=[suggestion.pk])).content.decode()
     assert page.count("（导入）") == suggestion.events.filter(is_public=True).count()
@@ -224,7 +225,7 @@ def test_a_dissatisfied_rating_leaves_the_suggestion_in_re_handling(office, staf
     rows = office_rows()[:1]
     rows[0][10] = "不满意"
     plan = plan_of(office["session"], office_workbook(rows))
-    services.import_suggestions(session=office["session"], plans=plan.rows, by=staff)
+    writing.import_suggestions(session=office["session"], plans=plan.rows, by=staff)
     assert Suggestion.objects.get().status == "re_handling"
 
 
@@ -263,7 +264,7 @@ def test_every_normalisation_is_applied_and_said(office, staff):
         ("46037", "2026-01-15"),
         ("2026年3月2日", "2026-03-02"),
     }
-    services.import_suggestions(session=office["session"], plans=plan.rows, by=staff)
+    writing.import_suggestions(session=office["session"], plans=plan.rows, by=staff)
     assert Suggestion.objects.get(number=7).replies.get().replied_on == datetime.date(2026, 3, 2)
 
 
@@ -307,7 +308,7 @@ def test_every_sheet_with_a_header_is_read_and_reported_separately(office, staff
     assert [(name, count) for name, _h, count, _u in plan.sheets] == [("离石区", 2), ("孝义市", 1)]
     assert plan.rows[2].where == "sheet 孝义市, row 4"
     assert (
-        services.import_suggestions(session=office["session"], plans=plan.rows, by=staff).created
+        writing.import_suggestions(session=office["session"], plans=plan.rows, by=staff).created
         == 3
     )
     del workbook
@@ -387,7 +388,7 @@ def test_re_importing_an_edited_export_shows_and_applies_every_change(office, st
         ("城乡建设", "社会保障"),
         ("韩雪", "周建国"),
     }
-    services.import_suggestions(session=office["session"], plans=plan.rows, by=staff)
+    writing.import_suggestions(session=office["session"], plans=plan.rows, by=staff)
     suggestion = Suggestion.objects.get()
     assert suggestion.title == "关于冬季供热的建议" and suggestion.category.name == "社会保障"
     assert [d.name for d in suggestion.co_signers.all()] == ["周建国"]
@@ -431,7 +432,7 @@ def test_the_responsibility_list_imports_back_with_its_responsible_person(
     workbook.save(buffer)
     plan = plan_of(office["session"], buffer.getvalue())
     assert not plan.refused and plan.rows[0].action == "update"
-    services.import_suggestions(session=office["session"], plans=plan.rows, by=staff)
+    writing.import_suggestions(session=office["session"], plans=plan.rows, by=staff)
     assert suggestion.assignments.get().responsible_person == "王科长"
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from congress.cache import public_version
 from suggestions import services
 from suggestions.figures import stats, summaries
+from suggestions.imports import writing
 from suggestions.imports.reading import RowPlan
 from suggestions.models import (
     Assignment,
@@ -356,7 +357,7 @@ def test_summary_equals_a_recount_after_every_transition(
         on=on,
     )
     step("enter_suggestion (to conclude)")
-    services.bring_to_final_state(
+    writing.bring_to_final_state(
         suggestion=concluded, lead_unit=unit_y, reply_class="B", satisfaction="satisfied", by=staff
     )
     step("bring_to_final_state")
@@ -412,7 +413,7 @@ def test_an_import_recounts_its_session(session, staff, category, deputy_a, unit
             conclude=True,
         ),
     ]
-    services.import_suggestions(session=session, plans=plans, by=staff, on=START)
+    writing.import_suggestions(session=session, plans=plans, by=staff, on=START)
     assert stats.session_overview(session).received == before + 2
     assert stats.session_overview(session).class_B == 1
     assert_in_step(session, "import")

@@ -430,7 +430,7 @@ PROMISE_FIGURES = summaries.PROMISE_COLUMNS
 PROMISE_SPLIT = [*PROMISE_FIGURES, "promises_overdue", "promises_open"]
 
 
-# -- the public figures, read from the summary rows (suggestions.figures.summaries) ----------------------
+# -- the public figures, read from the summary rows (suggestions.figures.summaries) --------------
 
 
 def _tallies(session, group):

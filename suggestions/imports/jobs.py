@@ -15,7 +15,8 @@ from django.utils.translation import ngettext
 from congress import jobs
 from congress.models import Job
 from congress.spreadsheets import write_spreadsheet
-from suggestions import exports, services
+from suggestions import exports
+from suggestions.imports import writing
 from suggestions.imports.reading import ImportFileError, plan_import
 from suggestions.models import WorkflowError
 
@@ -64,7 +65,7 @@ def run_import(job, progress):
     total = plan.concluded or plan.count("create") + plan.count("update")
     progress(0, total)
     try:
-        counts = services.import_suggestions(
+        counts = writing.import_suggestions(
             session=saved.session,
             plans=plan.rows,
             by=job.owner,

@@ -4,7 +4,7 @@
 cells, 合计 rows and all), streaming and within hard limits, so that a hostile file is refused in
 seconds. `plan_import` maps the columns, normalises each value and says, row by row, what would
 be created, updated or refused and what it changed on the way. Nothing is written here:
-`services.import_suggestions` applies a clean plan all at once.
+`writing.import_suggestions` applies a clean plan all at once.
 """
 
 import csv

@@ -1,6 +1,6 @@
 """A concluded session's new suggestions, brought to their final state in bulk.
 
-`services.bring_to_final_state` replays one suggestion through register → assign → name the
+`writing.bring_to_final_state` replays one suggestion through register → assign → name the
 responsible person → reply → evaluate → close: some 40 queries a suggestion, minutes for a
 session of 10,000. A *new* row of an import starts from a state known in advance (submitted,
 nothing else recorded), and nothing in the replay depends on another suggestion of the same
@@ -43,6 +43,8 @@ from suggestions.models import (
     TextBand,
 )
 from suggestions.search import similarity
+from suggestions.services.common import rule, site_text
+from suggestions.services.replies import _promise_fields
 
 Status = Suggestion.Status
 Action = Event.Action
@@ -75,16 +77,14 @@ def prepare(suggestion, plan, *, today):
     units = [plan.lead_unit, *plan.co_units]
     if len({u.pk for u in units}) != len(units) or any(not u.is_active for u in units):
         return None  # `assign` refuses it, and says so
-    registered_on, assigned_on = services.concluded_assignment_dates(
+    registered_on, assigned_on = concluded_assignment_dates(
         suggestion.session, suggestion.submitted_on, plan.values.get("assigned_on")
     )
     due_on = services.reply_due_on(assigned_on)  # as `assign` dates it
     replay = Replay(suggestion, plan, registered_on, assigned_on, due_on)
     s = suggestion
     if plan.reply_class:
-        replied_on = services.concluded_reply_date(
-            plan.values.get("replied_on"), assigned_on, due_on, today
-        )
+        replied_on = concluded_reply_date(plan.values.get("replied_on"), assigned_on, due_on, today)
         if replied_on < assigned_on:
             return None  # `reply` refuses it, and says so
         replay.replied_on = replied_on
@@ -111,7 +111,7 @@ def prepare(suggestion, plan, *, today):
         else:
             replay.closed_on = replay.replied_on
     else:
-        replay.closed_on = services.unrated_closing_date(replay.replied_on, today)
+        replay.closed_on = unrated_closing_date(replay.replied_on, today)
     if replay.closed_on:
         s.closed_on = replay.closed_on
         s.status = Status.CLOSED
@@ -218,8 +218,8 @@ class _Texts:
     """The site-language texts the services write, each computed once."""
 
     def __init__(self):
-        self.reply_text = services.imported_reply_text()
-        self.signature = services.imported_signature()
+        self.reply_text = imported_reply_text()
+        self.signature = imported_signature()
         self.roles = {role: services.site_text(role.label) for role in (Role.LEAD, Role.CO)}
         self._labels = {}
 
@@ -260,7 +260,7 @@ def _write_batch(batch, session, by, texts):
     for r in batch:
         pk, plan = r.suggestion.pk, r.plan
         if r.replied_on:  # `reply`, its promise as an imported reply's
-            promised = services._promise_fields(
+            promised = _promise_fields(
                 plan.reply_class, "", None, None, r.replied_on, imported=True
             )
             replies.append(
@@ -425,3 +425,33 @@ def _similar_links(batch, session):
             for score, other in scored[:FOUND_LIMIT]
         ]
     return links
+
+
+def imported_reply_text():
+    """The text of a reply replayed from a sheet, which has the class but not the letter."""
+    return site_text(gettext_lazy("Imported from a file; the reply's text is to be added."))
+
+
+def imported_signature():
+    return site_text(gettext_lazy("(imported)"))
+
+
+def concluded_assignment_dates(session, submitted_on, assigned_on=None):
+    """(registered on, assigned on) of a concluded suggestion: assigned on the day given, by
+    default when the session closed (never before it was submitted), registered then at the
+    latest."""
+    submitted = submitted_on or session.opens_on
+    assigned_on = assigned_on or max(submitted, session.closes_on or submitted)
+    return min(submitted, assigned_on), assigned_on
+
+
+def concluded_reply_date(replied_on, assigned_on, due_on, today):
+    """A concluded reply is dated as given, else on its due date (nothing says it was late),
+    never after today nor before the assignment."""
+    return replied_on or max(assigned_on, min(due_on, today))
+
+
+def unrated_closing_date(replied_on, today):
+    """A reply nobody rated is closed once the evaluation period has passed (None: not yet)."""
+    closes_on = replied_on + datetime.timedelta(days=rule("EVALUATION_DAYS"))
+    return closes_on if closes_on <= today else None

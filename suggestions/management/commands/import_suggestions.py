@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from congress.models import Session
-from suggestions import services
+from suggestions.imports import writing
 from suggestions.imports.reading import MAX_FILE_BYTES, ImportFileError, plan_import, read_file
 from suggestions.models import WorkflowError
 
@@ -86,7 +86,7 @@ class Command(BaseCommand):
             self.stdout.write("Dry run: every row is fine; nothing was saved.")
             return
         try:
-            counts = services.import_suggestions(
+            counts = writing.import_suggestions(
                 session=chosen,
                 plans=plan.rows,
                 by=None,
