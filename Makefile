@@ -5,8 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DJANGO_SETTINGS_MODULE := congress.settings
 
-.PHONY: run serve test lint bench screenshots messages
+.PHONY: run serve test lint bench screenshots messages requirements
 
+# The installs read only the compiled lists, where every package is pinned (docs/dependencies.md).
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
@@ -38,3 +39,12 @@ lint: $(VENV)/.dev-installed
 messages: $(VENV)/.dev-installed
 	$(PY) manage.py makemessages -l zh_Hans --ignore '.venv/*' --ignore 'tests/*'
 	$(PY) manage.py compilemessages --ignore '.venv'
+
+# Recompile both pinned lists from the .in files (direct dependencies only) with the dev list's
+# pip-compile; commit the four files together. Pins already in the lists are kept; to move a
+# transitive one: make requirements PIP_COMPILE_ARGS='--upgrade-package NAME'.
+PIP_COMPILE_OPTS := --quiet --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links \
+	--no-emit-trusted-host --newline=lf
+requirements: $(VENV)/.dev-installed
+	$(VENV)/bin/pip-compile $(PIP_COMPILE_OPTS) $(PIP_COMPILE_ARGS) -o requirements.txt requirements.in
+	$(VENV)/bin/pip-compile $(PIP_COMPILE_OPTS) $(PIP_COMPILE_ARGS) -o requirements-dev.txt requirements-dev.in
