@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
 from congress.roles import STAFF_GROUP
-from suggestions.models import Notification
+from suggestions.models import Notification, Reply
+from suggestions.rules import due_soon_days
 
 
 def staff_users():
@@ -106,6 +107,40 @@ def send_due_reminders(today):
                 {"date": assignment.due_on, "suggestion": assignment.suggestion},
                 suggestion=assignment.suggestion,
                 key=f"{kind}:{assignment.pk}:{assignment.due_on}",
+            )
+        )
+    return sent
+
+
+def send_promise_reminders(today):
+    """Remind units of follow-ups promised within the week and of promises past their date.
+
+    Keyed by the promise and its date, so a second run the same day sends nothing."""
+    soon = today + datetime.timedelta(days=due_soon_days())
+    promises = (
+        Reply.objects.promises_open()
+        .filter(promised_by__lte=soon)
+        .select_related("suggestion", "assignment__unit")
+        .order_by("promised_by", "pk")
+    )
+    sent, members = 0, {}
+    for promise in promises.iterator(chunk_size=500):
+        unit_id = promise.assignment.unit_id
+        if unit_id not in members:
+            members[unit_id] = list(unit_users([unit_id]))
+        overdue = promise.promised_by < today
+        text = (
+            _("Promise past its date (%(date)s), follow-up owed: %(suggestion)s")
+            if overdue
+            else _("Follow-up promised by %(date)s: %(suggestion)s")
+        )
+        sent += len(
+            notify(
+                members[unit_id],
+                text,
+                {"date": promise.promised_by, "suggestion": promise.suggestion},
+                suggestion=promise.suggestion,
+                key=f"promise-{'overdue' if overdue else 'due'}:{promise.pk}:{promise.promised_by}",
             )
         )
     return sent

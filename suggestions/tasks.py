@@ -2,10 +2,12 @@
 ones, and the imports and exports people start and follow on their job page (`jobs.py`)."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, periodic_task
 
 from congress import jobs as job_runner
+from congress.models import Job
 from suggestions.imports import jobs
 from suggestions.imports.cleanup import remove_stale_previews
 from suggestions.notifications import send_due_reminders
@@ -31,3 +33,44 @@ def import_job(job_id):
 @db_task()
 def export_job(job_id):
     job_runner.run(job_id, jobs.run_export)
+
+
+def start_import(saved, by):
+    """Queue the import of a checked upload; the upload stays until the import succeeds."""
+    waiting = Job.objects.filter(
+        kind=Job.Kind.IMPORT,
+        params__token=saved.token,
+        state__in=[Job.State.QUEUED, Job.State.RUNNING],
+    ).first()
+    if waiting:  # a second click on the button: the same job
+        return waiting
+    return job_runner.start(
+        import_job,
+        kind=Job.Kind.IMPORT,
+        owner=by,
+        title=_("Import of %(file)s into %(session)s")
+        % {"file": saved.state.get("name", ""), "session": saved.session},
+        params={"token": saved.token, "session": saved.session.pk},
+    )
+
+
+def start_export(fmt, query, by):
+    """Queue the public list, filtered by `query` (a QueryDict), as a file for `by`; the same
+    export asked again while it waits or runs is the same job."""
+    query = query.urlencode()
+    waiting = Job.objects.filter(
+        kind=Job.Kind.EXPORT,
+        owner=by,
+        params__fmt=fmt,
+        params__query=query,
+        state__in=[Job.State.QUEUED, Job.State.RUNNING],
+    ).first()
+    if waiting:
+        return waiting
+    return job_runner.start(
+        export_job,
+        kind=Job.Kind.EXPORT,
+        owner=by,
+        title=_("Suggestion list as %(format)s") % {"format": "Excel" if fmt == "xlsx" else "CSV"},
+        params={"fmt": fmt, "query": query},
+    )

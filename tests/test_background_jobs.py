@@ -91,7 +91,7 @@ def test_the_reason_of_a_failure_is_in_the_language_of_whoever_started_it(
 ):
     client.force_login(staff)
     token = _upload(client, office["session"], office_workbook())
-    from suggestions.imports.views import Upload
+    from suggestions.imports.uploads import Upload
 
     Upload(token).delete()  # gone before the worker took the job
     with translation.override("zh-hans"):

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from suggestions import services
+from suggestions import notifications, services
 from suggestions.figures import loop, stats
 from suggestions.models import (
     Event,
@@ -606,8 +606,8 @@ def test_unit_page_shows_the_reply_and_the_implementation_satisfaction(
 
 def test_units_are_reminded_of_promised_follow_ups_once(build, unit_x):
     build(Status.REPLIED, lead_unit=unit_x, reply_class="B", on=datetime.date(2026, 1, 5))
-    assert loop.send_promise_reminders(TODAY) == 1
-    assert loop.send_promise_reminders(TODAY) == 0  # the same day again: nothing new
+    assert notifications.send_promise_reminders(TODAY) == 1
+    assert notifications.send_promise_reminders(TODAY) == 0  # the same day again: nothing new
     assert Notification.objects.filter(user=unit_x.members.get(), key__startswith="promise-")
 
 

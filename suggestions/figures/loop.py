@@ -8,7 +8,6 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from suggestions import services
 from suggestions.figures import stats
 from suggestions.models import (
     FLAGS,
@@ -22,7 +21,7 @@ from suggestions.models import (
     Tally,
     due_soon_days,
 )
-from suggestions.search import similarity
+from suggestions.rules import rule
 
 
 def _current(reply):
@@ -123,7 +122,7 @@ def publication_queue(today=None):
     """Closed suggestions with a current reply not yet public, oldest deadline first: the
     column the services keep (`awaits_publication_since`) in its own index."""
     today = today or timezone.localdate()
-    days = services.rule("PUBLISH_DAYS")
+    days = rule("PUBLISH_DAYS")
     rows = (
         Suggestion.objects.filter(awaits_publication_since__isnull=False)
         .select_related("session")
@@ -175,54 +174,6 @@ def flag_queue(size, today=None):
         order = {session_id: i for i, session_id in enumerate(needed)}
         rows.sort(key=lambda s: (order[s.session_id], s.number))
     return flag_rows(rows[:size], today), sum(n for _s, n in per_session)
-
-
-def similar_for_draft(suggestion):
-    """What a deputy sees while drafting: registered suggestions of other sessions like it."""
-    return similarity.similar(
-        suggestion.title, suggestion.content, exclude_session=suggestion.session, limit=5
-    )
-
-
-def workbench_context(suggestion, viewer, replies, bound, offered):
-    """What the workbench suggestion page shows and offers for the loop, per viewer; `offered`
-    is what the action decider opened (the same answer the POST gets)."""
-    from suggestions.forms import FlagReviewForm, ImplementationForm, LinkDecisionForm
-
-    ratings = implementation_ratings(suggestion)
-    rate_form = None
-    if "rate_implementation" in bound:
-        rate_form = bound["rate_implementation"]
-    elif "rate_implementation" in offered:
-        rate_form = ImplementationForm()
-    links = links_of(suggestion, include_dismissed=viewer.is_staff)
-    context = {
-        "promises": promises_of(replies),
-        "implementation_ratings": ratings,
-        "rate_implementation_form": rate_form,
-        "links": links,
-        "recurrence": recurrence(
-            suggestion, [link for link in links if link.state != SimilarLink.State.DISMISSED]
-        ),
-    }
-    if suggestion.status == Suggestion.Status.DRAFT and viewer.is_lead_deputy(suggestion):
-        context["draft_similar"] = similar_for_draft(suggestion)
-    if viewer.is_staff:
-        context["flags"] = [
-            (
-                kind,
-                rule,
-                review,
-                bound.get(f"review_flag-{kind}") or FlagReviewForm(initial={"kind": kind}),
-            )
-            for kind, rule, review in flags_of(suggestion)
-        ]
-        context["link_forms"] = [
-            (link, LinkDecisionForm(initial={"link": link.pk}))
-            for link in links
-            if link.state == SimilarLink.State.FOUND and "decide_link" in offered
-        ]
-    return context
 
 
 def staff_queues(size, today=None):
@@ -307,41 +258,3 @@ def soonest_open_promises(owed, size, unit_ids=None):
         if counted >= size:
             return owed.filter(promised_by__lte=due)
     return owed
-
-
-def send_promise_reminders(today):
-    """Remind units of follow-ups promised within the week and of promises past their date.
-
-    Keyed by the promise and its date, so a second run the same day sends nothing."""
-    from django.utils.translation import gettext_lazy as _
-
-    from suggestions.notifications import notify, unit_users
-
-    soon = today + datetime.timedelta(days=due_soon_days())
-    promises = (
-        Reply.objects.promises_open()
-        .filter(promised_by__lte=soon)
-        .select_related("suggestion", "assignment__unit")
-        .order_by("promised_by", "pk")
-    )
-    sent, members = 0, {}
-    for promise in promises.iterator(chunk_size=500):
-        unit_id = promise.assignment.unit_id
-        if unit_id not in members:
-            members[unit_id] = list(unit_users([unit_id]))
-        overdue = promise.promised_by < today
-        text = (
-            _("Promise past its date (%(date)s), follow-up owed: %(suggestion)s")
-            if overdue
-            else _("Follow-up promised by %(date)s: %(suggestion)s")
-        )
-        sent += len(
-            notify(
-                members[unit_id],
-                text,
-                {"date": promise.promised_by, "suggestion": promise.suggestion},
-                suggestion=promise.suggestion,
-                key=f"promise-{'overdue' if overdue else 'due'}:{promise.pk}:{promise.promised_by}",
-            )
-        )
-    return sent

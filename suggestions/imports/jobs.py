@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from congress import jobs
-from congress.models import Job
 from congress.spreadsheets import write_spreadsheet
 from suggestions import exports
 from suggestions.imports import writing
 from suggestions.imports.reading import ImportFileError, plan_import
+from suggestions.imports.uploads import Upload
 from suggestions.models import WorkflowError
 
 PROGRESS_EVERY = 1000  # export rows between two progress reports
@@ -26,31 +26,8 @@ PROGRESS_EVERY = 1000  # export rows between two progress reports
 # --- the import -----------------------------------------------------------------------------
 
 
-def start_import(saved, by):
-    """Queue the import of a checked upload; the upload stays until the import succeeds."""
-    from suggestions import tasks
-
-    waiting = Job.objects.filter(
-        kind=Job.Kind.IMPORT,
-        params__token=saved.token,
-        state__in=[Job.State.QUEUED, Job.State.RUNNING],
-    ).first()
-    if waiting:  # a second click on the button: the same job
-        return waiting
-    return jobs.start(
-        tasks.import_job,
-        kind=Job.Kind.IMPORT,
-        owner=by,
-        title=_("Import of %(file)s into %(session)s")
-        % {"file": saved.state.get("name", ""), "session": saved.session},
-        params={"token": saved.token, "session": saved.session.pk},
-    )
-
-
 def run_import(job, progress):
     """Check the kept file again and save every row or none, reporting replayed rows."""
-    from suggestions.imports.views import Upload
-
     try:
         saved = Upload(job.params.get("token", ""))
     except Http404 as error:
@@ -92,30 +69,6 @@ def run_import(job, progress):
 
 
 # --- the export -----------------------------------------------------------------------------
-
-
-def start_export(fmt, query, by):
-    """Queue the public list, filtered by `query` (a QueryDict), as a file for `by`; the same
-    export asked again while it waits or runs is the same job."""
-    from suggestions import tasks
-
-    query = query.urlencode()
-    waiting = Job.objects.filter(
-        kind=Job.Kind.EXPORT,
-        owner=by,
-        params__fmt=fmt,
-        params__query=query,
-        state__in=[Job.State.QUEUED, Job.State.RUNNING],
-    ).first()
-    if waiting:
-        return waiting
-    return jobs.start(
-        tasks.export_job,
-        kind=Job.Kind.EXPORT,
-        owner=by,
-        title=_("Suggestion list as %(format)s") % {"format": "Excel" if fmt == "xlsx" else "CSV"},
-        params={"fmt": fmt, "query": query},
-    )
 
 
 def _counted(rows, progress, total):

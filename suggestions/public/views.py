@@ -9,10 +9,9 @@ from django.views.decorators.http import require_GET
 
 from congress.files import protected_file_response
 from congress.models import HandlingUnit, Session
-from suggestions import exports, services
+from suggestions import exports, services, tasks
 from suggestions.attachments import may_download
 from suggestions.figures import loop, stats
-from suggestions.imports import jobs as suggestion_jobs
 from suggestions.models import FLAGS, Assignment, Reply, SpecialReport, Suggestion
 from suggestions.public import listing
 from suggestions.search import keywords as search
@@ -90,7 +89,7 @@ def suggestion_export(request, fmt):
     if queryset.order_by()[: limit + 1].count() <= limit:  # counts at most limit + 1 rows
         return exports.suggestion_list(fmt, queryset)
     if request.user.is_authenticated:
-        job = suggestion_jobs.start_export(fmt, request.GET, request.user)
+        job = tasks.start_export(fmt, request.GET, request.user)
         return redirect("jobs:detail", pk=job.pk)
     return render(
         request,

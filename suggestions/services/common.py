@@ -14,6 +14,7 @@ from suggestions.models import (
     Suggestion,
     WorkflowError,
 )
+from suggestions.rules import rule  # noqa: F401  (the stages read it from here)
 
 Status = Suggestion.Status
 Action = Event.Action
@@ -27,10 +28,6 @@ def site_text(text, **values):
     with override(settings.LANGUAGE_CODE):
         text = str(text() if callable(text) else text)
         return text % values if values else text
-
-
-def rule(name):
-    return settings.SUGGESTION_RULES[name]
 
 
 def reply_due_on(assigned_on):

@@ -20,7 +20,6 @@ from congress.viewer import person_and_role
 from deputies.models import Problem
 from suggestions import services
 from suggestions.access import get_visible_suggestion, viewer_for
-from suggestions.figures import loop
 from suggestions.forms import (
     AssignForm,
     ContactForm,
@@ -55,6 +54,7 @@ from suggestions.models import (
     Suggestion,
     WorkflowError,
 )
+from suggestions.workbench import loop as workbench_loop
 
 S = Suggestion.Status
 QUEUE_SIZE = 30
@@ -424,7 +424,7 @@ def suggestion_page(request, suggestion, viewer, bound=None, status=200):
     for key, form in bound.items():
         name, _sep, assignment_pk = key.partition("-")
         if name == "review_flag":
-            continue  # keyed by flag kind; loop.workbench_context shows it beside its flag
+            continue  # keyed by flag kind; the loop context shows it beside its flag
         if not assignment_pk:
             forms.setdefault(name, form)
         else:
@@ -479,7 +479,7 @@ def suggestion_page(request, suggestion, viewer, bound=None, status=200):
             "decision_form": StaffDecisionForm(),
             "publish_form": PublishForm(),
             "today": timezone.localdate(),
-            **loop.workbench_context(suggestion, viewer, replies, bound, offered=forms),
+            **workbench_loop.workbench_context(suggestion, viewer, replies, bound, offered=forms),
         },
         status=status,
     )

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from suggestions.imports import views as import_views
 from suggestions.workbench import actions, dashboard, deputy, notifications, staff
+from suggestions.workbench import imports as import_views
 
 app_name = "workbench"
 

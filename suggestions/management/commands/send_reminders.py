@@ -1,8 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from suggestions.figures.loop import send_promise_reminders
-from suggestions.notifications import send_due_reminders
+from suggestions.notifications import send_due_reminders, send_promise_reminders
 
 
 class Command(BaseCommand):

@@ -1,0 +1,70 @@
+"""The rules every part reads, written once: reply classes and what they oblige, satisfaction,
+the due-soon window, the consistency flags."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from congress.errors import WorkflowError  # noqa: F401  (services and views import it from here)
+from congress.models import (  # noqa: F401  (Category: many modules import it from here)
+    Category,
+    Delegation,
+    HandlingUnit,
+    Leader,
+    Session,
+    WorkingCommittee,
+)
+
+
+class ReplyClass(models.TextChoices):
+    A = "A", _("A: solved or essentially solved")
+    B = "B", _("B: being solved or planned step by step")
+    C = "C", _("C: to be solved when conditions allow")
+    D = "D", _("D: kept for reference, with an explanation")
+
+
+# Classes whose reply promises more: a follow-up reply (跟踪办理) comes once the promise is kept.
+FOLLOW_UP_CLASSES = frozenset({ReplyClass.B, ReplyClass.C})
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("satisfied")
+    BASICALLY_SATISFIED = "basically_satisfied", _("basically satisfied")
+    DISSATISFIED = "dissatisfied", _("dissatisfied")
+
+
+def rule(name):
+    """One value of the rule profile (settings.SUGGESTION_RULES): deadlines, windows, limits."""
+    return settings.SUGGESTION_RULES[name]
+
+
+def due_soon_days():
+    """The "due soon" window of the rule profile; lists, badges and reminders all read it."""
+    return settings.SUGGESTION_RULES["DUE_SOON_DAYS"]
+
+
+def days_until(due_on, today=None):
+    return (due_on - (today or timezone.localdate())).days
+
+
+# The consistency flags: replies whose record does not add up. Each rule is written out for users.
+FLAGS = {
+    "a_dissatisfied": _("Class A but dissatisfied: the reply says solved, the deputy disagrees."),
+    "promise_overdue": _(
+        "Promise past its date: a B or C reply promised a date that has passed with no follow-up."
+    ),
+    "on_time_no_contact": _(
+        "Replied on time but no contact recorded: no contact with the deputy was ever recorded."
+    ),
+    "key_class_d": _("Class D for a key suggestion: a key suggestion only kept for reference."),
+    "same_rehandled": _(
+        "Re-handled with the same answer: the new reply has the class and text of the first."
+    ),
+}
+
+
+FLAG_BIT = {kind: 1 << i for i, kind in enumerate(FLAGS)}  # Suggestion.flag_bits, flags_reviewed
+FLAGGED_ALWAYS = datetime.date.min  # flagged_after of a flag that does not depend on the day
