@@ -5,14 +5,13 @@ from django.views.i18n import set_language
 
 from congress import api as congress_api
 from congress.health import healthz
-from deputies import api as deputies_api
-from suggestions.public import api as suggestions_api
 
-# The open data API: one router per app, on one versioned API.
+# The project's wiring names the apps by their dotted paths, as `include` does below: the core
+# imports no app above it (tests/test_architecture.py). The open data API: one router per app.
 api = congress_api.api
 api.add_router("", congress_api.router)
-api.add_router("", suggestions_api.router)
-api.add_router("", deputies_api.router)
+api.add_router("", "suggestions.public.api.router")
+api.add_router("", "deputies.api.router")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -1,15 +1,20 @@
 """Who the logged-in user is to the congress: staff, a deputy, a handling unit, a station keeper.
 
-Every app's views ask here; `suggestions.access` adds what a viewer may see of suggestions.
+Every app's views ask here. The core names no model of the apps above it: the deputy is found
+through the reverse relation the deputies app declares on the user, and what a viewer may see of
+problems and suggestions is asked of `deputies.access` and `suggestions.access`.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from congress.roles import STAFF_GROUP, is_congress_staff
-from deputies.models import Deputy
+
+
+def _deputy_of(user):
+    """The user's deputy record with its delegation, or None (one query, as the pages expect)."""
+    deputy_model = user._meta.get_field("deputy").related_model
+    return deputy_model.objects.filter(user=user).select_related("delegation").first()
 
 
 class Viewer:
@@ -18,7 +23,7 @@ class Viewer:
     def __init__(self, user):
         self.user = user
         self.is_staff = is_congress_staff(user)
-        self.deputy = Deputy.objects.filter(user=user).select_related("delegation").first()
+        self.deputy = _deputy_of(user)
         self.unit_ids = set(user.handling_units.values_list("pk", flat=True))
         self.kept_station_ids = set(user.kept_stations.values_list("pk", flat=True))
 
@@ -37,32 +42,9 @@ class Viewer:
     def keeps(self, station_id):
         return self.is_staff or station_id in self.kept_station_ids
 
-    def visible_problems(self):
-        """Staff see all; keepers their stations'; units what was passed to them; deputies the
-        problems raised at stations they serve (to take them up)."""
-        from deputies.models import Problem
-
-        if self.is_staff:
-            return Problem.objects.all()
-        match = Q(station__in=self.kept_station_ids) | Q(unit__in=self.unit_ids)
-        if self.deputy:
-            match |= Q(station__deputies=self.deputy)
-        return Problem.objects.filter(pk__in=Problem.objects.filter(match).values("pk"))
-
     def sees_private_details(self, problem):
         """The person's name and phone: staff, the station's keepers, the unit handling it."""
         return self.keeps(problem.station_id) or problem.unit_id in self.unit_ids
-
-    def visible_suggestions(self):
-        from suggestions.models import Suggestion  # the floor names apps' models only lazily
-
-        if self.is_staff:
-            return Suggestion.objects.all()
-        match = Q(assignments__unit__in=self.unit_ids)
-        if self.deputy:
-            match |= Q(lead_deputy=self.deputy) | Q(signatures__deputy=self.deputy)
-        ids = Suggestion.objects.filter(match).values("pk")
-        return Suggestion.objects.filter(pk__in=ids)
 
     def is_lead_deputy(self, suggestion):
         return self.deputy is not None and suggestion.lead_deputy_id == self.deputy.pk
@@ -71,18 +53,6 @@ class Viewer:
         return self.deputy is not None and any(
             sig.deputy_id == self.deputy.pk for sig in suggestion.signatures.all()
         )
-
-    def own_assignment(self, suggestion, assignment_pk):
-        """The unit's own assignment on this suggestion (staff may act for any unit)."""
-        from suggestions.models import Assignment
-
-        try:
-            assignment = suggestion.assignments.get(pk=assignment_pk)
-        except (Assignment.DoesNotExist, ValueError, TypeError) as error:
-            raise Http404 from error
-        if not (self.is_staff or assignment.unit_id in self.unit_ids):
-            raise PermissionDenied
-        return assignment
 
 
 def viewer_for(request):

@@ -39,6 +39,7 @@ from suggestions.models import (
     Suggestion,
     SupervisionMeeting,
 )
+from suggestions.services import stations as problem_services
 
 FIXTURES = settings.BASE_DIR / "fixtures" / "demo"
 PASSWORD = "demo12345"
@@ -1029,14 +1030,14 @@ class DemoBuilder:
                 problem=first, outcome="已现场解答", by=self.staff, on=reception.held_on
             )
             if n % 2 == 0:
-                station_services.pass_to_unit(
+                problem_services.pass_to_unit(
                     problem=second,
                     unit=self.units[self.PROBLEM_UNITS[second.summary]],
                     by=self.staff,
                     on=reception.held_on,
                 )
             if n == 0:
-                station_services.turn_into_suggestion(
+                problem_services.turn_into_suggestion(
                     problem=third,
                     deputy=self.me,
                     session=self.current,

@@ -59,7 +59,7 @@ class ProblemForm(forms.Form):
     person_phone = forms.CharField(label=_("Phone (private)"), max_length=30, required=False)
 
     def __init__(self, *args, **kwargs):
-        from suggestions.models import Category
+        from congress.models import Category
 
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.all()
@@ -99,7 +99,7 @@ class TakeUpForm(forms.Form):
     category = forms.ModelChoiceField(label=_("Category"), queryset=None, empty_label=_("Choose…"))
 
     def __init__(self, *args, **kwargs):
-        from suggestions.models import Category
+        from congress.models import Category
 
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.all()

@@ -7,14 +7,10 @@ locks the row and refuses with a readable `WorkflowError`.
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from congress.errors import WorkflowError
 from congress.history import describe_changes
 from deputies.models import DutyActivity, Problem, ProblemEvent, Reception
-from suggestions import notifications
-from suggestions import services as suggestion_services
-from suggestions.models import ProblemLink, Suggestion
 
 Status = Problem.Status
 Action = ProblemEvent.Action
@@ -33,7 +29,7 @@ def _record(problem, action, *, by, on, from_status="", note=""):
     )
 
 
-def _save_move(problem, from_status, action, *, by, on, note=""):
+def save_problem_move(problem, from_status, action, *, by, on, note=""):
     problem.save()
     return _record(problem, action, by=by, on=on, from_status=from_status, note=note)
 
@@ -60,11 +56,11 @@ def record_reception(*, station, held_on, deputies, people_received, note="", pr
     return reception
 
 
-def _lock(problem):
+def lock_problem(problem):
     return Problem.objects.select_for_update().get(pk=problem.pk)
 
 
-def _require(problem, allowed, message):
+def require_problem_status(problem, allowed, message):
     if problem.status not in allowed:
         raise WorkflowError(message)
 
@@ -72,8 +68,10 @@ def _require(problem, allowed, message):
 @transaction.atomic
 def answer_on_the_spot(*, problem, outcome, person_told=True, by, on=None):
     on = on or timezone.localdate()
-    problem = _lock(problem)
-    _require(problem, [Status.OPEN], _("Only an open problem can be answered on the spot."))
+    problem = lock_problem(problem)
+    require_problem_status(
+        problem, [Status.OPEN], _("Only an open problem can be answered on the spot.")
+    )
     if not outcome.strip():
         raise WorkflowError(_("Say how the problem was answered."))
     from_status = problem.status
@@ -84,75 +82,40 @@ def answer_on_the_spot(*, problem, outcome, person_told=True, by, on=None):
         person_told,
         on,
     )
-    _save_move(problem, from_status, Action.ANSWERED_ON_THE_SPOT, by=by, on=on, note=outcome)
-    return problem
-
-
-@transaction.atomic
-def pass_to_unit(*, problem, unit, by, on=None):
-    on = on or timezone.localdate()
-    problem = _lock(problem)
-    _require(problem, [Status.OPEN], _("Only an open problem can be passed to a unit."))
-    from_status = problem.status
-    problem.status, problem.handling = Status.PASSED, Problem.Handling.UNIT
-    problem.unit, problem.passed_on = unit, on
-    _save_move(problem, from_status, Action.PASSED, by=by, on=on, note=str(unit))
-    notifications.notify(
-        notifications.unit_users([unit]),
-        gettext_lazy("A problem raised at %(station)s was passed to your unit: %(summary)s"),
-        {"station": problem.station, "summary": problem.summary[:60]},
-    )
+    save_problem_move(problem, from_status, Action.ANSWERED_ON_THE_SPOT, by=by, on=on, note=outcome)
     return problem
 
 
 @transaction.atomic
 def unit_answers(*, problem, answer, by, on=None):
     on = on or timezone.localdate()
-    problem = _lock(problem)
-    _require(problem, [Status.PASSED], _("This problem is not waiting for the unit's answer."))
+    problem = lock_problem(problem)
+    require_problem_status(
+        problem, [Status.PASSED], _("This problem is not waiting for the unit's answer.")
+    )
     if not answer.strip():
         raise WorkflowError(_("The answer is empty."))
     from_status = problem.status
     problem.status, problem.unit_answer, problem.answered_on = Status.ANSWERED, answer, on
-    _save_move(problem, from_status, Action.UNIT_ANSWERED, by=by, on=on, note=str(problem.unit))
+    save_problem_move(
+        problem, from_status, Action.UNIT_ANSWERED, by=by, on=on, note=str(problem.unit)
+    )
     return problem
-
-
-@transaction.atomic
-def turn_into_suggestion(*, problem, deputy, session, category, title, by):
-    """A deputy takes the problem up as a draft suggestion that links back to it."""
-    problem = _lock(problem)
-    _require(problem, [Status.OPEN], _("Only an open problem can become a suggestion."))
-    content = (
-        _("Raised by the public at %(station)s on %(date)s:")
-        % {"station": problem.station, "date": problem.raised_on}
-        + "\n\n"
-        + problem.summary
-    )
-    suggestion = suggestion_services.create_draft(
-        deputy=deputy, session=session, title=title, content=content, category=category, by=by
-    )
-    from_status = problem.status
-    problem.status, problem.handling = Status.IN_SUGGESTION, Problem.Handling.SUGGESTION
-    ProblemLink.objects.create(problem=problem, suggestion=suggestion)
-    _save_move(
-        problem, from_status, Action.TAKEN_UP, by=by, on=timezone.localdate(), note=str(deputy)
-    )
-    return suggestion
 
 
 @transaction.atomic
 def close_problem(*, problem, outcome, solved, person_told, by, on=None):
     """Close a problem: how it was solved (or why not) and whether the person was told."""
     on = on or timezone.localdate()
-    problem = _lock(problem)
-    _require(
+    problem = lock_problem(problem)
+    require_problem_status(
         problem,
         [Status.OPEN, Status.ANSWERED, Status.IN_SUGGESTION],
         _("This problem cannot be closed now."),
     )
     if problem.status == Status.IN_SUGGESTION and (
-        problem.suggestion is None or problem.suggestion.status not in Suggestion.REPLIED_STATUSES
+        problem.suggestion is None
+        or problem.suggestion.status not in problem.suggestion.REPLIED_STATUSES
     ):
         raise WorkflowError(_("Wait for the reply to the suggestion before closing the problem."))
     if not outcome.strip():
@@ -160,7 +123,7 @@ def close_problem(*, problem, outcome, solved, person_told, by, on=None):
     from_status = problem.status
     problem.status, problem.outcome, problem.solved = Status.CLOSED, outcome, solved
     problem.person_told, problem.closed_on = person_told, on
-    _save_move(problem, from_status, Action.CLOSED, by=by, on=on, note=outcome)
+    save_problem_move(problem, from_status, Action.CLOSED, by=by, on=on, note=outcome)
     return problem
 
 
@@ -174,7 +137,7 @@ def update_problem(*, problem, changes, by, on=None):
     Its workflow (status, unit, suggestion, outcome) moves only through the functions above.
     """
     on = on or timezone.localdate()
-    problem = _lock(problem)
+    problem = lock_problem(problem)
     unknown = set(changes) - set(PROBLEM_EDITABLE)
     if unknown:
         raise WorkflowError(
@@ -207,7 +170,7 @@ def problem_outcome(problem):
         return problem.unit_answer
     if problem.status == Status.IN_SUGGESTION and problem.suggestion:
         s = problem.suggestion
-        if s.status in (Suggestion.Status.DRAFT, Suggestion.Status.SUBMITTED):
+        if s.status in (s.Status.DRAFT, s.Status.SUBMITTED):
             return _("Taken up in a suggestion by a deputy.")
         return _("Taken up in suggestion %(number)s: %(status)s") % {
             "number": s.number_label,

@@ -79,20 +79,3 @@ def storage_name(instance, filename):
     return f"replies/{instance.suggestion.session_id}/{instance.suggestion_id}/{random}" + (
         f".{extension}" if extension else ""
     )
-
-
-def may_download(user, reply):
-    """The public: a published, current reply of a public suggestion, unless staff published a
-    redacted text (the signed letter holds the full one). Logged-in users: every reply of a
-    suggestion their role lets them see (access.Viewer), as the workbench shows it."""
-    from suggestions.access import Viewer
-    from suggestions.models import Reply, Suggestion
-
-    public = Reply.objects.published().filter(
-        pk=reply.pk, public_text="", suggestion__in=Suggestion.objects.public()
-    )
-    if public.exists():
-        return True
-    if not user.is_authenticated:
-        return False
-    return Viewer(user).visible_suggestions().filter(pk=reply.suggestion_id).exists()

@@ -21,6 +21,7 @@ from suggestions.models import (
     Suggestion,
     SupervisionMeeting,
 )
+from suggestions.services import stations as problem_services
 
 from .conftest import TODAY
 from .test_data_in_out import good_rows, import_file, xlsx
@@ -227,7 +228,7 @@ def test_record_meeting_checks_before_it_writes(build, session, unit_x):
 
 def test_every_problem_change_is_in_its_history_and_on_its_page(client, reception, unit_x, staff):
     problem = reception.problems.order_by("pk").first()
-    station_services.pass_to_unit(problem=problem, unit=unit_x, by=staff)
+    problem_services.pass_to_unit(problem=problem, unit=unit_x, by=staff)
     station_services.unit_answers(problem=problem, answer="已维修。", by=unit_x.members.get())
     station_services.close_problem(
         problem=problem, outcome="已解决。", solved=True, person_told=True, by=staff
@@ -249,7 +250,7 @@ def test_problems_turned_into_suggestions_and_answered_on_the_spot_are_logged(
 ):
     first, second = reception.problems.order_by("pk")
     station_services.answer_on_the_spot(problem=first, outcome="当场答复。", by=staff)
-    station_services.turn_into_suggestion(
+    problem_services.turn_into_suggestion(
         problem=second, deputy=deputy_a, session=session, category=category, title="建议", by=staff
     )
     assert first.events.last().action == ProblemEvent.Action.ANSWERED_ON_THE_SPOT

@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from deputies import services
 from deputies.models import DutyActivity, Problem, Reception
+from suggestions.services import stations as problem_services
 
 pytestmark = pytest.mark.django_db
 ROLES = ["anonymous", "keeper", "other_keeper", "unit_x", "unit_y", "deputy_a", "deputy_b", "staff"]
@@ -29,7 +29,7 @@ def as_role(client, staff, station, other_station, unit_x, unit_y, deputy_a, dep
 def passed(reception, unit_x, staff):
     """The reception's first problem, passed to unit X."""
     problem = reception.problems.order_by("pk").first()
-    return services.pass_to_unit(problem=problem, unit=unit_x, by=staff)
+    return problem_services.pass_to_unit(problem=problem, unit=unit_x, by=staff)
 
 
 def outcome(response):
@@ -151,7 +151,7 @@ def test_action_matrix(as_role, reception, unit_x, category, session, staff, act
     state, data, allowed = ACTIONS[action]
     problem = reception.problems.order_by("pk").first()
     if state == "passed":
-        problem = services.pass_to_unit(problem=problem, unit=unit_x, by=staff)
+        problem = problem_services.pass_to_unit(problem=problem, unit=unit_x, by=staff)
     if data == "unit":
         data = {"unit": unit_x.pk}
     elif data == "suggestion":

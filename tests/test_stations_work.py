@@ -9,6 +9,7 @@ from deputies import services
 from deputies.models import DutyActivity, Problem, Reception
 from suggestions import services as suggestion_services
 from suggestions.models import Suggestion, WorkflowError
+from suggestions.services import stations as problem_services
 
 from .conftest import START
 
@@ -62,9 +63,9 @@ def test_answered_on_the_spot_closes_it_as_solved_and_told(reception, staff):
 
 
 def test_passed_to_a_unit_it_answers_then_the_keeper_closes_it(reception, staff, unit_x):
-    problem = services.pass_to_unit(problem=problem_of(reception), unit=unit_x, by=staff)
+    problem = problem_services.pass_to_unit(problem=problem_of(reception), unit=unit_x, by=staff)
     with pytest.raises(WorkflowError, match="Only an open problem can be passed"):
-        services.pass_to_unit(problem=problem, unit=unit_x, by=staff)
+        problem_services.pass_to_unit(problem=problem, unit=unit_x, by=staff)
     problem = services.unit_answers(problem=problem, answer="已安排检修", by=staff)
     assert services.problem_outcome(problem) == "已安排检修"
     problem = services.close_problem(
@@ -77,7 +78,7 @@ def test_a_problem_taken_up_in_a_suggestion_shows_the_suggestions_outcome(
     reception, staff, deputy_a, session, category, unit_x
 ):
     problem = problem_of(reception)
-    suggestion = services.turn_into_suggestion(
+    suggestion = problem_services.turn_into_suggestion(
         problem=problem,
         deputy=deputy_a,
         session=session,

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from congress.files import protected_file_response
 from congress.models import HandlingUnit, Session
 from suggestions import exports, services, tasks
-from suggestions.attachments import may_download
+from suggestions.access import may_download
 from suggestions.figures import loop, stats
 from suggestions.models import FLAGS, Assignment, Reply, SpecialReport, Suggestion
 from suggestions.public import listing

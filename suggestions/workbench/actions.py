@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from congress.viewer import person_and_role
 from deputies.models import Problem
-from suggestions import services
+from suggestions import access, services
 from suggestions.access import get_visible_suggestion, viewer_for
 from suggestions.forms import (
     AssignForm,
@@ -335,7 +335,7 @@ def act(request, pk, action, assignment_pk=None):
     spec = ACTIONS.get(action)
     if spec is None or (spec.who == "unit") != (assignment_pk is not None):
         raise Http404
-    assignment = viewer.own_assignment(suggestion, assignment_pk) if assignment_pk else None
+    assignment = access.own_assignment(viewer, suggestion, assignment_pk) if assignment_pk else None
     key = f"{action}-{assignment_pk}" if assignment_pk else action
     form = spec.form(request.POST, request.FILES, auto_id=_auto_id(key))
     try:

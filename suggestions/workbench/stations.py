@@ -20,6 +20,7 @@ from congress.models import Session
 from congress.viewer import require_staff, viewer_for
 from congress.views import service_form_page
 from deputies import services
+from deputies.access import visible_problems
 from deputies.forms import (
     ActivityForm,
     CloseProblemForm,
@@ -33,6 +34,7 @@ from deputies.forms import (
 )
 from deputies.models import LiaisonStation, Problem
 from suggestions.figures import records
+from suggestions.services import stations as problem_services
 
 P = Problem.Status
 
@@ -57,7 +59,7 @@ PROBLEM_ACTIONS = {
     "pass": ProblemAction(
         PassForm,
         "keeper",
-        lambda v, p, d: services.pass_to_unit(problem=p, by=v.user, **d),
+        lambda v, p, d: problem_services.pass_to_unit(problem=p, by=v.user, **d),
         _("Passed to the unit; it is told."),
         (P.OPEN,),
     ),
@@ -71,7 +73,7 @@ PROBLEM_ACTIONS = {
     "take_up": ProblemAction(
         TakeUpForm,
         "deputy",
-        lambda v, p, d: services.turn_into_suggestion(
+        lambda v, p, d: problem_services.turn_into_suggestion(
             problem=p, deputy=v.deputy, session=Session.objects.current(), by=v.user, **d
         ),
         _("A draft suggestion was made from the problem; finish and submit it."),
@@ -97,7 +99,7 @@ def _may(viewer, problem, who):
 
 def _visible_problem(viewer, pk):
     problem = (
-        viewer.visible_problems()
+        visible_problems(viewer)
         .select_related(
             "station__division", "unit", "category", "suggestion_link__suggestion", "reception"
         )
@@ -166,7 +168,7 @@ def problem_act(request, pk, action):
 def problem_list(request):
     viewer = viewer_for(request)
     problems = (
-        viewer.visible_problems().select_related("station", "unit").order_by("-raised_on", "-pk")
+        visible_problems(viewer).select_related("station", "unit").order_by("-raised_on", "-pk")
     )
     status = request.GET.get("status", "")
     if status in P.values:
