@@ -40,7 +40,8 @@ from openpyxl import Workbook  # noqa: E402
 from congress.models import Delegation, HandlingUnit, Session, Term  # noqa: E402
 from deputies.models import Deputy  # noqa: E402
 from suggestions.imports import writing  # noqa: E402
-from suggestions.imports.reading import plan_import, read_file  # noqa: E402
+from suggestions.imports.plan import plan_import  # noqa: E402
+from suggestions.imports.reading import read_file  # noqa: E402
 from suggestions.models import Category, Suggestion  # noqa: E402
 
 HEADER = ["编号", "案由", "建议内容", "类别", "领衔代表", "代表团", "附议代表", "提出日期", "提出"]

@@ -9,7 +9,8 @@ from congress.forms import DATE_INPUT
 from congress.models import Session
 from deputies.models import Deputy
 from reports.models import CommitteeWork, Report, SupportPayment
-from suggestions.imports.reading import NAME_WITH_DELEGATION, SEPARATORS, DeputyIndex
+from suggestions.imports.reading import SEPARATORS
+from suggestions.imports.values import NAME_WITH_DELEGATION, DeputyIndex
 from suggestions.models import Suggestion
 
 IMPORT_MAX_BYTES = 10 * 1024 * 1024

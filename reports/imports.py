@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy
 
 from reports.models import SupportPayment
 from reports.services import check_payment
-from suggestions.imports.reading import DeputyIndex, ImportFileError, read_file
-from suggestions.imports.reading import _date as parse_date
-from suggestions.imports.reading import _text as text
+from suggestions.imports.reading import ImportFileError, read_file
+from suggestions.imports.values import DeputyIndex
+from suggestions.imports.values import _date as parse_date
+from suggestions.imports.values import _text as text
 
 MAX_ROWS = 20000
 PAYMENT_COLUMNS = [

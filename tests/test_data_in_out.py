@@ -11,7 +11,8 @@ from openpyxl import Workbook, load_workbook
 
 from suggestions import services
 from suggestions.imports import writing
-from suggestions.imports.reading import ImportFileError, plan_import, read_file
+from suggestions.imports.plan import plan_import
+from suggestions.imports.reading import ImportFileError, read_file
 from suggestions.models import Event, Suggestion, WorkflowError
 
 from .conftest import make_deputy

@@ -20,7 +20,7 @@ from django.urls import reverse
 from suggestions import services
 from suggestions.figures import loop, summaries
 from suggestions.imports import writing
-from suggestions.imports.reading import RowPlan
+from suggestions.imports.plan import RowPlan
 from suggestions.models import FLAGS, Reply, Suggestion, awaits_publication
 
 from .conftest import NOW, START, TODAY

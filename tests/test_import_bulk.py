@@ -20,7 +20,8 @@ from congress.models import HandlingUnit, Session
 from suggestions import services
 from suggestions.figures import summaries
 from suggestions.imports import writing
-from suggestions.imports.reading import plan_import, read_file
+from suggestions.imports.plan import plan_import
+from suggestions.imports.reading import read_file
 from suggestions.models import (
     CoSigner,
     Evaluation,

@@ -19,7 +19,8 @@ from congress.models import Delegation, Division, HandlingUnit
 from suggestions import services
 from suggestions.figures import stats
 from suggestions.imports import writing
-from suggestions.imports.reading import MAX_ROWS, ImportFileError, plan_import, read_file
+from suggestions.imports.plan import plan_import
+from suggestions.imports.reading import MAX_ROWS, ImportFileError, read_file
 from suggestions.models import (
     Category,
     Event,
@@ -207,7 +208,7 @@ def test_the_public_history_marks_the_imported_steps(office, staff, client):
 
 
 def test_text_handling_results_map_to_classes():
-    from suggestions.imports.reading import _reply_class
+    from suggestions.imports.values import _reply_class
 
     assert [
         _reply_class(t) for t in ["已解决", "正在解决", "列入计划", "留作参考", "Ｂ类", "x"]

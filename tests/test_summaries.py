@@ -12,7 +12,7 @@ from congress.cache import public_version
 from suggestions import services
 from suggestions.figures import stats, summaries
 from suggestions.imports import writing
-from suggestions.imports.reading import RowPlan
+from suggestions.imports.plan import RowPlan
 from suggestions.models import (
     Assignment,
     Category,

@@ -16,7 +16,8 @@ from congress import jobs
 from congress.spreadsheets import write_spreadsheet
 from suggestions import exports
 from suggestions.imports import writing
-from suggestions.imports.reading import ImportFileError, plan_import
+from suggestions.imports.plan import plan_import
+from suggestions.imports.reading import ImportFileError
 from suggestions.imports.uploads import Upload
 from suggestions.models import WorkflowError
 

@@ -18,7 +18,8 @@ from congress.viewer import require_staff, viewer_for
 from suggestions import exports
 from suggestions.forms import IMPORT_MAX_BYTES, ImportForm
 from suggestions.imports.mapping import FIELDS, HEADER_ROWS, headers_key, remember_mapping
-from suggestions.imports.reading import ImportFileError, plan_import, read_file
+from suggestions.imports.plan import plan_import
+from suggestions.imports.reading import ImportFileError, read_file
 from suggestions.imports.uploads import TOKEN, Upload, upload_dir  # noqa: F401
 from suggestions.tasks import start_import
 

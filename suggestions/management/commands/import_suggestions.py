@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from congress.models import Session
 from suggestions.imports import writing
-from suggestions.imports.reading import MAX_FILE_BYTES, ImportFileError, plan_import, read_file
+from suggestions.imports.plan import plan_import
+from suggestions.imports.reading import MAX_FILE_BYTES, ImportFileError, read_file
 from suggestions.models import WorkflowError
 
 
