@@ -10,15 +10,10 @@ the schema a new installation gets (skipped where git or that commit is missing)
 import ast
 import importlib
 import io
-import re
-import subprocess
-import tarfile
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
-from django.db import connections
 from django.db.migrations.exceptions import NodeNotFoundError
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
@@ -188,53 +183,6 @@ def test_a_database_halfway_through_the_old_history_is_refused(tmp_path):
             MigrationLoader(connection)
 
 
-def old_migration_files(tmp_path):
-    """The four apps' migrations at 052d5c3, as packages under `tmp_path`, or None."""
-    root = Path(settings.BASE_DIR)
-    paths = [f"{app}/migrations" for app in APPS]
-    try:
-        archive = subprocess.run(
-            ["git", "-C", str(root), "archive", SQUASHED_AT, *paths],
-            capture_output=True,
-            check=True,
-        ).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    package = tmp_path / "migrations_at_052d5c3"
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(package, filter="data")
-    for folder in [package, *(package / app for app in APPS)]:
-        (folder / "__init__.py").touch()
-    return {app: f"{package.name}.{app}.migrations" for app in APPS}
-
-
-def schema(connection):
-    """Every table of these apps: columns (in any order), constraints and indexes; names
-    SQLite makes up for unnamed constraints are left out."""
-    made_up = re.compile(r"^(sqlite_autoindex_.*|fk_\d+|__unnamed_constraint_.*__)$")
-    described = {}
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names(cursor):
-            if not table.startswith(tuple(f"{app}_" for app in APPS)):
-                continue
-            columns = sorted(
-                (c.name, str(c.type_code), c.null_ok)
-                for c in connection.introspection.get_table_description(cursor, table)
-            )
-            constraints = sorted(
-                (
-                    "" if made_up.match(name) else name,
-                    tuple(c["columns"] or ()),
-                    *(bool(c[k]) for k in ("primary_key", "unique", "check", "index")),
-                    tuple(c["foreign_key"] or ()),
-                    str(c.get("type")),
-                )
-                for name, c in connection.introspection.get_constraints(cursor, table).items()
-            )
-            described[table] = (columns, constraints)
-    return described
-
-
 def assert_reference_data(connection):
     """The search synonyms and import aliases are seeded; PostgreSQL has the bigram index."""
     squashed = importlib.import_module("suggestions.migrations.0001_initial_squashed")
@@ -248,27 +196,3 @@ def assert_reference_data(connection):
         )
         indexes = connection.introspection.get_constraints(cursor, "suggestions_suggestion")
     assert ("suggestion_text_bigrams" in indexes) == (connection.vendor == "postgresql")
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_database_migrated_with_the_old_files_has_a_new_installations_schema_and_runs_nothing(
-    tmp_path, monkeypatch
-):
-    old_modules = old_migration_files(tmp_path)
-    if old_modules is None:
-        pytest.skip(f"needs git and commit {SQUASHED_AT} (a full clone)")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    new_installation = schema(connections["default"])  # the test database: new migrations
-    assert len(new_installation) > 30 and "suggestions_suggestion" in new_installation
-
-    with empty_database(tmp_path) as connection:
-        with monkeypatch.context() as old:
-            old.setattr(settings, "MIGRATION_MODULES", old_modules)
-            call_command("migrate", verbosity=0)
-        recorded = set(MigrationRecorder(connection).applied_migrations())
-        assert {(app, name) for app in APPS for name in OLD_HISTORY[app]} <= recorded
-
-        assert schema(connection) == new_installation
-        # The reference rows the old migrations seeded are the ones a new installation gets.
-        assert_reference_data(connection)
-        assert_nothing_to_run(connection)
