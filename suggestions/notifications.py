@@ -5,7 +5,6 @@ Called by the services inside their transaction; mail goes out only once it comm
 
 import contextlib
 import contextvars
-import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -17,7 +16,7 @@ from django.utils.translation import override
 
 from congress.roles import STAFF_GROUP
 from suggestions.models import Notification, Reply
-from suggestions.rules import due_soon_days
+from suggestions.rules import due_soon_until, is_promise_past_its_date
 
 
 def staff_users():
@@ -79,9 +78,9 @@ def send_due_reminders(today):
     Each reminder has a key naming the assignment and its due date, so running this twice a
     day (or again after a crash) sends nothing new; an extension's new date is reminded afresh.
     """
-    from suggestions.models import Assignment, Suggestion, due_soon_days
+    from suggestions.models import Assignment, Suggestion
 
-    soon = today + datetime.timedelta(days=due_soon_days())
+    soon = due_soon_until(today)
     assignments = (
         Assignment.objects.outstanding()
         .filter(suggestion__status__in=Suggestion.AWAITING_REPLY, due_on__lte=soon)
@@ -116,7 +115,7 @@ def send_promise_reminders(today):
     """Remind units of follow-ups promised within the week and of promises past their date.
 
     Keyed by the promise and its date, so a second run the same day sends nothing."""
-    soon = today + datetime.timedelta(days=due_soon_days())
+    soon = due_soon_until(today)
     promises = (
         Reply.objects.promises_open()
         .filter(promised_by__lte=soon)
@@ -128,7 +127,7 @@ def send_promise_reminders(today):
         unit_id = promise.assignment.unit_id
         if unit_id not in members:
             members[unit_id] = list(unit_users([unit_id]))
-        overdue = promise.promised_by < today
+        overdue = is_promise_past_its_date(promise, today)
         text = (
             _("Promise past its date (%(date)s), follow-up owed: %(suggestion)s")
             if overdue

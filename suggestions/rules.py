@@ -1,5 +1,10 @@
 """The rules every part reads, written once: reply classes and what they oblige, satisfaction,
-the due-soon window, the consistency flags."""
+the rule profile's windows (due soon, promise past its date), the consistency flags.
+
+Querysets, services, the workbench, badges, reminders and figures read these; none restates
+them. Each state rule that needs rows (may rate, may publish, may merge …) is a check in
+`suggestions.services.checks`, which the workbench's `available_actions` asks.
+"""
 
 import datetime
 
@@ -8,7 +13,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from congress.errors import WorkflowError  # noqa: F401  (services and views import it from here)
 from congress.models import (  # noqa: F401  (Category: many modules import it from here)
     Category,
     Delegation,
@@ -48,6 +52,33 @@ def due_soon_days():
 
 def days_until(due_on, today=None):
     return (due_on - (today or timezone.localdate())).days
+
+
+def due_soon_until(today=None):
+    """The last day that is still "due soon": replies, promises, lists and reminders."""
+    return (today or timezone.localdate()) + datetime.timedelta(days=due_soon_days())
+
+
+def is_due_soon(due_on, today=None):
+    return due_on is not None and 0 <= days_until(due_on, today) <= due_soon_days()
+
+
+def promise_past_its_date(today=None):
+    """Of a reply's rows: a promise with no follow-up whose date has passed (a Q over replies)."""
+    return models.Q(followed_up_on__isnull=True, promised_by__lt=today or timezone.localdate())
+
+
+def promise_still_ahead(today=None):
+    """Of a reply's rows: an open promise whose date is today or later."""
+    return models.Q(followed_up_on__isnull=True, promised_by__gte=today or timezone.localdate())
+
+
+def is_promise_past_its_date(reply, today=None):
+    return (
+        reply.promised_by is not None
+        and reply.followed_up_on is None
+        and reply.promised_by < (today or timezone.localdate())
+    )
 
 
 # The consistency flags: replies whose record does not add up. Each rule is written out for users.

@@ -218,3 +218,24 @@ def test_page_offers_exactly_what_the_post_accepts(
                 assert not changed, f"not offered, yet something changed: {where}"
         assert _snapshot(suggestion) == before
     assert offered_somewhere or state in ("not_registered", "merged")
+
+
+DEPUTY_ROLES = ["lead_deputy", "co_signer", "other_deputy"]
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_the_dashboard_asks_for_a_rating_exactly_where_the_page_offers_one(
+    client, state, world, build, deputy_a, deputy_b, session, category, unit_x, unit_y
+):
+    """The badge "awaits your rating" on a deputy's dashboard, the rating form on the page and
+    the service agree (the page and the service agree by the test above)."""
+    suggestion = _suggestion_in(
+        state, build, world, deputy_a, deputy_b, session, category, unit_x, unit_y
+    )
+    for role in DEPUTY_ROLES:
+        client.force_login(world[role])
+        offered = ("evaluate", None) in _offered(client, suggestion)
+        dashboard = client.get(reverse("workbench:dashboard"))
+        groups = dict((key, rows) for key, _title, rows in dashboard.context["deputy_groups"])
+        badged = any(s.pk == suggestion.pk for s in groups["rate"])
+        assert badged == offered, f"{state} · {role}: badge {badged}, page offers {offered}"

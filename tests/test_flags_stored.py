@@ -201,14 +201,15 @@ def test_of_two_units_promises_the_earliest_open_one_says_when_the_flag_holds(
     assert_flags_in_step("one unit's promise kept")
 
 
-def test_an_edit_by_hand_and_a_bulk_write_of_a_session_refresh_the_flags(
-    build, session, staff, unit_x
-):
+def test_marking_key_and_a_bulk_write_of_a_session_refresh_the_flags(build, session, staff, unit_x):
+    from congress.models import Leader
+    from suggestions import services
+
     d_reply = build(Status.REPLIED, lead_unit=unit_x, reply_class="D")
-    d_reply.is_key = True
-    summaries.save_edited(d_reply)  # the admin's change form
+    leader = Leader.objects.create(name="常委甲", kind=Leader.Kind.STANDING_COMMITTEE)
+    services.mark_key(suggestion=d_reply, leader=leader, by=staff)
     assert "key_class_d" in kinds(d_reply)
-    assert_flags_in_step("made key by hand")
+    assert_flags_in_step("made key")
 
     @summaries.in_step
     def bulk_write():  # as an import's replay: rows written at once, the session recounted

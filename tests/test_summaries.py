@@ -467,13 +467,18 @@ def test_a_visitors_message_is_never_cached_for_others(client, build):
     assert queries.captured_queries  # rendered afresh, not taken from the cache
 
 
-def test_a_suggestion_edited_in_the_admin_moves_to_its_new_category(build, session, unit_x):
-    from suggestions.figures.summaries import save_edited
+def test_a_suggestion_edited_in_the_admin_moves_to_its_new_category(build, session, unit_x, staff):
+    from suggestions import services
     from suggestions.models import Category
 
     suggestion = build(Status.CLOSED, lead_unit=unit_x)
-    suggestion.category = Category.objects.create(name="教育")
-    save_edited(suggestion)
+    # The admin's change form saves through the service (suggestions/admin.py).
+    services.update_suggestion(
+        suggestion=suggestion,
+        changes={"category": Category.objects.create(name="教育")},
+        by=staff,
+        reason="归口有误",
+    )
     assert_in_step(session, "category changed by hand")
 
 

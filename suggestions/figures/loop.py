@@ -19,9 +19,8 @@ from suggestions.models import (
     SimilarLink,
     Suggestion,
     Tally,
-    due_soon_days,
 )
-from suggestions.rules import rule
+from suggestions.rules import due_soon_until, rule
 
 
 def _current(reply):
@@ -183,7 +182,7 @@ def staff_queues(size, today=None):
 
     today = today or timezone.localdate()
     replies = Reply.objects.select_related("suggestion__session", "assignment__unit")
-    soon = today + datetime.timedelta(days=due_soon_days())
+    soon = due_soon_until(today)
     due = replies.promises_due_soon(today).order_by("promised_by", "pk")
     overdue = replies.promises_overdue(today).order_by("promised_by", "pk")
     published, days, _cutoff = publication_queue(today)

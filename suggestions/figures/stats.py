@@ -23,6 +23,7 @@ from suggestions.models import (
     Suggestion,
     Tally,
 )
+from suggestions.rules import promise_past_its_date, promise_still_ahead
 
 S = Suggestion.Status
 
@@ -202,10 +203,9 @@ SAT = Satisfaction.values
 
 def _open_split(today):
     """Open promises (no follow-up yet): past their date today, or still ahead."""
-    opened = Q(followed_up_on__isnull=True)
     return {
-        "promises_overdue": Count("pk", filter=opened & Q(promised_by__lt=today)),
-        "promises_open": Count("pk", filter=opened & Q(promised_by__gte=today)),
+        "promises_overdue": Count("pk", filter=promise_past_its_date(today)),
+        "promises_open": Count("pk", filter=promise_still_ahead(today)),
     }
 
 

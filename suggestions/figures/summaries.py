@@ -564,10 +564,3 @@ def touched_session(session):
     changes = _changes.get()
     if changes is not None:
         changes.sessions.add(session.pk)
-
-
-@in_step
-def save_edited(suggestion):
-    """Save a suggestion edited by hand (the admin's change form), its groups recounted."""
-    touched(Suggestion.objects.get(pk=suggestion.pk))  # its groups before the edit
-    suggestion.save()

@@ -1,8 +1,6 @@
 """Handling: assignments to units, contacts, co-handlers' opinions, requests to return or
 extend, replies and the deputies' evaluations."""
 
-import datetime
-
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
 from django.db import models
@@ -27,7 +25,15 @@ from deputies.models import Deputy
 from suggestions.attachments import EXTENSIONS as ATTACHMENT_EXTENSIONS
 from suggestions.attachments import storage_name, validate_attachment
 from suggestions.models.suggestion import Suggestion
-from suggestions.rules import ReplyClass, Satisfaction, days_until
+from suggestions.rules import (
+    ReplyClass,
+    Satisfaction,
+    days_until,
+    due_soon_until,
+    is_promise_past_its_date,
+    promise_past_its_date,
+    promise_still_ahead,
+)
 
 
 class AssignmentQuerySet(models.QuerySet):
@@ -283,13 +289,11 @@ class ReplyQuerySet(models.QuerySet):
         return self.promises().filter(followed_up_on__isnull=True)
 
     def promises_overdue(self, today=None):
-        return self.promises_open().filter(promised_by__lt=today or timezone.localdate())
+        return self.promises().filter(promise_past_its_date(today))
 
     def promises_due_soon(self, today=None):
-        today = today or timezone.localdate()
-        days = settings.SUGGESTION_RULES["DUE_SOON_DAYS"]
-        return self.promises_open().filter(
-            promised_by__gte=today, promised_by__lte=today + datetime.timedelta(days=days)
+        return self.promises().filter(
+            promise_still_ahead(today), promised_by__lte=due_soon_until(today)
         )
 
 
@@ -414,7 +418,7 @@ class Reply(models.Model):
     def may_rate_implementation(self):
         """落实满意度 can be rated once the follow-up arrived or the promised date passed."""
         return self.promised_by is not None and (
-            self.followed_up_on is not None or self.promised_by < timezone.localdate()
+            self.followed_up_on is not None or is_promise_past_its_date(self)
         )
 
 

@@ -5,7 +5,6 @@ kept on the suggestion itself (due date, reply class, satisfaction, ...) so that
 statistics over a million rows are one indexed query instead of a join per row; the services keep
 them in step with the rows they summarise."""
 
-import datetime
 import difflib
 import functools
 import operator
@@ -35,7 +34,16 @@ from congress.models import (  # noqa: F401  (Category: many modules import it f
     WorkingCommittee,
 )
 from deputies.models import Deputy
-from suggestions.rules import FLAG_BIT, FLAGS, ReplyClass, Satisfaction, days_until, due_soon_days
+from suggestions.rules import (
+    FLAG_BIT,
+    FLAGS,
+    ReplyClass,
+    Satisfaction,
+    days_until,
+    due_soon_days,
+    due_soon_until,
+    promise_past_its_date,
+)
 
 
 def _flag_rules():
@@ -92,9 +100,7 @@ class SuggestionQuerySet(models.QuerySet):
 
     def due_soon(self, today=None):
         today = today or timezone.localdate()
-        return self.in_handling().filter(
-            due_on__gte=today, due_on__lte=today + datetime.timedelta(days=due_soon_days())
-        )
+        return self.in_handling().filter(due_on__gte=today, due_on__lte=due_soon_until(today))
 
     def for_unit(self, unit):
         # A unit holds at most one assignment per suggestion, so the join adds no duplicates.
@@ -112,16 +118,24 @@ class SuggestionQuerySet(models.QuerySet):
         return self.annotate(lead_unit_name=Subquery(lead.values("unit__name")[:1]))
 
     def with_rating_state(self, deputy):
-        """Annotate awaits_my_rating: replied, and this deputy has not rated this round yet."""
+        """Annotate awaits_my_rating: this deputy may rate the current reply now. The same rule
+        as `services.checks.check_evaluate`, in SQL: the lead deputy rates a replied suggestion;
+        a confirmed co-signer may add a rating after the lead's too; nobody rates a round twice."""
         rated = Evaluation.objects.filter(
             suggestion=OuterRef("pk"), deputy=deputy, round=OuterRef("rating_round")
+        )
+        confirmed = CoSigner.objects.filter(
+            suggestion=OuterRef("pk"), deputy=deputy, confirmed_on__isnull=False
+        )
+        Status = Suggestion.Status
+        may_rate = Q(lead_deputy=deputy, status=Status.REPLIED) | (
+            Q(Exists(confirmed)) & Q(status__in=[Status.REPLIED, Status.EVALUATED])
         )
         return self.annotate(
             rating_round=Case(When(was_re_handled=True, then=2), default=1)
         ).annotate(
             awaits_my_rating=ExpressionWrapper(
-                Q(status=Suggestion.Status.REPLIED) & ~Exists(rated),
-                output_field=models.BooleanField(),
+                may_rate & ~Q(Exists(rated)), output_field=models.BooleanField()
             )
         )
 
@@ -169,7 +183,7 @@ class SuggestionQuerySet(models.QuerySet):
         """
         today = today or timezone.localdate()
         rules, reviewed, open_promises = _flag_rules()
-        rules["promise_overdue"] = Exists(open_promises.filter(promised_by__lt=today))
+        rules["promise_overdue"] = Exists(open_promises.filter(promise_past_its_date(today)))
         annotations = {}
         for kind in FLAGS:
             annotations[f"flag_{kind}"] = ExpressionWrapper(

@@ -37,6 +37,7 @@ from suggestions.services.checks import (  # noqa: F401
     check_mark_key,
     check_merge,
     check_name_responsible_person,
+    check_publish,
     check_rate_implementation,
     check_record_contact,
     check_refuse_registration,
@@ -50,6 +51,7 @@ from suggestions.services.checks import (  # noqa: F401
     check_submit,
     check_update_suggestion,
     current_reply,
+    may_publish,
 )
 from suggestions.services.common import (  # noqa: F401
     assignment_deadline,

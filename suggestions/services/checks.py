@@ -298,3 +298,27 @@ def check_decide_link(suggestion):
     """Open while a link to an earlier suggestion waits for staff to confirm or dismiss it."""
     if not suggestion.similar_links.filter(state=SimilarLink.State.FOUND).exists():
         raise WorkflowError(_("No link to an earlier suggestion waits for a decision."))
+
+
+def _is_superseded(reply):
+    try:
+        return reply.superseded_by is not None
+    except Reply.DoesNotExist:  # no revision: the reverse one-to-one is empty
+        return False
+
+
+def check_publish(reply):
+    """Staff publish a reply once, and only its newest version."""
+    if reply.is_published:
+        raise WorkflowError(_("This reply is already published."))
+    if _is_superseded(reply):
+        raise WorkflowError(_("This reply was revised; publish the newest version."))
+
+
+def may_publish(reply):
+    """What the page asks before showing the publish form: `check_publish`, as a yes or no."""
+    try:
+        check_publish(reply)
+    except WorkflowError:
+        return False
+    return True

@@ -19,7 +19,12 @@ from suggestions.models import (
     WorkflowError,
 )
 from suggestions.services.assignment import _lock_assignment
-from suggestions.services.checks import check_follow_up, check_reply, check_revise_reply
+from suggestions.services.checks import (
+    check_follow_up,
+    check_publish,
+    check_reply,
+    check_revise_reply,
+)
 from suggestions.services.common import (
     _lock,
     _move,
@@ -298,10 +303,7 @@ def publish_reply(*, reply, public_text="", by, on=None):
     on = _today(on)
     suggestion = _lock(reply.suggestion)
     reply = Reply.objects.select_for_update().get(pk=reply.pk)
-    if reply.is_published:
-        raise WorkflowError(_("This reply is already published."))
-    if Reply.objects.filter(supersedes=reply).exists():
-        raise WorkflowError(_("This reply was revised; publish the newest version."))
+    check_publish(reply)
     public_text = public_text.strip()
     if public_text == reply.text.strip():
         public_text = ""  # published as written

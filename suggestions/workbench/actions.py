@@ -433,6 +433,8 @@ def suggestion_page(request, suggestion, viewer, bound=None, status=200):
     unit_forms = [(a, by_assignment[a]) for a in suggestion.assignments.all() if a in by_assignment]
 
     replies = list(suggestion.replies.all())
+    for r in replies:  # the publish form shows where the service would accept it
+        r.may_publish = viewer.is_staff and services.may_publish(r)
     # A private comment is for staff and its author; no other deputy or unit reads it.
     evaluations = [
         e

@@ -1,8 +1,5 @@
 """A handling unit's work: its assignments, owed work first."""
 
-import datetime
-
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Case, ExpressionWrapper, F, Q, Sum, When
 from django.db.models.functions import Coalesce
@@ -12,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from suggestions.figures import loop
 from suggestions.models import Assignment, Suggestion, Tally
 from suggestions.public.listing import SessionPaginator
+from suggestions.rules import due_soon_until
 
 S = Suggestion.Status
 
@@ -75,7 +73,7 @@ def unit_section(request, viewer):
         "suggestion__session", "suggestion__lead_deputy", "unit"
     )
     today = timezone.localdate()
-    soon = today + datetime.timedelta(days=settings.SUGGESTION_RULES["DUE_SOON_DAYS"])
+    soon = due_soon_until(today)
     # Driven from the few suggestions awaiting a reply, not from the unit's every row: one
     # light query sorts the owed work into its groups and counts them, one reads the rows shown.
     awaiting = Suggestion.objects.in_handling().values("pk")
