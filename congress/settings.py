@@ -304,3 +304,6 @@ EXPORT_INLINE_ROWS = int(os.environ.get("EXPORT_INLINE_ROWS", "5000"))
 JOB_RESULT_DAYS = int(os.environ.get("JOB_RESULT_DAYS", "7"))
 # A job still running after this many hours lost its worker; it is marked failed.
 JOB_MAX_HOURS = int(os.environ.get("JOB_MAX_HOURS", "12"))
+# A running job's worker renews its lease a few times per this many seconds; a job whose lease
+# lapsed lost its worker (kill -9, a crash) and is failed at the next look (congress/jobs.py).
+JOB_LEASE_SECONDS = float(os.environ.get("JOB_LEASE_SECONDS", "30"))
