@@ -7,6 +7,8 @@ from urllib.parse import unquote, urlparse
 from csp.constants import NONE, SELF
 from dotenv import load_dotenv
 
+from congress.middleware import static_file_headers
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 # `make serve` keeps its generated SECRET_KEY in an untracked .env; the real environment wins.
 load_dotenv(BASE_DIR / ".env", override=False)
@@ -227,6 +229,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Static files carry the pages' security headers (CSP, no framing, nosniff, referrer policy).
+WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers
 MEDIA_URL = "media/"  # never served as such: attachments go through a view that checks access
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Behind nginx: the view allows, nginx sends the file from this internal location.
