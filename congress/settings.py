@@ -275,10 +275,15 @@ for _name in SUGGESTION_RULES:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"one_line_refusals": {"()": "congress.logs.OneLineRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    # The worker (run_huey) logs each job through its own handler; once is enough.
-    "loggers": {"huey": {"handlers": [], "level": "INFO", "propagate": False}},
+    "loggers": {
+        # The worker (run_huey) logs each job through its own handler; once is enough.
+        "huey": {"handlers": [], "level": "INFO", "propagate": False},
+        # A 403 is one line (method, path, status, user id), not a traceback.
+        "django.request": {"filters": ["one_line_refusals"], "level": "WARNING"},
+    },
 }
 
 # Background jobs (Huey): the worker is `manage.py run_huey`; it runs the periodic jobs too
