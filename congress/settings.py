@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "congress.middleware.PrivatePagesMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so it sees a view's exception first: a database outage is a 503 page, not a 500.
+    "congress.middleware.DatabaseUnavailableMiddleware",
 ]
 
 # Content-Security-Policy (django-csp): scripts and styles from this site only, none inline;

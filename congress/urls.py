@@ -29,3 +29,5 @@ urlpatterns = [
     path("", include("deputies.urls")),
     path("", include("suggestions.urls")),
 ]
+
+handler500 = "congress.middleware.server_error"
