@@ -228,7 +228,8 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # Hashed names and gzip/brotli copies made by collectstatic; whitenoise serves them with
 # far-future caching (make serve runs collectstatic).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Like FileSystemStorage; a full or read-only disk is a message, not a 500 (congress/files.py).
+    "default": {"BACKEND": "congress.files.SafeFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Static files carry the pages' security headers (CSP, no framing, nosniff, referrer policy).
