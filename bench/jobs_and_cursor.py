@@ -32,7 +32,7 @@ from huey.contrib.djhuey import HUEY  # noqa: E402
 from congress import jobs  # noqa: E402
 from congress.api import encode_cursor  # noqa: E402
 from congress.models import Job, Session  # noqa: E402
-from suggestions import jobs as suggestion_jobs  # noqa: E402
+from suggestions.imports import jobs as suggestion_jobs  # noqa: E402
 from suggestions.models import Suggestion  # noqa: E402
 
 

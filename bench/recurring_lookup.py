@@ -35,8 +35,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from congress.models import Delegation, Division, Session, Term  # noqa: E402
 from demo.builder import load  # noqa: E402
 from deputies.models import Deputy  # noqa: E402
-from suggestions import similarity  # noqa: E402
 from suggestions.models import Category, Suggestion, TextBand  # noqa: E402
+from suggestions.search import similarity  # noqa: E402
 
 BENCH_TERM = 91
 

@@ -1,12 +1,17 @@
 """Logging in, and resetting a forgotten password only where real mail is configured.
 
 django-axes (settings AXES_*) locks out an account or an address after repeated failures, on
-this login and the admin's alike. Password reset is off (404, no link) until EMAIL_HOST is set
+this login and the admin's alike, and on the password change form: a wrong current password
+counts as a failed login of that account, so a borrowed session cannot guess it either.
+Password reset is off (404, no link) until EMAIL_HOST is set
 with a mail backend that really sends: the console backend would print working reset links
 into the server's log. When on, requests are throttled per address and per e-mail.
 """
 
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
 from django.conf import settings
+from django.contrib.auth import user_login_failed
 from django.contrib.auth import views as auth_views
 from django.core.cache import cache
 from django.http import Http404
@@ -50,6 +55,27 @@ class LoginView(auth_views.LoginView):
         }
 
 
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Throttled like the login, per account and per address, by axes' own records."""
+
+    def _credentials(self):
+        return {"username": self.request.user.get_username()}
+
+    def post(self, request, *args, **kwargs):
+        # Locked: refused before the current password is even checked, the right one included.
+        if not AxesProxyHandler.is_allowed(request, self._credentials()):
+            return get_lockout_response(request, credentials=self._credentials())
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if form.has_error("old_password"):
+            # Axes counts it, and locks out at the limit (AxesMiddleware answers then).
+            user_login_failed.send(
+                sender=__name__, credentials=self._credentials(), request=self.request
+            )
+        return super().form_invalid(form)
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("password_reset_done")
 
@@ -82,7 +108,7 @@ def reset_only_with_mail(view):
 urlpatterns = [
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password_change/", PasswordChangeView.as_view(), name="password_change"),
     path(
         "password_change/done/",
         auth_views.PasswordChangeDoneView.as_view(),

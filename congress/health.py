@@ -12,7 +12,10 @@ from django.views.decorators.http import require_GET
 from huey.contrib.djhuey import HUEY
 
 HEARTBEAT_KEY = "worker-heartbeat"
-HEARTBEAT_MAX_AGE = 180  # the worker beats each minute; three missed beats mean it is down
+# The worker beats each minute, and every 10 s while it runs a job (congress/jobs.py), so a
+# beat is missed only when the worker is gone; it is restarted within seconds when it dies
+# (deploy/serve.sh, Restart= in the units), so past 90 s it is down, not busy.
+HEARTBEAT_MAX_AGE = 90
 
 
 def record_heartbeat(now=None):

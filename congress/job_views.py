@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET
 
 from congress.files import protected_file_response
-from congress.jobs import progress_of
+from congress.jobs import notice_lapse, progress_of
 from congress.models import Job
 from congress.viewer import viewer_for
 
@@ -22,7 +22,7 @@ def _job_for(request, pk):
     job = Job.objects.filter(pk=pk).select_related("owner").first()
     if job is None or not job.may_be_seen_by(request.user):
         raise Http404
-    return job
+    return notice_lapse(job)
 
 
 def _figures(job):
@@ -76,7 +76,7 @@ def job_list(request):
         request,
         "jobs/job_list.html",
         {
-            "jobs": [(job, _figures(job)) for job in jobs],
+            "jobs": [(job, _figures(notice_lapse(job))) for job in jobs],
             "viewer": viewer_for(request),
         },
     )

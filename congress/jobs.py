@@ -12,11 +12,19 @@ immediate mode (DEBUG, tests) a job runs inside the request that starts it.
 Progress while a job runs is kept in the queue's own key-value storage (Redis, or the queue's
 SQLite file), not in the job's row: an import writes every row in one transaction, and its
 progress written to the database inside it would only appear when it is over.
+
+A running job holds a lease there too: its worker renews it every few seconds from a thread of
+its own, however long a step of the work takes. A worker that dies (kill -9, the machine gone)
+stops renewing; once the lease has lapsed the job is failed with a reason in its starter's
+language, by the worker's minutely sweep and by whoever reads the job first, so the same upload
+can be confirmed again as a new job.
 """
 
 import contextlib
 import logging
 import os
+import threading
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +36,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from huey.contrib.djhuey import HUEY
 
+from congress.health import record_heartbeat
 from congress.models import Job
 
 logger = logging.getLogger(__name__)
@@ -46,6 +55,87 @@ class Result:
 
 def _progress_key(job_id):
     return f"job-progress:{job_id}"
+
+
+def _lease_key(job_id):
+    return f"job-lease:{job_id}"
+
+
+def renew_lease(job_id, now=None):
+    """The job's worker is alive: its lease runs JOB_LEASE_SECONDS from now."""
+    HUEY.put(_lease_key(job_id), (time.time() if now is None else now) + settings.JOB_LEASE_SECONDS)
+
+
+@contextlib.contextmanager
+def holding_lease(job_id):
+    """Hold the job's lease while the block runs: renewed a few times per lease period by a
+    thread, so a long step of the work (one big transaction) does not let it lapse."""
+    stop = threading.Event()
+
+    def keep_renewing():
+        while not stop.wait(settings.JOB_LEASE_SECONDS / 3):
+            try:
+                renew_lease(job_id)
+                record_heartbeat()  # the worker is alive even when every thread is busy
+            except Exception:  # the queue's storage unreachable: try again at the next beat
+                logger.warning("job %s: lease not renewed", job_id, exc_info=True)
+
+    renew_lease(job_id)
+    renewer = threading.Thread(target=keep_renewing, name=f"job-{job_id}-lease", daemon=True)
+    renewer.start()
+    try:
+        yield
+    finally:  # the lease itself stays until _finish has written the outcome
+        stop.set()
+        renewer.join()
+
+
+def lease_lapsed(job, now=None):
+    """True when the job runs but nobody renews its lease: its worker died."""
+    if job.state != Job.State.RUNNING:
+        return False
+    now = time.time() if now is None else now
+    try:
+        until = HUEY.get(_lease_key(job.pk), peek=True)
+    except Exception:  # cannot tell; a live job is never failed on a guess
+        return False
+    if until is None:  # claimed, and no lease ever written (or a job from before leases)
+        started = job.started_at.timestamp() if job.started_at else now
+        return started + settings.JOB_LEASE_SECONDS < now
+    return until < now
+
+
+def _fail_lapsed(job):
+    done, total = progress_of(job)
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        reason = _(
+            "The background process handling this job stopped unexpectedly; submit it again."
+        )
+    # Only a job still running: a worker that was merely slow and finished meanwhile wins.
+    failed = Job.objects.filter(pk=job.pk, state=Job.State.RUNNING).update(
+        state=Job.State.FAILED, finished_at=timezone.now(), message=reason, done=done, total=total
+    )
+    if failed:
+        logger.warning("job %s failed: its worker stopped renewing its lease", job.pk)
+        with contextlib.suppress(Exception):
+            HUEY.get(_progress_key(job.pk))
+    return failed
+
+
+def notice_lapse(job, now=None):
+    """The job as it stands, failed first if its worker died; for every page that shows it."""
+    if lease_lapsed(job, now) and _fail_lapsed(job):
+        job.refresh_from_db()
+    return job
+
+
+def fail_lapsed(now=None):
+    """Fail every running job whose lease lapsed (the worker's minutely sweep); how many."""
+    return sum(
+        _fail_lapsed(job)
+        for job in Job.objects.filter(state=Job.State.RUNNING)
+        if lease_lapsed(job, now)
+    )
 
 
 def progress_of(job):
@@ -101,9 +191,10 @@ def run(job_id, work):
 
     with translation.override(job.language or settings.LANGUAGE_CODE):
         try:
-            result = work(job, progress) or Result()
-            # A full disk or a storage error fails the job instead of leaving it running.
-            stored = _store(result.path, result.name) if result.path else ""
+            with holding_lease(job_id):
+                result = work(job, progress) or Result()
+                # A full disk or a storage error fails the job instead of leaving it running.
+                stored = _store(result.path, result.name) if result.path else ""
         except JobError as error:
             _finish(job_id, Job.State.FAILED, message=str(error), **figures)
             return
@@ -145,8 +236,9 @@ def _finish(job_id, state, *, done=None, total=None, **fields):
     Job.objects.filter(pk=job_id).update(
         state=state, finished_at=timezone.now(), **figures, **fields
     )
-    with contextlib.suppress(Exception):
-        HUEY.get(_progress_key(job_id))  # read once: removed
+    for key in (_progress_key(job_id), _lease_key(job_id)):
+        with contextlib.suppress(Exception):
+            HUEY.get(key)  # read once: removed
 
 
 def remove_old_results(days=None):

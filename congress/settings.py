@@ -7,6 +7,8 @@ from urllib.parse import unquote, urlparse
 from csp.constants import NONE, SELF
 from dotenv import load_dotenv
 
+from congress.middleware import static_file_headers
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 # `make serve` keeps its generated SECRET_KEY in an untracked .env; the real environment wins.
 load_dotenv(BASE_DIR / ".env", override=False)
@@ -79,6 +81,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "congress.middleware.PrivatePagesMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so it sees a view's exception first: a database outage is a 503 page, not a 500.
+    "congress.middleware.DatabaseUnavailableMiddleware",
 ]
 
 # Content-Security-Policy (django-csp): scripts and styles from this site only, none inline;
@@ -224,9 +228,12 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # Hashed names and gzip/brotli copies made by collectstatic; whitenoise serves them with
 # far-future caching (make serve runs collectstatic).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Like FileSystemStorage; a full or read-only disk is a message, not a 500 (congress/files.py).
+    "default": {"BACKEND": "congress.files.SafeFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Static files carry the pages' security headers (CSP, no framing, nosniff, referrer policy).
+WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers
 MEDIA_URL = "media/"  # never served as such: attachments go through a view that checks access
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Behind nginx: the view allows, nginx sends the file from this internal location.
@@ -271,10 +278,15 @@ for _name in SUGGESTION_RULES:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"one_line_refusals": {"()": "congress.logs.OneLineRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    # The worker (run_huey) logs each job through its own handler; once is enough.
-    "loggers": {"huey": {"handlers": [], "level": "INFO", "propagate": False}},
+    "loggers": {
+        # The worker (run_huey) logs each job through its own handler; once is enough.
+        "huey": {"handlers": [], "level": "INFO", "propagate": False},
+        # A 403 is one line (method, path, status, user id), not a traceback.
+        "django.request": {"filters": ["one_line_refusals"], "level": "WARNING"},
+    },
 }
 
 # Background jobs (Huey): the worker is `manage.py run_huey`; it runs the periodic jobs too
@@ -304,3 +316,6 @@ EXPORT_INLINE_ROWS = int(os.environ.get("EXPORT_INLINE_ROWS", "5000"))
 JOB_RESULT_DAYS = int(os.environ.get("JOB_RESULT_DAYS", "7"))
 # A job still running after this many hours lost its worker; it is marked failed.
 JOB_MAX_HOURS = int(os.environ.get("JOB_MAX_HOURS", "12"))
+# A running job's worker renews its lease a few times per this many seconds; a job whose lease
+# lapsed lost its worker (kill -9, a crash) and is failed at the next look (congress/jobs.py).
+JOB_LEASE_SECONDS = float(os.environ.get("JOB_LEASE_SECONDS", "30"))

@@ -28,3 +28,5 @@ urlpatterns = [
     path("", include("deputies.urls")),
     path("", include("suggestions.public.urls")),
 ]
+
+handler500 = "congress.middleware.server_error"

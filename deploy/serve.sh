@@ -27,7 +27,20 @@ if [ "${DEMO:-0}" = "1" ]; then
 fi
 $PY manage.py check --deploy --fail-level ERROR
 
-$PY manage.py run_huey &
+# The worker is supervised: when it dies (kill -9, out of memory, a crash) it is started again
+# after two seconds, as systemd's Restart= does in production; a job it was running is failed
+# once its lease lapses (congress/jobs.py) and can be started again.
+supervise_worker() {
+  trap 'kill "$child" 2>/dev/null; wait "$child" 2>/dev/null; exit 0' INT TERM
+  while true; do
+    $PY manage.py run_huey &
+    child=$!
+    wait "$child" && status=0 || status=$?
+    echo "The job worker stopped (exit status $status); starting it again in 2 s." >&2
+    sleep 2
+  done
+}
+supervise_worker &
 worker=$!
 trap 'kill "$worker" 2>/dev/null || true; wait "$worker" 2>/dev/null || true' EXIT INT TERM
 

@@ -1,7 +1,8 @@
 """Support payments as a spreadsheet, in the import's columns (an export can be imported back).
 
-Text that a spreadsheet program would run as a formula (=, +, -, @ at the start) is written with
-a leading apostrophe, so a name or purpose typed as "=HYPERLINK(...)" stays text (CSV injection).
+Text that a spreadsheet program would run as a formula (a purpose typed as "=HYPERLINK(...)") is
+neutralised by the shared helper alone (congress/spreadsheets.py): a text cell in an .xlsx, one
+leading apostrophe in a CSV. Escaping here as well wrote it twice ("''=HYPERLINK…").
 """
 
 from django.utils.translation import gettext as _
@@ -9,28 +10,17 @@ from django.utils.translation import gettext as _
 from congress.spreadsheets import spreadsheet_response
 from reports.imports import PAYMENT_COLUMNS
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
 
 def payment_rows(payments):
     for p in payments.select_related("deputy__delegation").iterator(chunk_size=2000):
         yield [
-            neutralise(v)
-            for v in (
-                p.deputy.name,
-                p.deputy.delegation.name,
-                str(p.get_kind_display()),
-                p.purpose,
-                p.amount,
-                p.paid_on,
-                p.budget_line,
-            )
+            p.deputy.name,
+            p.deputy.delegation.name,
+            str(p.get_kind_display()),
+            p.purpose,
+            p.amount,
+            p.paid_on,
+            p.budget_line,
         ]
 
 

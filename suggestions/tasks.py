@@ -42,8 +42,10 @@ def start_import(saved, by):
         params__token=saved.token,
         state__in=[Job.State.QUEUED, Job.State.RUNNING],
     ).first()
-    if waiting:  # a second click on the button: the same job
-        return waiting
+    if waiting:
+        waiting = job_runner.notice_lapse(waiting)  # its worker may have died: failed first
+    if waiting and waiting.state in (Job.State.QUEUED, Job.State.RUNNING):
+        return waiting  # a second click on the button: the same job
     return job_runner.start(
         import_job,
         kind=Job.Kind.IMPORT,
