@@ -1,0 +1,72 @@
+"""Searchable pickers: every deputy or unit option carries its name's pinyin and initials, and
+the reception form offers the station's own deputies first."""
+
+from congress.forms import pinyin_keys
+from deputies.forms import ActivityForm, ReceptionForm
+from suggestions.forms import AssignForm, DraftForm
+from tests.conftest import make_deputy
+
+
+def test_pinyin_keys_give_initials_and_full_pinyin():
+    assert pinyin_keys("李四") == ("ls", "lisi")
+    assert pinyin_keys("吕梁市公安局")[0] == "llsgaj"
+
+
+def test_deputy_and_unit_pickers_carry_pinyin_on_every_option(deputy_a, deputy_b, unit_x):
+    html = str(DraftForm(lead_deputy=deputy_a)["co_signers"])
+    assert "data-picker" in html and f'data-initials="{pinyin_keys(deputy_b.name)[0]}"' in html
+    html = str(AssignForm()["lead_unit"])
+    assert f'data-pinyin="{pinyin_keys(unit_x.name)[1]}"' in html
+    assert "data-picker" in str(ActivityForm()["deputy"])
+
+
+def test_reception_form_offers_the_stations_own_deputies_first(station, deputy_a, delegation):
+    make_deputy(delegation, "乙代表")  # same county, not at this station
+    html = str(ReceptionForm(station=station)["deputies"])
+    ours, others = html.index("This station&#x27;s deputies"), html.index("Other deputies")
+    assert ours < html.index(deputy_a.name) < others < html.index("乙代表")
+
+
+def parsed(html):
+    """The elements of an HTML fragment: [(tag, sorted attributes, text)], whitespace aside."""
+    from html.parser import HTMLParser
+
+    found = []
+
+    class Parser(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.append([tag, sorted(attrs), ""])
+
+        def handle_data(self, data):
+            if found and data.strip():
+                found[-1][2] += data.strip()
+
+    Parser().feed(html)
+    return found
+
+
+def test_a_picker_writes_the_select_django_would_with_the_choice_kept(
+    station, deputy_a, delegation, unit_x
+):
+    """The pickers write their select in Python (a template per option is slow): the same
+    elements, attributes, groups, escaping and selection as Django's own templates give."""
+    from congress.forms import PickerMixin
+
+    make_deputy(delegation, "<乙>代表")
+    form = ReceptionForm(station=station, initial={"deputies": [deputy_a.pk]})
+    assign = AssignForm(data={"lead_unit": unit_x.pk})
+    for bound in (form["deputies"], assign["lead_unit"], assign["co_units"]):
+        widget = bound.field.widget
+        args = (
+            bound.html_name,
+            bound.value(),
+            {"id": bound.auto_id, **bound.build_widget_attrs({})},
+        )
+        ours, djangos = widget.render(*args), super(PickerMixin, widget).render(*args)
+        assert parsed(ours) == parsed(djangos)
+        assert parsed(str(bound)) == parsed(ours)
+    assert ("option", [("selected", None), ("value", str(deputy_a.pk))]) in [
+        (tag, [a for a in attrs if a[0] in ("selected", "value")])
+        for tag, attrs, _t in parsed(str(form["deputies"]))
+    ]
+    assert "&lt;乙&gt;代表" in str(form["deputies"])
