@@ -1,15 +1,56 @@
 from django.contrib import admin
 
+from congress.history import PRIVATE, _plain, log_action
 from congress.models import (
     Category,
     Delegation,
     Division,
     HandlingUnit,
+    HistoryEntry,
     Leader,
     Session,
     Term,
     WorkingCommittee,
 )
+
+
+class TracedAdmin(admin.ModelAdmin):
+    """A record edited in the back office keeps who changed which field, from what to what.
+
+    Deletions leave their trace from any entry point (`congress.history.trace_deletion`)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        fields = [f for f in form.changed_data if f in form.cleaned_data]
+        changes = {
+            f: [_plain(form.initial.get(f)) if change else None, _plain(form.cleaned_data[f])]
+            for f in fields
+        }
+        for f in PRIVATE & set(changes):
+            changes[f] = ["—", "—"]  # named as changed, its values not kept
+        if changes or not change:
+            action = HistoryEntry.Action.CHANGED if change else HistoryEntry.Action.CREATED
+            log_action(obj, action, by=request.user, changes=changes)
+
+
+@admin.register(HistoryEntry)
+class HistoryEntryAdmin(admin.ModelAdmin):
+    """Every record's history, read-only: nobody edits or deletes a history line."""
+
+    list_display = ["at", "content_type", "object_repr", "action", "actor"]
+    list_filter = ["action", "content_type"]
+    list_select_related = ["content_type", "actor"]
+    search_fields = ["object_repr", "note"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class SessionInline(admin.TabularInline):
@@ -18,31 +59,31 @@ class SessionInline(admin.TabularInline):
 
 
 @admin.register(Term)
-class TermAdmin(admin.ModelAdmin):
+class TermAdmin(TracedAdmin):
     list_display = ["name", "number", "starts_on", "ends_on"]
     inlines = [SessionInline]
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(TracedAdmin):
     list_display = ["name", "term", "number", "opens_on", "closes_on"]
     list_filter = ["term"]
     list_select_related = ["term"]
 
 
 @admin.register(Division)
-class DivisionAdmin(admin.ModelAdmin):
+class DivisionAdmin(TracedAdmin):
     list_display = ["name", "order"]
 
 
 @admin.register(Delegation)
-class DelegationAdmin(admin.ModelAdmin):
+class DelegationAdmin(TracedAdmin):
     list_display = ["name", "division", "order"]
     list_select_related = ["division"]
 
 
 @admin.register(HandlingUnit)
-class HandlingUnitAdmin(admin.ModelAdmin):
+class HandlingUnitAdmin(TracedAdmin):
     list_display = ["name", "kind", "contact_person", "phone", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "short_name"]
@@ -50,17 +91,17 @@ class HandlingUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Leader)
-class LeaderAdmin(admin.ModelAdmin):
+class LeaderAdmin(TracedAdmin):
     list_display = ["name", "kind", "title"]
     list_filter = ["kind"]
     search_fields = ["name"]
 
 
 @admin.register(WorkingCommittee)
-class WorkingCommitteeAdmin(admin.ModelAdmin):
+class WorkingCommitteeAdmin(TracedAdmin):
     search_fields = ["name"]
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(TracedAdmin):
     list_display = ["name", "order"]

@@ -18,3 +18,9 @@ class CongressConfig(AppConfig):
         from congress import cache  # noqa: F401  (connects the receiver that bumps the pages' version)
 
         post_migrate.connect(refresh_staff_group, sender=self)
+
+        from django.apps import apps
+
+        from congress.history import connect_deletion_traces
+
+        connect_deletion_traces(apps.get_models())

@@ -247,3 +247,49 @@ class Job(models.Model):
         from congress.roles import is_congress_staff
 
         return user.is_authenticated and (user.pk == self.owner_id or is_congress_staff(user))
+
+
+class HistoryEntry(models.Model):
+    """One line of a record's history: who, when, what, and each field's value before → after.
+
+    Written only by `congress.history.log_action`, the one writer of every history. Records with
+    a timeline of their own (a suggestion's events, a problem's) are written there by the same
+    function; every other record a staff member can change — support payments, courses, study
+    materials, committee work items, reports, reference data — keeps its history here, and so
+    does every deleted record: its last values stay after it is gone.
+    """
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("created")
+        CHANGED = "changed", _("changed")
+        DELETED = "deleted", _("deleted")
+        LINKED = "linked", _("linked")
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.CharField(_("record"), max_length=64)
+    object_repr = models.CharField(_("record as it was named"), max_length=200)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    changes = models.JSONField(_("before → after"), default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history of records")
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "at"], name="history_of_record"),
+        ]
+
+    def __str__(self):
+        return f"{self.object_repr} · {self.get_action_display()}"

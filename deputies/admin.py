@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from congress.admin import TracedAdmin
 from deputies import services
 from deputies.models import Deputy, DutyActivity, LiaisonStation, Problem, ProblemEvent, Reception
 
 
 @admin.register(Deputy)
-class DeputyAdmin(admin.ModelAdmin):
+class DeputyAdmin(TracedAdmin):
     list_display = ["name", "level", "delegation", "gender", "party", "occupation", "phone"]
     list_filter = ["level", "delegation", "gender", "is_active"]
     list_select_related = ["delegation"]
@@ -16,7 +17,7 @@ class DeputyAdmin(admin.ModelAdmin):
 
 
 @admin.register(LiaisonStation)
-class LiaisonStationAdmin(admin.ModelAdmin):
+class LiaisonStationAdmin(TracedAdmin):
     list_display = ["name", "division", "township", "contact_person", "deputy_count"]
     list_filter = ["division"]
     list_select_related = ["division"]
@@ -33,7 +34,7 @@ class LiaisonStationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reception)
-class ReceptionAdmin(admin.ModelAdmin):
+class ReceptionAdmin(TracedAdmin):
     list_display = ["station", "held_on", "people_received"]
     list_filter = ["station__division"]
     list_select_related = ["station"]
@@ -110,7 +111,7 @@ class ProblemAdmin(admin.ModelAdmin):
 
 
 @admin.register(DutyActivity)
-class DutyActivityAdmin(admin.ModelAdmin):
+class DutyActivityAdmin(TracedAdmin):
     """Duty activities are counted in the station figures and the yearly report, so none is
     deleted here (a record entered by mistake is corrected in place)."""
 

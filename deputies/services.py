@@ -9,15 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congress.errors import WorkflowError
-from congress.history import describe_changes
+from congress.history import describe_changes, log_action
 from deputies.models import DutyActivity, Problem, ProblemEvent, Reception
 
 Status = Problem.Status
 Action = ProblemEvent.Action
 
 
-def _record(problem, action, *, by, on, from_status="", note=""):
-    """Write the problem's history line; a move names the statuses it went from and to."""
+def write_problem_event(problem, action, *, by, on, note="", from_status=""):
+    """The problem's timeline, as `congress.history.log_action` writes it."""
     return ProblemEvent.objects.create(
         problem=problem,
         action=action,
@@ -27,6 +27,11 @@ def _record(problem, action, *, by, on, from_status="", note=""):
         actor=by,
         note=note,
     )
+
+
+def _record(problem, action, *, by, on, from_status="", note=""):
+    """Write the problem's history line; a move names the statuses it went from and to."""
+    return log_action(problem, action, by=by, on=on, note=note, from_status=from_status)
 
 
 def save_problem_move(problem, from_status, action, *, by, on, note=""):

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from congress.admin import TracedAdmin
 from reports.models import CommitteeWork, Report, StudyMaterial, SupportPayment, TrainingCourse
 
 
 @admin.register(SupportPayment)
-class SupportPaymentAdmin(admin.ModelAdmin):
+class SupportPaymentAdmin(TracedAdmin):
     list_display = ["paid_on", "deputy", "kind", "amount", "purpose", "budget_line"]
     list_filter = ["kind", "paid_on"]
     list_select_related = ["deputy"]
@@ -15,19 +16,19 @@ class SupportPaymentAdmin(admin.ModelAdmin):
 
 
 @admin.register(TrainingCourse)
-class TrainingCourseAdmin(admin.ModelAdmin):
+class TrainingCourseAdmin(TracedAdmin):
     list_display = ["title", "starts_on", "ends_on", "place"]
     raw_id_fields = ["attendees"]
 
 
 @admin.register(StudyMaterial)
-class StudyMaterialAdmin(admin.ModelAdmin):
+class StudyMaterialAdmin(TracedAdmin):
     list_display = ["title", "sent_on"]
     raw_id_fields = ["recipients"]
 
 
 @admin.register(CommitteeWork)
-class CommitteeWorkAdmin(admin.ModelAdmin):
+class CommitteeWorkAdmin(TracedAdmin):
     list_display = ["title", "kind", "year"]
     list_filter = ["kind", "year"]
     raw_id_fields = ["suggestions"]

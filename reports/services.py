@@ -12,12 +12,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congress.errors import WorkflowError
+from congress.history import changes_of, log_action, snapshot
+from congress.models import HistoryEntry
 from reports.models import CommitteeWork, Report, StudyMaterial, SupportPayment, TrainingCourse
 
 MAX_AMOUNT = Decimal("10000000")  # ten million yuan: no single payment to a deputy comes near
 
 
 SupportError = WorkflowError  # the floor's error, so every form page shows it the same way
+Entry = HistoryEntry.Action
+
+
+def created(record):
+    """A new record's values, as its first history line keeps them (nothing before)."""
+    return {name: [None, value] for name, value in snapshot(record).items()}
 
 
 def check_payment(*, kind, amount, paid_on, purpose, budget_line):
@@ -49,7 +57,7 @@ def record_payment(*, deputy, kind, amount, paid_on, purpose, budget_line, by):
     )
     if problems:
         raise SupportError(" ".join(problems))
-    return SupportPayment.objects.create(
+    payment = SupportPayment.objects.create(
         deputy=deputy,
         kind=kind,
         amount=amount,
@@ -58,6 +66,8 @@ def record_payment(*, deputy, kind, amount, paid_on, purpose, budget_line, by):
         budget_line=budget_line.strip(),
         recorded_by=by,
     )
+    log_action(payment, Entry.CREATED, by=by, changes=created(payment))
+    return payment
 
 
 @transaction.atomic
@@ -70,9 +80,12 @@ def import_payments(*, rows, by):
         )
     if not rows:
         raise SupportError(_("The file has a header but no rows."))
-    return SupportPayment.objects.bulk_create(
+    payments = SupportPayment.objects.bulk_create(
         [SupportPayment(**r.values, deputy=r.deputy, recorded_by=by) for r in rows]
     )
+    for payment in payments:  # bulk_create gives primary keys on PostgreSQL and SQLite
+        log_action(payment, Entry.CREATED, by=by, changes=created(payment), note=_("imported"))
+    return payments
 
 
 @transaction.atomic
@@ -85,6 +98,7 @@ def record_course(*, title, starts_on, ends_on, place="", attendees=()):
         title=title.strip(), starts_on=starts_on, ends_on=ends_on, place=place
     )
     course.attendees.set(attendees)
+    log_action(course, Entry.CREATED, changes=created(course))
     return course
 
 
@@ -97,6 +111,7 @@ def send_material(*, title, sent_on, recipients):
         raise SupportError(_("Choose the deputies it was sent to."))
     material = StudyMaterial.objects.create(title=title.strip(), sent_on=sent_on)
     material.recipients.set(recipients)
+    log_action(material, Entry.CREATED, changes=created(material))
     return material
 
 
@@ -110,6 +125,7 @@ def record_work_item(*, title, kind, year, outcome="", suggestions=()):
         raise SupportError(_("Only registered suggestions can be linked."))
     work = CommitteeWork.objects.create(title=title.strip(), kind=kind, year=year, outcome=outcome)
     work.suggestions.set(suggestions)
+    log_action(work, Entry.CREATED, changes=created(work))
     return work
 
 
@@ -118,6 +134,7 @@ def link_suggestion(*, work, suggestion):
     if not suggestion.is_public:
         raise SupportError(_("Only registered suggestions can be linked."))
     work.suggestions.add(suggestion)
+    log_action(work, Entry.LINKED, note=str(suggestion))
 
 
 def default_title(*, session=None, year=None):
@@ -137,7 +154,7 @@ def generate_report(*, session=None, year=None, by):
         raise SupportError(_("Choose a session or a year."))
     if year is not None and not 1949 < year <= timezone.localdate().year:
         raise SupportError(_("Choose a year up to this one."))
-    return Report.objects.create(
+    report = Report.objects.create(
         session=session,
         year=year,
         title=default_title(session=session, year=year),
@@ -151,6 +168,8 @@ def generate_report(*, session=None, year=None, by):
         ),
         generated_by=by,
     )
+    log_action(report, Entry.CREATED, by=by)
+    return report
 
 
 EDITABLE = ["title", "foreword", "handling_note", "problems", "next_steps"]
@@ -165,11 +184,15 @@ def edit_report(*, report, by, **narrative):
     if "title" in narrative and not narrative["title"].strip():
         raise SupportError(_("A report needs a title."))
     report = Report.objects.select_for_update().get(pk=report.pk)
+    narrative = {name: value.strip() for name, value in narrative.items()}
+    changes = changes_of(report, narrative)
     for name, value in narrative.items():
         setattr(report, name, value.strip())
     report.edited_by = by
     report.edited_at = timezone.now()
     report.save(update_fields=[*narrative, "edited_by", "edited_at"])
+    if changes:
+        log_action(report, Entry.CHANGED, by=by, changes=changes)
     return report
 
 

@@ -14,6 +14,7 @@ raises `WorkflowError` with a message for the user and changes nothing.
 Callers use this package: `from suggestions import services; services.assign(...)`.
 """
 
+from congress.errors import WorkflowError  # noqa: F401  (what every service raises)
 from suggestions.services.assignment import (  # noqa: F401
     assign,
     decide_extension,

@@ -6,6 +6,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import override
 
+from congress.history import log_action
 from congress.models import Session
 from congress.workdays import add_months, add_workdays
 from suggestions.figures.summaries import touched
@@ -57,8 +58,8 @@ def _require_status(suggestion, allowed, message):
         raise WorkflowError(message)
 
 
-def _record(suggestion, action, *, by, on, from_status="", note="", is_public=True):
-    touched(suggestion)
+def write_event(suggestion, action, *, by, on, note="", from_status="", is_public=True):
+    """The suggestion's timeline, as `congress.history.log_action` writes it."""
     return Event.objects.create(
         suggestion=suggestion,
         action=action,
@@ -68,6 +69,13 @@ def _record(suggestion, action, *, by, on, from_status="", note="", is_public=Tr
         actor=by,
         note=note,
         is_public=is_public,
+    )
+
+
+def _record(suggestion, action, *, by, on, from_status="", note="", is_public=True):
+    touched(suggestion)
+    return log_action(
+        suggestion, action, by=by, on=on, note=note, from_status=from_status, is_public=is_public
     )
 
 
