@@ -31,6 +31,7 @@ from suggestions.services.checks import (  # noqa: F401
     check_close,
     check_co_signers,
     check_confirm_co_signature,
+    check_decide,
     check_decide_link,
     check_decline_co_signature,
     check_evaluate,

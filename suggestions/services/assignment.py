@@ -20,6 +20,7 @@ from suggestions.models import (
 )
 from suggestions.services.checks import (
     check_assign,
+    check_decide,
     check_name_responsible_person,
     check_record_contact,
     check_request_extension,
@@ -209,8 +210,7 @@ def decide_return(*, request, approve, note="", by, on=None):
     on = _today(on)
     suggestion = _lock(request.suggestion)
     request = ReturnRequest.objects.select_for_update().get(pk=request.pk)
-    if request.decision != Decision.PENDING:
-        raise WorkflowError(_("This request has already been decided."))
+    check_decide(request)
     request.decision = Decision.APPROVED if approve else Decision.REFUSED
     request.decided_on, request.decided_by, request.decision_note = on, by, note
     request.save(update_fields=["decision", "decided_on", "decided_by", "decision_note"])
@@ -311,8 +311,7 @@ def decide_extension(*, request, approve, due_on=None, note="", by, on=None):
     on = _today(on)
     suggestion, assignment = _lock_assignment(request.assignment)
     request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
-    if request.decision != Decision.PENDING:
-        raise WorkflowError(_("This request has already been decided."))
+    check_decide(request)
     request.decided_on, request.decided_by, request.decision_note = on, by, note
     if not approve:
         request.decision = Decision.REFUSED

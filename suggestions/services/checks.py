@@ -322,3 +322,9 @@ def may_publish(reply):
     except WorkflowError:
         return False
     return True
+
+
+def check_decide(request):
+    """Staff decide a unit's return or extension request once."""
+    if request.decision != Decision.PENDING:
+        raise WorkflowError(_("This request has already been decided."))

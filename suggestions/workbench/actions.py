@@ -305,6 +305,32 @@ def check_action(viewer, suggestion, name, assignment=None):
     spec.check(viewer, suggestion, assignment)
 
 
+# Staff's actions on what hangs off a suggestion — a reply, a unit's request — asked of the same
+# decider: the role, then the service's own check. The page shows a form where `may_take` says
+# yes; the POST calls `check_action_on` before the service.
+ACTIONS_ON = {
+    "publish": ("staff", lambda reply: services.check_publish(reply)),
+    "decide_return": ("staff", lambda request: services.check_decide(request)),
+    "decide_extension": ("staff", lambda request: services.check_decide(request)),
+}
+
+
+def check_action_on(viewer, name, target):
+    """PermissionDenied for the wrong person, WorkflowError for the wrong moment, else None."""
+    who, check = ACTIONS_ON[name]
+    if who == "staff" and not viewer.is_staff:
+        raise PermissionDenied
+    check(target)
+
+
+def may_take(viewer, name, target):
+    try:
+        check_action_on(viewer, name, target)
+    except (PermissionDenied, WorkflowError):
+        return False
+    return True
+
+
 def available_actions(viewer, suggestion):
     """[(name, assignment or None)] of every action this viewer may take now, in table order."""
     targets = {
@@ -434,7 +460,7 @@ def suggestion_page(request, suggestion, viewer, bound=None, status=200):
 
     replies = list(suggestion.replies.all())
     for r in replies:  # the publish form shows where the service would accept it
-        r.may_publish = viewer.is_staff and services.may_publish(r)
+        r.may_publish = may_take(viewer, "publish", r)
     # A private comment is for staff and its author; no other deputy or unit reads it.
     evaluations = [
         e
@@ -468,14 +494,22 @@ def suggestion_page(request, suggestion, viewer, bound=None, status=200):
                 for a in suggestion.assignments.all()
                 if a.role == "co" and not a.opinions.all()
             ],
-            "pending_returns": ReturnRequest.objects.filter(
-                suggestion=suggestion, decision=Decision.PENDING
-            ).select_related("unit")
+            "pending_returns": [
+                r
+                for r in ReturnRequest.objects.filter(
+                    suggestion=suggestion, decision=Decision.PENDING
+                ).select_related("unit")
+                if may_take(viewer, "decide_return", r)
+            ]
             if viewer.is_staff
             else [],
-            "pending_extensions": ExtensionRequest.objects.filter(
-                assignment__suggestion=suggestion, decision=Decision.PENDING
-            ).select_related("assignment__unit")
+            "pending_extensions": [
+                r
+                for r in ExtensionRequest.objects.filter(
+                    assignment__suggestion=suggestion, decision=Decision.PENDING
+                ).select_related("assignment__unit")
+                if may_take(viewer, "decide_extension", r)
+            ]
             if viewer.is_staff
             else [],
             "decision_form": StaffDecisionForm(),

@@ -31,6 +31,7 @@ from suggestions.models import (
     Suggestion,
     WorkflowError,
 )
+from suggestions.workbench.actions import check_action, check_action_on
 
 S = Suggestion.Status
 QUEUE_SIZE = 30
@@ -101,8 +102,9 @@ def bulk_assign(request):
         messages.error(request, _("Choose suggestions and a lead unit (or separate units)."))
         return redirect("workbench:dashboard")
     done = 0
-    for suggestion in Suggestion.objects.filter(pk__in=ids):
-        try:
+    for suggestion in Suggestion.objects.filter(pk__in=ids).prefetch_related("assignments"):
+        try:  # each one asked of the one decider, as its own page's assign form is
+            check_action(viewer, suggestion, "assign")
             services.assign(suggestion=suggestion, by=viewer.user, **form.cleaned_data)
             done += 1
         except WorkflowError as error:
@@ -120,6 +122,7 @@ def publish(request, pk):
     form = PublishForm(request.POST)
     if form.is_valid():
         try:
+            check_action_on(viewer, "publish", reply)
             services.publish_reply(
                 reply=reply, public_text=form.cleaned_data["public_text"], by=viewer.user
             )
@@ -147,6 +150,7 @@ def decide(request, kind, pk):
     form = StaffDecisionForm(request.POST)
     if form.is_valid():
         try:
+            check_action_on(viewer, f"decide_{kind}", request_obj)
             call(request=request_obj, by=viewer.user, **form.cleaned_data)
             messages.success(request, _("The request is decided; the unit is told."))
         except WorkflowError as error:

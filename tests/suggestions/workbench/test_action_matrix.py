@@ -238,3 +238,65 @@ def test_the_dashboard_asks_for_a_rating_exactly_where_the_page_offers_one(
         groups = dict((key, rows) for key, _title, rows in dashboard.context["deputy_groups"])
         badged = any(s.pk == suggestion.pk for s in groups["rate"])
         assert badged == offered, f"{state} · {role}: badge {badged}, page offers {offered}"
+
+
+def _page(client, suggestion):
+    response = client.get(reverse("workbench:suggestion", args=[suggestion.pk]))
+    return response.context if response.status_code == 200 else None
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_publish_form_shows_exactly_where_the_publish_is_accepted(
+    client, role, world, build, unit_x, unit_y
+):
+    """Publishing a reply is asked of the same decider as the page's other actions."""
+    suggestion = build(S.REPLIED, lead_unit=unit_x, co_units=[unit_y])
+    reply = suggestion.replies.get()
+    client.force_login(world[role])
+    context = _page(client, suggestion)
+    offered = bool(context) and any(r.may_publish for r in context["replies"])
+    client.post(reverse("workbench:publish", args=[reply.pk]), {"public_text": ""})
+    reply.refresh_from_db()
+    assert reply.is_published == offered, role
+    if offered:  # published once: the form is gone and a second POST changes nothing
+        assert not any(r.may_publish for r in _page(client, suggestion)["replies"])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_request_is_decided_where_the_page_offers_it_and_only_once(
+    client, role, world, build, unit_x, unit_y
+):
+    suggestion = build(S.ASSIGNED, lead_unit=unit_x, co_units=[unit_y])
+    assignment = suggestion.assignments.get(unit=unit_x)
+    request = services.request_extension(
+        assignment=assignment,
+        reason="需要跨部门协调",
+        due_on=assignment.due_on + datetime.timedelta(days=20),
+        by=world["lead_unit"],
+    )
+    client.force_login(world[role])
+    context = _page(client, suggestion)
+    offered = bool(context) and request in context["pending_extensions"]
+    url = reverse("workbench:decide", args=["extension", request.pk])
+    response = client.post(url, {"approve": "no", "note": "不予延期"})
+    request.refresh_from_db()
+    assert (request.decision != "pending") == offered, role
+    assert offered or response.status_code == 403
+    if offered:
+        assert request not in _page(client, suggestion)["pending_extensions"]
+
+
+def test_bulk_assign_asks_each_suggestion_what_its_page_would(client, world, build, unit_x):
+    ready = build(S.REGISTERED)
+    already = build(S.ASSIGNED, lead_unit=unit_x)
+    client.force_login(world["staff"])
+    response = client.post(
+        reverse("workbench:bulk_assign"),
+        {"suggestion": [ready.pk, already.pk], "lead_unit": world["unit_z"].pk},
+        follow=True,
+    )
+    ready.refresh_from_db()
+    already.refresh_from_db()
+    assert ready.status == S.ASSIGNED
+    assert list(already.assignments.values_list("unit", flat=True)) == [unit_x.pk]
+    assert str(already) in response.content.decode()  # said why it was skipped

@@ -14,6 +14,7 @@ from django.urls import reverse
 from congress.models import Delegation, Division, Session, Term
 from suggestions import services
 from suggestions.models import Category, Suggestion, WorkflowError
+from suggestions.services import intake
 from tests.conftest import make_deputy
 from tests.databases import use_database
 
@@ -126,7 +127,7 @@ def test_a_refused_submission_leaves_no_draft_behind(deputy_a, session, category
     def refuse(**kwargs):
         raise WorkflowError("refused")
 
-    monkeypatch.setattr(services, "submit", refuse)
+    monkeypatch.setattr(intake, "submit", refuse)  # the stage module draft_and_submit calls
     with pytest.raises(WorkflowError):
         services.draft_and_submit(
             deputy=deputy_a,
