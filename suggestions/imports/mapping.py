@@ -45,7 +45,12 @@ FIELD_LABELS = {key: label for key, label, _synonyms in FIELDS}
 # Used only when no column of the sheet maps to the field by a primary name.
 FALLBACKS = {"序号": "number"}
 HEADER_ROWS = 10  # the header is looked for in the first rows, under titles and subtitles
-BRACKETS = re.compile(r"[（(][^）)]*[）)]")
+# A bracket holds no other opening bracket: each one is scanned to the next bracket at most, not
+# to the end of the cell (a header of 20,000 "(" took 4.5 s).
+BRACKETS = re.compile(r"[（(][^（(）)]*[）)]")
+# A header with a remark in brackets may be long; a cell longer than this is a paragraph of
+# text, not a header, and is compared with no synonym (the longest is under 20 characters).
+MAX_HEADER_CHARS = 200
 
 
 def header_text(value):
@@ -73,7 +78,7 @@ def _synonyms():
 def field_for(cell, names=None):
     names = names if names is not None else _synonyms()
     text = header_text(cell)
-    if not text:
+    if not text or len(text) > MAX_HEADER_CHARS:
         return ""
     return names.get(text) or names.get(BRACKETS.sub("", text), "")
 

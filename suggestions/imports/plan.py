@@ -19,6 +19,7 @@ from suggestions.imports.values import (
     _name,
     _number,
     _period,
+    _quoted,
     _reply_class,
     _satisfaction,
     _text,
@@ -236,7 +237,7 @@ def _check_row(plan, session, mapped, deputies, categories, units, seen, existin
     if number is None:
         problems.append(
             _("the number “%(value)s” is not a whole number such as 12")
-            % {"value": _text(values.get("number"))}
+            % {"value": _quoted(values.get("number"))}
             if _filled(values.get("number"))
             else _("the number is missing")
         )
@@ -278,7 +279,7 @@ def _check_row(plan, session, mapped, deputies, categories, units, seen, existin
         for item in _co_signer_items(values.get("co_signers"), deputies, notes):
             match = NAME_WITH_DELEGATION.match(item)
             if not match:
-                problems.append(_("co-signer: unreadable “%(value)s”") % {"value": item})
+                problems.append(_("co-signer: unreadable “%(value)s”") % {"value": _quoted(item)})
                 continue
             deputy, problem = deputies.find(_name(match["name"]), match["delegation"] or "")
             if problem:
@@ -299,7 +300,7 @@ def _check_row(plan, session, mapped, deputies, categories, units, seen, existin
         if submitted_on is None:
             problems.append(
                 _("the date “%(value)s” is not a date such as 2021-01-08")
-                % {"value": _text(values.get("submitted_on"))}
+                % {"value": _quoted(values.get("submitted_on"))}
             )
     period = Suggestion.Period.DURING_SESSION
     if _filled(values.get("period")):
@@ -307,7 +308,7 @@ def _check_row(plan, session, mapped, deputies, categories, units, seen, existin
         if period is None:
             problems.append(
                 _("“%(value)s”: submitted must be 大会期间 or 闭会期间")
-                % {"value": _text(values.get("period"))}
+                % {"value": _quoted(values.get("period"))}
             )
     _check_handling(plan, units, notes, problems)
     plan.responsible_person = _name(values.get("responsible_person"))
@@ -382,7 +383,7 @@ def _check_handling(plan, units, notes, problems):
         else:
             problems.append(
                 _("one lead unit per suggestion: “%(value)s”; put the others under co-handling")
-                % {"value": _text(values.get("lead_unit"))}
+                % {"value": _quoted(values.get("lead_unit"))}
             )
             break
     for text in SEPARATORS.split(_text(values.get("co_units"))):
@@ -406,7 +407,7 @@ def _check_handling(plan, units, notes, problems):
                     "the handling result “%(value)s” is not A–D, 已解决, 正在解决, 列入计划 "
                     "or 留作参考"
                 )
-                % {"value": shown}
+                % {"value": _quoted(shown)}
             )
         elif shown != plan.reply_class:
             notes.append((shown, plan.reply_class))
@@ -415,7 +416,7 @@ def _check_handling(plan, units, notes, problems):
         if not plan.satisfaction:
             problems.append(
                 _("the satisfaction “%(value)s” is not 满意, 基本满意 or 不满意")
-                % {"value": _text(values.get("satisfaction"))}
+                % {"value": _quoted(values.get("satisfaction"))}
             )
     for key in ("assigned_on", "replied_on"):
         if _filled(values.get(key)):
@@ -423,7 +424,7 @@ def _check_handling(plan, units, notes, problems):
             if day is None:
                 problems.append(
                     _("the date “%(value)s” is not a date such as 2021-01-08")
-                    % {"value": _text(values.get(key))}
+                    % {"value": _quoted(values.get(key))}
                 )
             values[key] = day
             if note:
