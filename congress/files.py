@@ -13,7 +13,6 @@ name, the original (possibly Chinese) name per RFC 5987/6266, and nosniff.
 """
 
 import contextlib
-import errno
 import logging
 import mimetypes
 import os
@@ -29,8 +28,7 @@ from congress.errors import WorkflowError
 
 logger = logging.getLogger(__name__)
 
-# The storage cannot take a file now; no retry of the same write would help.
-STORAGE_REFUSALS = {errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EFBIG}
+from congress.middleware import STORAGE_REFUSALS  # noqa: E402  (the one list of refusals)
 
 
 class StorageUnavailable(WorkflowError):

@@ -1,6 +1,7 @@
 """Response headers every page gets, and the static files too; the page a request gets
-while the database is away."""
+while the database is away, or when the disk cannot take the file it sent."""
 
+import errno
 import logging
 import sys
 
@@ -15,6 +16,15 @@ from django.views import defaults
 logger = logging.getLogger(__name__)
 
 DATABASE_DOWN = (OperationalError, InterfaceError)
+# The disk refuses a write (full, read-only, over quota): Django's upload handler meets it while
+# it spools a large upload to a temporary file, before any view runs.
+STORAGE_REFUSALS = {errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EFBIG}
+
+
+def storage_refused(exception):
+    return isinstance(exception, OSError) and exception.errno in STORAGE_REFUSALS
+
+
 RETRY_AFTER_SECONDS = 30
 
 
@@ -56,6 +66,13 @@ def unavailable_response():
     return response
 
 
+def storage_full_response():
+    """507: the upload was not received; a short page, rendered without the request."""
+    response = HttpResponse(render_to_string("storage_full.html"), status=507)
+    patch_cache_control(response, no_store=True)
+    return response
+
+
 class DatabaseUnavailableMiddleware:
     """A request that meets a database outage (connection refused, server gone, timed out)
     gets the short "temporarily unavailable" page, not a 500. Nothing to recover: Django drops
@@ -68,6 +85,9 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        if storage_refused(exception):
+            logger.error("Storage refused: %s %s (%s)", request.method, request.path, exception)
+            return storage_full_response()
         if not isinstance(exception, DATABASE_DOWN):
             return None
         logger.warning("Database unavailable: %s %s (%s)", request.method, request.path, exception)
@@ -78,4 +98,6 @@ def server_error(request):
     """handler500: an outage met outside a view (a middleware loading the user) is a 503 too."""
     if isinstance(sys.exc_info()[1], DATABASE_DOWN):
         return unavailable_response()
+    if storage_refused(sys.exc_info()[1]):  # a large upload spooled to a full disk
+        return storage_full_response()
     return defaults.server_error(request)

@@ -110,3 +110,38 @@ def test_other_storage_errors_are_not_disguised(monkeypatch):
     monkeypatch.undo()
     assert not isinstance(raised.value, StorageUnavailable)
     assert files_in_media() == []
+
+
+def test_a_large_upload_the_disk_cannot_spool_is_refused_with_a_page_and_saves_nothing(
+    build, unit_x, client, monkeypatch, settings
+):
+    """Above FILE_UPLOAD_MAX_MEMORY_SIZE Django spools the upload to a temporary file while it
+    reads the request, before any view: a full disk there is a 507 page, not a bare 500."""
+    from django.core.files import uploadedfile
+
+    suggestion = build(Suggestion.Status.ASSIGNED, lead_unit=unit_x)
+    lead = suggestion.assignments.get(role="lead")
+    client.force_login(unit_x.members.get())
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 10  # every upload is spooled to disk
+
+    def no_space(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(uploadedfile.tempfile, "NamedTemporaryFile", no_space)
+    client.raise_request_exception = False
+    response = client.post(
+        reverse("workbench:act_on_assignment", args=[suggestion.pk, lead.pk, "reply"]),
+        {
+            "reply_class": "A",
+            "text": "已解决",
+            "signed_by": "局长",
+            "replied_on": "2026-10-01",
+            "attachment": SimpleUploadedFile("答复.pdf", PDF, content_type="application/pdf"),
+        },
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    monkeypatch.undo()
+    assert response.status_code == 507
+    assert "文件未能接收" in response.content.decode()
+    assert not Reply.objects.exists()
+    assert files_in_media() == []
