@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -154,6 +154,42 @@ def decide(request, kind, pk):
     else:
         messages.error(request, _("Choose approve or refuse."))
     return redirect("workbench:suggestion", pk=suggestion_pk)
+
+
+@login_required
+@require_GET
+def sessions(request):
+    """Every session, with what still keeps it from being concluded."""
+    viewer = require_staff(request)
+    waiting = dict(
+        Suggestion.objects.filter(status__in=services.WAITING_FOR_A_REPLY)
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values_list("session", "n")
+    )
+    rows = list(Session.objects.select_related("term"))
+    for session in rows:
+        session.waiting = waiting.get(session.pk, 0)
+    return render(request, "workbench/sessions.html", {"sessions": rows, "viewer": viewer})
+
+
+@login_required
+@require_POST
+def conclude(request, pk):
+    viewer = require_staff(request)
+    session = get_object_or_404(Session, pk=pk)
+    try:
+        closed = services.conclude_session(session=session, by=viewer.user)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("%(session)s is concluded; %(count)s suggestion(s) closed with it.")
+            % {"session": session, "count": closed},
+        )
+    return redirect("workbench:sessions")
 
 
 def _record_meeting(data):
