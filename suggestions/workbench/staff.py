@@ -31,6 +31,7 @@ from suggestions.models import (
     Suggestion,
     WorkflowError,
 )
+from suggestions.rules import at_rest
 
 S = Suggestion.Status
 QUEUE_SIZE = 30
@@ -71,7 +72,9 @@ def staff_queues():
     extensions = ExtensionRequest.objects.filter(decision=Decision.PENDING).select_related(
         "assignment__suggestion", "assignment__unit"
     )
-    unpublished = Reply.objects.filter(is_published=False)
+    # A concluded session's replies never published are history (its closed suggestions are
+    # at rest), not staff's work.
+    unpublished = Reply.objects.filter(is_published=False).exclude(at_rest("suggestion__"))
     to_publish = (
         unpublished.filter(~Exists(Reply.objects.filter(supersedes=OuterRef("pk"))))
         .select_related("suggestion", "assignment__unit")
@@ -79,7 +82,9 @@ def staff_queues():
     )
     # Counted as all unpublished minus the few revised ones: two index-only counts, where an
     # anti-join would read every reply.
-    revised = Reply.objects.filter(supersedes__isnull=False, supersedes__is_published=False)
+    revised = Reply.objects.filter(
+        supersedes__isnull=False, supersedes__is_published=False
+    ).exclude(at_rest("suggestion__"))
     to_publish_count = unpublished.count() - revised.count()
     return {
         "suggestions": result,
