@@ -28,6 +28,9 @@ class SessionQuerySet(models.QuerySet):
         """The session that opened most recently, by the congress's own calendar."""
         return self.filter(opens_on__lte=timezone.localdate()).order_by("-opens_on").first()
 
+    def concluded(self):
+        return self.filter(concluded_on__isnull=False)
+
 
 class Session(models.Model):
     """A session (次会议) of a term; suggestions are numbered within it."""
@@ -37,6 +40,10 @@ class Session(models.Model):
     name = models.CharField(_("name"), max_length=100)
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on"))
+    # Concluded (办结): its handling is over and it is history, not work. Its closed
+    # suggestions leave every queue, reminder and flag; set only by
+    # `suggestions.services.conclude_session` (or an import into a session concluded so).
+    concluded_on = models.DateField(_("concluded on"), null=True, blank=True, editable=False)
 
     objects = SessionQuerySet.as_manager()
 
@@ -56,6 +63,10 @@ class Session(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_concluded(self):
+        return self.concluded_on is not None
 
 
 class Division(models.Model):

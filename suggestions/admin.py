@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congress.forms import is_id
 from congress.models import HandlingUnit
-from suggestions import services
+from suggestions import services, session_admin  # noqa: F401  (sessions, concluded here)
 from suggestions.attachments import validate_attachment
 from suggestions.forms import (
     AssignForm,

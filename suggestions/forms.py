@@ -33,6 +33,13 @@ class RefuseForm(forms.Form):
     as_letter = forms.BooleanField(label=_("Handle it as a letter instead"), required=False)
 
 
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why reopen it? (its session is concluded; the reason goes into its history)"),
+        widget=forms.Textarea,
+    )
+
+
 class AssignForm(forms.Form):
     lead_unit = forms.ModelChoiceField(
         label=_("Lead unit"),

@@ -63,21 +63,37 @@ def is_due_soon(due_on, today=None):
     return due_on is not None and 0 <= days_until(due_on, today) <= due_soon_days()
 
 
+def promise_tracked():
+    """Of a reply's rows: a promise still followed, open until its follow-up. A promise of a
+    concluded session that nobody followed up in the records is untracked (未跟踪): neither
+    kept, late, open nor past its date, and no queue, reminder, flag or rate counts it."""
+    return models.Q(followed_up_on__isnull=True, promise_untracked=False)
+
+
 def promise_past_its_date(today=None):
     """Of a reply's rows: a promise with no follow-up whose date has passed (a Q over replies)."""
-    return models.Q(followed_up_on__isnull=True, promised_by__lt=today or timezone.localdate())
+    return promise_tracked() & models.Q(promised_by__lt=today or timezone.localdate())
 
 
 def promise_still_ahead(today=None):
     """Of a reply's rows: an open promise whose date is today or later."""
-    return models.Q(followed_up_on__isnull=True, promised_by__gte=today or timezone.localdate())
+    return promise_tracked() & models.Q(promised_by__gte=today or timezone.localdate())
 
 
 def is_promise_past_its_date(reply, today=None):
     return (
         reply.promised_by is not None
         and reply.followed_up_on is None
+        and not reply.promise_untracked
         and reply.promised_by < (today or timezone.localdate())
+    )
+
+
+def at_rest(prefix=""):
+    """A suggestion that is history: closed, in a concluded session (a Q over suggestions).
+    Nothing at rest is work: no queue, flag or reminder shows it; staff may reopen one."""
+    return models.Q(
+        **{f"{prefix}status": "closed", f"{prefix}session__concluded_on__isnull": False}
     )
 
 

@@ -133,10 +133,10 @@ def publication_queue(today=None):
 def awaiting_publication_count():
     """How many `publication_queue` holds: closed minus closed and published, summed over the
     summary rows that carry the loop's figures, the categories' (`awaits_publication` is the
-    publication rate's complement)."""
-    total = Tally.objects.filter(group=Tally.Group.CATEGORY).aggregate(
-        n=Sum(F("closed") - F("closed_published"))
-    )
+    publication rate's complement). A concluded session's closed suggestions are at rest: its
+    rows are left out."""
+    rows = Tally.objects.filter(group=Tally.Group.CATEGORY, session__concluded_on__isnull=True)
+    total = rows.aggregate(n=Sum(F("closed") - F("closed_published")))
     return total["n"] or 0
 
 

@@ -235,9 +235,16 @@ def promise_counts_by_unit(replies, today=None):
 
 
 def promise_kept_rate(counts):
-    """承诺兑现率 = kept ÷ (kept + late + overdue): promises whose date has come."""
+    """承诺兑现率 = kept ÷ (kept + late + overdue): promises whose date has come. Untracked
+    promises (a concluded session's, never followed up in the records) are not judged."""
     judged = counts["promises_kept"] + counts["promises_late"] + counts["promises_overdue"]
     return rate(counts["promises_kept"], judged)
+
+
+def promises_untracked(counts):
+    """Promises neither kept, late nor open: those a concluded session left untracked."""
+    followed = counts["promises_kept"] + counts["promises_late"]
+    return counts["promises"] - followed - counts["promises_overdue"] - counts["promises_open"]
 
 
 def implementation_counts(suggestions):
@@ -295,6 +302,7 @@ def with_loop_rates(c):
     c["impl_all_rated"] = sum(c[f"impl_all_{s}"] for s in SAT)
     c["all_rated"] = sum(c[f"all_{s}"] for s in SAT)
     c["promise_kept_rate"] = promise_kept_rate(c)
+    c["promises_untracked"] = promises_untracked(c)
     c["promises_judged"] = c["promises_kept"] + c["promises_late"] + c["promises_overdue"]
     c["implementation_rate"] = satisfaction_rate_of(c, "impl_")
     c["implementation_all_rate"] = satisfaction_rate_of(c, "impl_all_")
@@ -307,7 +315,9 @@ EXPLANATIONS.update(
     {
         "promise_kept_rate": _(
             "承诺兑现率 = B/C promises followed up by their promised date ÷ promises whose "
-            "date has come (kept + kept late + past their date with no follow-up)."
+            "date has come (kept + kept late + past their date with no follow-up); promises "
+            "of a concluded session never followed up in the records are untracked (未跟踪) and "
+            "not counted."
         ),
         "satisfaction_rate_reply": _(
             "满意率（答复）= (satisfied + basically satisfied) ÷ lead deputies' ratings of "
@@ -517,6 +527,7 @@ def session_units(session, unit=None, today=None):
             }
         )
         result[-1]["promise_kept_rate"] = promise_kept_rate(result[-1])
+        result[-1]["promises_untracked"] = promises_untracked(result[-1])
     return result
 
 

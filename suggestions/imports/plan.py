@@ -1,12 +1,13 @@
 """The import's plan: each row checked against the session and the reference data, with what
 it would create, change or refuse, before anything is saved."""
 
+import datetime
 import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from congress.models import HandlingUnit
+from congress.models import HandlingUnit, Session
 from deputies.models import Deputy
 from suggestions.imports.mapping import FIELD_LABELS
 from suggestions.imports.reading import MISSING_CONTENT, SEPARATORS, TOTAL_ROW, _filled
@@ -61,6 +62,8 @@ class RowPlan:
     responsible_lead: Assignment | None = None
     responsible_change: bool = False
     given: set = field(default_factory=set)  # the fields the file fills for this row
+    last_word: bool = False  # the session is concluded: a rating is final, never re-handling
+    outside_session: str = ""  # how its dates do not fit the chosen session (a warning)
 
     @property
     def outcome(self):
@@ -69,7 +72,7 @@ class RowPlan:
             return ""
         if not self.reply_class:
             return _("assigned")
-        if self.satisfaction == Satisfaction.DISSATISFIED:
+        if self.satisfaction == Satisfaction.DISSATISFIED and not self.last_word:
             return _("replied %(cls)s, dissatisfied: left in re-handling") % {
                 "cls": self.reply_class
             }
@@ -99,6 +102,11 @@ class ImportPlan:
     @property
     def concluded(self):
         return sum(p.conclude for p in self.rows if p.action != "refused")
+
+    @property
+    def outside_session(self):
+        """Rows dated outside the chosen session (a warning: the session may be the wrong one)."""
+        return [p for p in self.rows if p.outside_session]
 
     @property
     def concluded_one_by_one(self):
@@ -214,8 +222,11 @@ def plan_import(session, sheets):
         - numbers
     )
     seen = {}
+    window = session_window(session)
     for plan in raw:
+        plan.last_word = session.is_concluded
         _check_row(plan, session, mapped, deputies, categories, units, seen, existing)
+        _check_dates(plan, window)
         if plan.existing is not None:
             _compare(plan, mapped, deputies, categories, units)
     return ImportPlan(
@@ -226,6 +237,47 @@ def plan_import(session, sheets):
         missing=missing,
         unused_sheets=unused,
     )
+
+
+PREPARED_AHEAD_DAYS = 31
+
+
+def session_window(session):
+    """(first, last) day a suggestion of the session may be dated: from a month before the
+    session opens (suggestions are prepared ahead) until the next session opens (a year after
+    it, when none has yet)."""
+    following = (
+        Session.objects.filter(opens_on__gt=session.opens_on)
+        .order_by("opens_on")
+        .values_list("opens_on", flat=True)
+        .first()
+    )
+    if following:
+        last = following - datetime.timedelta(days=1)
+    else:
+        last = max(session.closes_on, session.opens_on + datetime.timedelta(days=366))
+    return session.opens_on - datetime.timedelta(days=PREPARED_AHEAD_DAYS), last
+
+
+def _check_dates(plan, window):
+    """Warn of a row whose dates fall outside the session: a sheet of 2020 chosen for the 2018
+    session imports without complaint otherwise."""
+    first, last = window
+    off = []
+    for key in ("submitted_on", "assigned_on", "replied_on"):
+        day = plan.values.get(key) if key in plan.given else None
+        if not isinstance(day, datetime.date):
+            continue
+        # Handling may run past the next session; a suggestion is submitted before it opens.
+        if day < first or (key == "submitted_on" and day > last):
+            off.append((FIELD_LABELS[key], day))
+    if off:
+        plan.outside_session = _("%(dates)s: outside the session (%(first)s to %(last)s)") % {
+            "dates": "、".join(f"{label} {day}" for label, day in off),
+            "first": first,
+            "last": last,
+        }
+        plan.warnings.append(plan.outside_session)
 
 
 def _check_row(plan, session, mapped, deputies, categories, units, seen, existing):
@@ -340,6 +392,10 @@ def _check_row(plan, session, mapped, deputies, categories, units, seen, existin
                 _("the reply date %(replied)s is before the assignment on %(assigned)s")
                 % {"replied": replied_on, "assigned": assigned_on}
             )
+    if plan.last_word and plan.existing is None and not (plan.lead_unit and plan.reply_class):
+        problems.append(
+            _("the session is concluded: a new row needs its lead unit and reply class")
+        )
     if problems:
         plan.action = "refused"
 

@@ -100,8 +100,9 @@ def prepare(suggestion, plan, *, today):
     s.status = Status.REPLIED
     if plan.satisfaction:  # `evaluate` by the lead deputy, the same day
         s.satisfaction = plan.satisfaction
-        if plan.satisfaction == Satisfaction.DISSATISFIED:
-            # As `evaluate`: one round of re-handling, due REHANDLING_MONTHS after the rating.
+        if plan.satisfaction == Satisfaction.DISSATISFIED and not s.session.is_concluded:
+            # As `evaluate`: one round of re-handling, due REHANDLING_MONTHS after the rating
+            # (in a concluded session the rating is the deputy's last word: closed).
             replay.rehandling_due_on = add_months(
                 replay.replied_on, services.rule("REHANDLING_MONTHS")
             )

@@ -25,6 +25,7 @@ from suggestions.services.editing import update_suggestion
 from suggestions.services.evaluation import close, evaluate
 from suggestions.services.intake import register
 from suggestions.services.replies import reply
+from suggestions.services.sessions import conclude_session
 
 Status = Suggestion.Status
 Action = Event.Action
@@ -53,7 +54,8 @@ def bring_to_final_state(
     Registered and assigned on the day given (by default when the session closed), replied
     with its class (by default on its due date: nothing says it was late), rated by its lead
     deputy the same day, and closed; without a rating it is closed once the evaluation period
-    has passed. A dissatisfied rating leaves it in re-handling, as it would be in the app.
+    has passed. A dissatisfied rating leaves it in re-handling, as it would be in the app;
+    in a concluded session it is the deputy's last word, and the suggestion is closed.
 
     The reference for `import_replay`, which writes the same rows for many new suggestions
     at once (tests/test_import_bulk.py compares the two).
@@ -83,16 +85,18 @@ def bring_to_final_state(
         on=replied_on,
         imported=True,
     )
+    last_word = suggestion.session.is_concluded
     if satisfaction:
         evaluate(
             suggestion=suggestion,
             deputy=suggestion.lead_deputy,
             satisfaction=satisfaction,
             contacted=contacted,
+            last_word=last_word,
             by=by,
             on=replied_on,
         )
-        if satisfaction != Satisfaction.DISSATISFIED:
+        if satisfaction != Satisfaction.DISSATISFIED or last_word:
             close(suggestion=suggestion, by=by, on=replied_on)
         return
     closes_on = import_replay.unrated_closing_date(replied_on, today)
@@ -121,7 +125,7 @@ def import_suggestions(*, session, plans, by, on=None, progress=None, bulk=True)
         raise WorkflowError(
             _("%(count)s row(s) have problems; nothing was imported.") % {"count": len(refused)}
         )
-    Session.objects.select_for_update().get(pk=session.pk)
+    session = Session.objects.select_for_update().get(pk=session.pk)
     first_event = Event.objects.aggregate(n=Max("pk"))["n"] or 0
     touched_session(session)
     new = [p for p in plans if p.action == "create"]
@@ -212,6 +216,14 @@ def import_suggestions(*, session, plans, by, on=None, progress=None, bulk=True)
                 name_responsible_person(
                     assignment=plan.responsible_lead, person=plan.responsible_person, by=by, on=on
                 )
+        if session.is_concluded:  # a past session: replied but unrated rows close too
+            mine = [s.pk for s in created] + [p.existing.pk for p in plans if p.existing]
+            conclude_session(session=session, by=by, on=on, only=mine)
+            serviced.extend(
+                Event.objects.filter(
+                    pk__gt=first_event, action=Action.SESSION_CONCLUDED
+                ).values_list("suggestion_id", flat=True)
+            )
     if serviced:
         Event.objects.filter(pk__gt=first_event, suggestion_id__in=serviced).update(imported=True)
     return ImportCounts(created=len(created), updated=updated, concluded=concluded)

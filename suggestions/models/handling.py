@@ -33,6 +33,7 @@ from suggestions.rules import (
     is_promise_past_its_date,
     promise_past_its_date,
     promise_still_ahead,
+    promise_tracked,
 )
 
 
@@ -286,7 +287,11 @@ class ReplyQuerySet(models.QuerySet):
         return self.current(walked=walked).filter(promised_by__isnull=False)
 
     def promises_open(self):
-        return self.promises().filter(followed_up_on__isnull=True)
+        """Promises still followed that await their follow-up (untracked ones are not)."""
+        return self.promises().filter(promise_tracked())
+
+    def promises_untracked(self):
+        return self.promises().filter(promise_untracked=True)
 
     def promises_overdue(self, today=None):
         return self.promises().filter(promise_past_its_date(today))
@@ -355,6 +360,11 @@ class Reply(models.Model):
         help_text=_("列入计划: the promise names a year; it falls due at the year's end."),
     )
     followed_up_on = models.DateField(_("follow-up sent on"), null=True, blank=True)
+    # Its session was concluded with no follow-up in the records (未跟踪): not kept, not late,
+    # not open. Set by `conclude_session`; reopening the suggestion tracks it again.
+    promise_untracked = models.BooleanField(
+        _("promise not tracked"), default=False, db_default=False, editable=False
+    )
 
     objects = ReplyQuerySet.as_manager()
 
@@ -382,7 +392,11 @@ class Reply(models.Model):
             # few still open, not sorted out of every reply the unit ever sent.
             models.Index(
                 fields=["promised_by", "id"],
-                condition=Q(promised_by__isnull=False, followed_up_on__isnull=True),
+                condition=Q(
+                    promised_by__isnull=False,
+                    followed_up_on__isnull=True,
+                    promise_untracked=False,
+                ),
                 name="reply_promise_open",
             ),
         ]
@@ -400,12 +414,15 @@ class Reply(models.Model):
         return self.due_on is None or self.replied_on <= self.due_on
 
     def promise_state(self, today=None):
-        """kept (follow-up by the date), late (follow-up after it), due (date ahead),
-        overdue (date passed, no follow-up); None when the reply promised nothing."""
+        """kept (follow-up by the date), late (follow-up after it), untracked (its session
+        concluded without one), due (date ahead), overdue (date passed, no follow-up); None
+        when the reply promised nothing."""
         if self.promised_by is None:
             return None
         if self.followed_up_on:
             return "kept" if self.followed_up_on <= self.promised_by else "late"
+        if self.promise_untracked:
+            return "untracked"
         return "due" if self.promised_by >= (today or timezone.localdate()) else "overdue"
 
     @property

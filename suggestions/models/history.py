@@ -55,6 +55,8 @@ class Event(models.Model):
         FLAG_REVIEWED = "flag_reviewed", _("consistency flag reviewed")
         LINK_CONFIRMED = "link_confirmed", _("recurring link confirmed")
         LINK_DISMISSED = "link_dismissed", _("recurring link dismissed")
+        SESSION_CONCLUDED = "session_concluded", _("closed with its concluded session")
+        REOPENED = "reopened", _("reopened after its session was concluded")
 
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=30, choices=Action.choices)

@@ -39,10 +39,12 @@ from suggestions.rules import (
     FLAGS,
     ReplyClass,
     Satisfaction,
+    at_rest,
     days_until,
     due_soon_days,
     due_soon_until,
     promise_past_its_date,
+    promise_tracked,
 )
 
 
@@ -70,7 +72,10 @@ def _flag_rules():
         kind: Exists(FlagReview.objects.filter(suggestion=OuterRef("pk"), kind=kind))
         for kind in FLAGS
     }
-    open_promises = current.filter(promised_by__isnull=False, followed_up_on__isnull=True)
+    # A suggestion at rest (closed, its session concluded) is history: it carries no flag.
+    live = ~at_rest()
+    rules = {kind: live & condition for kind, condition in rules.items()}
+    open_promises = current.filter(promise_tracked(), promised_by__isnull=False)
     return rules, reviewed, open_promises
 
 
@@ -215,8 +220,9 @@ class SuggestionQuerySet(models.QuerySet):
             open_promise_due=Subquery(
                 open_promises.order_by("promised_by").values("promised_by")[:1]
             ),
+            # At rest, a reply never published is history too, not staff's work.
             closed_unpublished=Case(
-                When(awaits_publication(), then=F("closed_on")),
+                When(awaits_publication() & ~at_rest(), then=F("closed_on")),
                 default=None,
                 output_field=models.DateField(),
             ),

@@ -9,6 +9,7 @@ raises `WorkflowError` with a message for the user and changes nothing.
 - `replies`: replies, revisions, follow-ups of promises, publication
 - `evaluation`: the deputy's evaluation, closing, rating the implementation
 - `loop`: key suggestions, meetings, special reports, flags, recurring links
+- `sessions`: concluding a session (its suggestions become history), reopening one
 - `editing`: staff's corrections; `checks`: each step's precondition; `common`: shared helpers
 
 Callers use this package: `from suggestions import services; services.assign(...)`.
@@ -27,9 +28,11 @@ from suggestions.services.assignment import (  # noqa: F401
 )
 from suggestions.services.checks import (  # noqa: F401
     EDITABLE_FIELDS,
+    WAITING_FOR_A_REPLY,
     check_assign,
     check_close,
     check_co_signers,
+    check_conclude_session,
     check_confirm_co_signature,
     check_decide,
     check_decide_link,
@@ -44,6 +47,7 @@ from suggestions.services.checks import (  # noqa: F401
     check_record_contact,
     check_refuse_registration,
     check_register,
+    check_reopen,
     check_reply,
     check_request_extension,
     check_request_return,
@@ -100,4 +104,8 @@ from suggestions.services.replies import (  # noqa: F401
     removed_passages,
     reply,
     revise_reply,
+)
+from suggestions.services.sessions import (  # noqa: F401
+    conclude_session,
+    reopen,
 )

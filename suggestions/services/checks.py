@@ -328,3 +328,29 @@ def check_decide(request):
     """Staff decide a unit's return or extension request once."""
     if request.decision != Decision.PENDING:
         raise WorkflowError(_("This request has already been decided."))
+
+
+# What keeps a session from being concluded: suggestions not yet replied to.
+WAITING_FOR_A_REPLY = [Status.SUBMITTED, Status.REGISTERED, Status.ASSIGNED]
+
+
+def check_conclude_session(session):
+    waiting = list(
+        Suggestion.objects.filter(session=session, status__in=WAITING_FOR_A_REPLY)
+        .order_by("number")
+        .values_list("number", flat=True)[:11]
+    )
+    if waiting:
+        shown = "、".join(str(n) for n in waiting[:10]) + ("…" if len(waiting) > 10 else "")
+        raise WorkflowError(
+            _(
+                "Suggestions of this session still wait to be registered, assigned or replied "
+                "to (No. %(numbers)s); the session cannot be concluded yet."
+            )
+            % {"numbers": shown}
+        )
+
+
+def check_reopen(suggestion):
+    if suggestion.status != Status.CLOSED or not suggestion.session.is_concluded:
+        raise WorkflowError(_("Only a closed suggestion of a concluded session can be reopened."))

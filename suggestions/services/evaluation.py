@@ -28,10 +28,21 @@ Action = Event.Action
 
 @in_step
 def evaluate(
-    *, suggestion, deputy, satisfaction, contacted, comment="", comment_is_public=False, by, on=None
+    *,
+    suggestion,
+    deputy,
+    satisfaction,
+    contacted,
+    comment="",
+    comment_is_public=False,
+    last_word=False,
+    by,
+    on=None,
 ):
     """A deputy rates the reply. The lead deputy's rating moves the suggestion on;
-    dissatisfied sends it back for one round of re-handling with a new, shorter deadline."""
+    dissatisfied sends it back for one round of re-handling with a new, shorter deadline,
+    unless the rating is the deputy's `last_word` (a concluded session's sheet): then it is
+    recorded and the suggestion is evaluated."""
     on = _today(on)
     suggestion = _lock(suggestion)
     if satisfaction not in Satisfaction.values:
@@ -56,7 +67,8 @@ def evaluate(
         _record(suggestion, Action.EVALUATED, by=by, on=on, note=f"{deputy}：{label}")
         return evaluation
     suggestion.satisfaction = satisfaction
-    if satisfaction == Satisfaction.DISSATISFIED and not suggestion.was_re_handled:
+    rehandle = not (suggestion.was_re_handled or last_word)
+    if satisfaction == Satisfaction.DISSATISFIED and rehandle:
         due_on = add_months(on, rule("REHANDLING_MONTHS"))
         suggestion.assignments.replying().update(replied_on=None, due_on=due_on)
         suggestion.was_re_handled = True

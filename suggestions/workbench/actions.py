@@ -35,6 +35,7 @@ from suggestions.forms import (
     OpinionForm,
     PublishForm,
     RefuseForm,
+    ReopenForm,
     ReplyForm,
     ResponsibleForm,
     ReturnForm,
@@ -258,6 +259,13 @@ ACTIONS = {
         lambda v, s, a, d: services.close(suggestion=s, by=v.user),
         _("Closed."),
         _suggestion_check(services.check_close),
+    ),
+    "reopen": SuggestionAction(
+        ReopenForm,
+        "staff",
+        lambda v, s, a, d: services.reopen(suggestion=s, reason=d["reason"], by=v.user),
+        _("Reopened: it is work again, in the queues."),
+        _suggestion_check(services.check_reopen),
     ),
 }
 

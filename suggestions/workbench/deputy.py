@@ -14,6 +14,7 @@ from suggestions.access import get_visible_suggestion, viewer_for
 from suggestions.figures import records
 from suggestions.forms import DraftForm
 from suggestions.models import CoSigner, Suggestion, WorkflowError
+from suggestions.rules import at_rest
 
 S = Suggestion.Status
 QUEUE_SIZE = 30
@@ -23,9 +24,11 @@ AWAITING_A_REPLY = [S.SUBMITTED, S.REGISTERED, *Suggestion.AWAITING_REPLY]
 
 
 def deputy_section(request, viewer):
-    """The deputy's suggestions grouped by what they wait for: my rating, a reply, nothing."""
+    """The deputy's suggestions grouped by what they wait for: my rating, a reply, nothing.
+    Those of concluded sessions are history, not work: counted, listed in the duty record."""
+    involved = Suggestion.objects.involving_deputy(viewer.deputy)
     mine = (
-        Suggestion.objects.involving_deputy(viewer.deputy)
+        involved.exclude(at_rest())
         .with_lead_unit()
         .with_rating_state(viewer.deputy)
         .select_related("session", "lead_deputy")
@@ -49,6 +52,7 @@ def deputy_section(request, viewer):
             ("drafts", _("Drafts"), groups["drafts"]),
             ("finished", _("Finished"), groups["finished"]),
         ],
+        "deputy_history": involved.filter(at_rest()).count(),
         "to_confirm": CoSigner.objects.filter(
             deputy=viewer.deputy, confirmed_on__isnull=True
         ).select_related("suggestion__lead_deputy")[:QUEUE_SIZE],

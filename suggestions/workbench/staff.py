@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -31,6 +31,7 @@ from suggestions.models import (
     Suggestion,
     WorkflowError,
 )
+from suggestions.rules import at_rest
 from suggestions.workbench.actions import check_action, check_action_on
 
 S = Suggestion.Status
@@ -72,7 +73,9 @@ def staff_queues():
     extensions = ExtensionRequest.objects.filter(decision=Decision.PENDING).select_related(
         "assignment__suggestion", "assignment__unit"
     )
-    unpublished = Reply.objects.filter(is_published=False)
+    # A concluded session's replies never published are history (its closed suggestions are
+    # at rest), not staff's work.
+    unpublished = Reply.objects.filter(is_published=False).exclude(at_rest("suggestion__"))
     to_publish = (
         unpublished.filter(~Exists(Reply.objects.filter(supersedes=OuterRef("pk"))))
         .select_related("suggestion", "assignment__unit")
@@ -80,7 +83,9 @@ def staff_queues():
     )
     # Counted as all unpublished minus the few revised ones: two index-only counts, where an
     # anti-join would read every reply.
-    revised = Reply.objects.filter(supersedes__isnull=False, supersedes__is_published=False)
+    revised = Reply.objects.filter(
+        supersedes__isnull=False, supersedes__is_published=False
+    ).exclude(at_rest("suggestion__"))
     to_publish_count = unpublished.count() - revised.count()
     return {
         "suggestions": result,
@@ -158,6 +163,42 @@ def decide(request, kind, pk):
     else:
         messages.error(request, _("Choose approve or refuse."))
     return redirect("workbench:suggestion", pk=suggestion_pk)
+
+
+@login_required
+@require_GET
+def sessions(request):
+    """Every session, with what still keeps it from being concluded."""
+    viewer = require_staff(request)
+    waiting = dict(
+        Suggestion.objects.filter(status__in=services.WAITING_FOR_A_REPLY)
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values_list("session", "n")
+    )
+    rows = list(Session.objects.select_related("term"))
+    for session in rows:
+        session.waiting = waiting.get(session.pk, 0)
+    return render(request, "workbench/sessions.html", {"sessions": rows, "viewer": viewer})
+
+
+@login_required
+@require_POST
+def conclude(request, pk):
+    viewer = require_staff(request)
+    session = get_object_or_404(Session, pk=pk)
+    try:
+        closed = services.conclude_session(session=session, by=viewer.user)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("%(session)s is concluded; %(count)s suggestion(s) closed with it.")
+            % {"session": session, "count": closed},
+        )
+    return redirect("workbench:sessions")
 
 
 def _record_meeting(data):

@@ -129,9 +129,11 @@ def test_migrations_import_only_django():
 
 
 def record_old_history(connection):
-    """django_migrations as main 052d5c3 leaves it: the old names of these apps, no new ones."""
+    """django_migrations as main 052d5c3 leaves it: the old names of these apps instead of the
+    squashed ones. Migrations added after the squash, which the schema already has, stay
+    recorded: the question is only whether the squash counts as applied."""
     recorder = MigrationRecorder(connection)
-    recorder.migration_qs.filter(app__in=APPS).delete()
+    recorder.migration_qs.filter(app__in=APPS, name="0001_initial_squashed").delete()
     for app, names in OLD_HISTORY.items():
         for name in names:
             recorder.record_applied(app, name)
@@ -154,8 +156,8 @@ def assert_nothing_to_run(connection):
     out = io.StringIO()
     call_command("showmigrations", *APPS, stdout=out)
     listed = [line.strip() for line in out.getvalue().splitlines() if line.startswith(" ")]
-    assert len(listed) == len(APPS)
-    assert all(line.startswith("[X] 0001_initial_squashed") for line in listed), listed
+    assert sum(line.startswith("[X] 0001_initial_squashed") for line in listed) == len(APPS)
+    assert all(line.startswith("[X] ") for line in listed), listed
     out = io.StringIO()
     call_command("check", databases=["default"], stdout=out, stderr=out)
     assert "no issues" in out.getvalue()

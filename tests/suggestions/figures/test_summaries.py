@@ -40,6 +40,7 @@ def live(session):
     for row in stats.by_unit(assignments):
         row.update(promises.get(row["unit"], dict.fromkeys(NO_PROMISES, 0)))
         row["promise_kept_rate"] = stats.promise_kept_rate(row)
+        row["promises_untracked"] = stats.promises_untracked(row)
         units[row["unit"]] = row
     speeds, overall = stats.reply_speed(assignments)
     return (
