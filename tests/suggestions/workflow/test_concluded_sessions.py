@@ -221,7 +221,7 @@ def test_staff_conclude_a_session_from_the_workbench_and_the_admin(
     assert reverse("workbench:conclude_session", args=[past.pk]) in page
     assert reverse("workbench:conclude_session", args=[session.pk]) not in page
     response = client.post(reverse("workbench:conclude_session", args=[session.pk]), follow=True)
-    assert "cannot be concluded yet" in response.content.decode()
+    assert "暂不能办结" in response.content.decode()  # the refusal, in the site language
     client.post(reverse("workbench:conclude_session", args=[past.pk]))
     past.refresh_from_db()
     assert past.is_concluded
