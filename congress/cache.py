@@ -169,14 +169,27 @@ class PendingBump:
 
 
 def pending(using=DEFAULT_DB_ALIAS):
-    """This transaction's PendingBump, registered on first use. A rolled-back savepoint drops
-    its callback with it (Django's on_commit), and the next write registers a new one."""
-    for _savepoints, callback, _robust in connections[using].run_on_commit:
-        if isinstance(callback, PendingBump):
+    """The PendingBump of the current atomic block (one per savepoint), registered on first use.
+    A rolled-back savepoint drops its callback with it (Django's on_commit)."""
+    connection = connections[using]
+    here = set(connection.savepoint_ids)
+    for savepoints, callback, _robust in connection.run_on_commit:
+        if isinstance(callback, PendingBump) and savepoints == here:
             return callback
     bump = PendingBump()
     transaction.on_commit(bump, using=using)
     return bump
+
+
+def touched_in_this_block(using=DEFAULT_DB_ALIAS):
+    """What the current atomic block and the blocks inside it touched so far."""
+    connection = connections[using]
+    here = set(connection.savepoint_ids)
+    scopes = set()
+    for savepoints, callback, _robust in connection.run_on_commit:
+        if isinstance(callback, PendingBump) and savepoints >= here:
+            scopes |= callback.scopes
+    return scopes
 
 
 def touch(scopes, using=DEFAULT_DB_ALIAS):
@@ -194,10 +207,10 @@ def touch(scopes, using=DEFAULT_DB_ALIAS):
 
 def bump_now_and_on_commit(*scopes):
     """Name what a write touched (bulk writes send no signal); with no scope, whatever this
-    transaction touched so far, or everything if that is nothing known."""
+    atomic block (a service's) touched so far, or everything if that is nothing known."""
     if not scopes:
         connection = connections[DEFAULT_DB_ALIAS]
-        known = pending().scopes if connection.in_atomic_block else set()
+        known = touched_in_this_block() if connection.in_atomic_block else set()
         scopes = tuple(known) or (REF,)
     touch(scopes)
 
