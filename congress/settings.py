@@ -154,6 +154,9 @@ if os.environ.get("REPLICA_DATABASE_URL"):
         **database_from_url(os.environ["REPLICA_DATABASE_URL"]),
         "TEST": {"MIRROR": "default"},
     }
+# The tests' own database (default: test_ and the name), e.g. for two runs side by side.
+if os.environ.get("TEST_DATABASE_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
 DATABASE_ROUTERS = ["congress.routers.ReplicaRouter"]
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "0"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
