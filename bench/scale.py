@@ -28,6 +28,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -546,8 +547,54 @@ def python_load(url, seconds, connections):
     return sum(done) / seconds
 
 
-def throughput(urls, port, seconds, rounds):
-    """{name: (req/s, bare req/s)} with gunicorn serving the project and a bare view."""
+class Writes:
+    """`per_second` writes a second, spread over the bench's sessions, while pages are loaded:
+    a suggestion picked at random is saved (its title, unchanged), which bumps what a real
+    write bumps (its page, its session, the pages over all sessions) and takes a row lock."""
+
+    def __init__(self, per_second):
+        self.per_second = per_second
+        self.done = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def __enter__(self):
+        if self.per_second:
+            self.started = time.perf_counter()
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self.per_second:
+            self.stop.set()
+            self.thread.join()
+            self.elapsed = time.perf_counter() - self.started
+
+    def run(self):
+        rows = list(
+            Suggestion.objects.filter(session__term__number__gte=BENCH_TERM)
+            .order_by("?")
+            .values_list("pk", "session_id", "title")[:5000]
+        )
+        rng = random.Random(21)
+        interval, due = 1 / self.per_second, time.perf_counter()
+        try:
+            while not self.stop.is_set():
+                pk, session_id, title = rng.choice(rows)
+                Suggestion(pk=pk, session_id=session_id, title=title).save(update_fields=["title"])
+                self.done += 1
+                due += interval
+                self.stop.wait(max(0.0, due - time.perf_counter()))
+        finally:
+            connection.close()
+
+    def rate(self):
+        return self.done / self.elapsed if self.per_second else 0.0
+
+
+def throughput(urls, port, seconds, rounds, writes=0):
+    """{name: (req/s, bare req/s)} with gunicorn serving the project and a bare view, while
+    `writes` writes a second land (`Writes`)."""
     env = {**os.environ, "DEBUG": "0", "BENCH_BARE_VIEW": "1"}
     server = subprocess.Popen(
         [
@@ -576,34 +623,39 @@ def throughput(urls, port, seconds, rounds):
             except OSError:
                 time.sleep(0.2)
         result = {}
-        for name, url in urls.items():
-            urllib.request.urlopen(base + urllib.parse.quote(url, safe="/?=&")).read()  # noqa: S310
-            bare, page = [], []
-            for _ in range(rounds):
-                bare.append(wrk(f"{base}/__bare__/", seconds))
-                page.append(wrk(base + urllib.parse.quote(url, safe="/?=&"), seconds))
-            result[name] = (statistics.median(page), statistics.median(bare))
+        with Writes(writes) as load:
+            for name, url in urls.items():
+                urllib.request.urlopen(base + urllib.parse.quote(url, safe="/?=&")).read()  # noqa: S310
+                bare, page = [], []
+                for _ in range(rounds):
+                    bare.append(wrk(f"{base}/__bare__/", seconds))
+                    page.append(wrk(base + urllib.parse.quote(url, safe="/?=&"), seconds))
+                result[name] = (statistics.median(page), statistics.median(bare))
+        if writes:
+            print(f"writes during the load: {load.done} ({load.rate():.1f}/s)", flush=True)
         return result
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
 
-def measure(repeat=15, load=True, port=8105, seconds=3, rounds=1, out=print, only=""):
+def measure(repeat=15, load=True, port=8105, seconds=3, rounds=1, out=print, only="", writes=0):
     urls = {name: url for name, url in pages().items() if re.search(only, name)}
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     bump()  # nothing cached from an earlier run
     times = server_times(urls, repeat)
-    loads = throughput(urls, port, seconds, rounds) if load else {}
+    loads = throughput(urls, port, seconds, rounds, writes) if load else {}
     for name, (user, url) in login_pages().items():
         if not re.search(only, name):
             continue
         times.update(server_times({name: url}, repeat, user=user))
     out(
         f"\n{Suggestion.objects.count():,} suggestions, {Assignment.objects.count():,} "
-        f"assignments, {Event.objects.count():,} events, database {connection.vendor}\n"
+        f"assignments, {Event.objects.count():,} events, database {connection.vendor}"
+        + (f", {writes} writes/s during the load" if writes else "")
+        + "\n"
     )
     out("| page | first ms | cold ms | median ms | queries | req/s | ratio to bare view |")
     out("| --- | --- | --- | --- | --- | --- | --- |")
@@ -628,6 +680,9 @@ def main():
     parser.add_argument("--rounds", type=int, default=1, help="bare/page pairs per page")
     parser.add_argument("--port", type=int, default=8105)
     parser.add_argument("--only", default="", help="the pages whose name matches this regex")
+    parser.add_argument(
+        "--writes", type=int, default=0, help="writes a second, over the sessions, during the load"
+    )
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     if not args.reuse:
@@ -647,7 +702,15 @@ def main():
             # pages are not measured over the dead rows it left (10-20 ms on staff's page).
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE")
-    measure(args.repeat, not args.no_wrk, args.port, args.seconds, args.rounds, only=args.only)
+    measure(
+        args.repeat,
+        not args.no_wrk,
+        args.port,
+        args.seconds,
+        args.rounds,
+        only=args.only,
+        writes=args.writes,
+    )
 
 
 if __name__ == "__main__":

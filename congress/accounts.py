@@ -13,11 +13,12 @@ from axes.helpers import get_lockout_response
 from django.conf import settings
 from django.contrib.auth import user_login_failed
 from django.contrib.auth import views as auth_views
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path, reverse_lazy
 from django.utils.translation import gettext as _
+
+from congress import cache as page_cache
 
 LOGGING_BACKENDS = ("console", "filebased")
 
@@ -38,14 +39,19 @@ def password_reset_enabled():
 
 
 def _over_limit(key):
-    """Count one more request under key for an hour; True once past the hourly limit."""
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    return count > settings.PASSWORD_RESET_PER_HOUR
+    """Count one more request under key for an hour; True once past the hourly limit, and while
+    the cache is unreachable (no count to keep: refused rather than mailed without a limit)."""
+
+    def count(cache):
+        cache.add(key, 0, timeout=3600)
+        try:
+            return cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=3600)
+            return 1
+
+    counted = page_cache.safely(count)
+    return counted is page_cache.FAILED or counted > settings.PASSWORD_RESET_PER_HOUR
 
 
 class LoginView(auth_views.LoginView):

@@ -22,6 +22,7 @@ from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import PaginationBase
 
+from congress import pages
 from congress.models import HandlingUnit, Session
 
 api = NinjaAPI(
@@ -38,9 +39,24 @@ def bad_parameters(request, exc):
     return api.create_response(request, {"detail": exc.errors}, status=400)
 
 
+PAGING = ["limit", "offset", "cursor"]
+
+
+def cached_endpoints(endpoints):
+    """Declare API endpoints kept in the page cache: {operation: (parameters, scopes)}; the
+    paging parameters are every list's (congress/pages.py)."""
+    pages.cached_routes(
+        api.urls_namespace,
+        {
+            name: pages.page([*params, *PAGING], scopes)
+            for name, (params, scopes) in endpoints.items()
+        },
+    )
+
+
 def only(request, allowed):
     """Refuse parameters the endpoint does not know, so a typo is not silently ignored."""
-    unknown = sorted(set(request.GET) - set(allowed) - {"limit", "offset", "cursor"})
+    unknown = sorted(set(request.GET) - set(allowed) - set(PAGING))
     if unknown:
         raise HttpError(400, f"Unknown parameter(s): {', '.join(unknown)}")
 
@@ -235,3 +251,13 @@ def get_unit(request, unit_id: int):
     only(request, [])
     unit = get_object_or_404(HandlingUnit, pk=unit_id)
     return {"id": unit.pk, "name": unit.name, "short_name": unit.short_name, "kind": unit.kind}
+
+
+cached_endpoints(
+    {
+        "list_sessions": ([], pages.fixed()),
+        "get_session": ([], pages.fixed()),
+        "list_units": ([], pages.fixed()),
+        "get_unit": ([], pages.fixed()),
+    }
+)

@@ -15,7 +15,8 @@ class CongressConfig(AppConfig):
     verbose_name = _("Congress")
 
     def ready(self):
-        from congress import cache  # noqa: F401  (connects the receiver that bumps the pages' version)
+        # The receivers that bump the pages' versions; the deployment's checks.
+        from congress import cache, checks  # noqa: F401
 
         post_migrate.connect(refresh_staff_group, sender=self)
 

@@ -1,109 +1,297 @@
-"""Whole anonymous public pages from Django's cache, under a version every write bumps.
+"""What a write makes stale: versions per scope, bumped by every write (design: docs/caching.md).
 
-A visitor without a login gets the page another visitor got, as long as nothing was written
-since: the cache key holds the public version, today's date, the language and the full path.
-Every service bumps the version in its transaction and again when it commits
-(`bump_public_version`), and any other save or delete of the congress's own models (the admin,
-reference data) bumps it on commit, so a cached page is never older than the last write. A
-page rendered for the cache reads from the replica when there is one (`routers.py`).
+A cached public page depends on a few *scopes*, each with a version in Django's cache: `ref`
+(the reference data: terms, sessions, units, categories, delegations, deputies — and anything
+not scoped more finely, so every page depends on it), `session:<id>` (a session's suggestions
+and figures), `sessions` (any session's: the pages over all sessions), `suggestion:<id>` (one
+suggestion's page) and `stations` (the stations' pages and figures). A congress scope would be
+one more kind, `congress:<id>`, bumped beside its sessions and named by its pages.
 
-The cache is Django's cache framework: local memory by default (right for one process),
-Redis when `REDIS_URL` is set, which several workers and machines must share.
+Writes bump the scopes they touched, in one place: the post_save / post_delete / m2m_changed
+receivers below see every row the services, the admin and the reports save, and work out its
+scopes from the row (a suggestion, or a row pointing at one or at a session; the deputies' and
+reports' rows are the stations'). Bulk writes that send no signal name their scopes with
+`bump_now_and_on_commit(...)`; called with no scope (as the summaries do after a service), it
+bumps what the transaction touched so far, or everything when it touched nothing known.
+
+A version is bumped now (a page read later in the same transaction) and again when the
+transaction commits (a page another request rendered meanwhile from the rows as they were).
+Its value is (time in ns, the primary's WAL position after the write), so a page rendered from
+a replica is cached only once the replica has replayed that position (`congress.pages`).
+
+The cache is an accelerator: every operation here gives up quietly when it is unreachable or
+full (`safely`), and then stops trying for a few seconds.
 """
 
-import hashlib
+import logging
 import time
 
-from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
+from django.core.cache import caches
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
-from django.http import HttpResponse
-from django.utils import timezone, translation
 
-from congress.routers import public_reads
+from congress.routers import replica_configured
 
-VERSION_KEY = "public-pages-version"
-CACHED_PREFIXES = ("/suggestions/", "/units/", "/categories/", "/delegations/", "/stations/")
-CACHED_PREFIXES += ("/api/v1/",)
-NOT_CACHED = ("/export", "/api/v1/docs", "/api/v1/openapi.json")
-WATCHED_APPS = {"congress", "deputies", "suggestions"}
-# Summary rows (kept by the services, which bump the version themselves) and what no public
-# page shows.
-UNWATCHED_MODELS = {"notification", "job", "tally", "replydays", "openpromise"}
+logger = logging.getLogger(__name__)
+
+REF = "ref"
+SESSIONS = "sessions"
+STATIONS = "stations"
+ANY = "any"  # bumped by every write; no page depends on it (`public_version`)
+# A version lives this long unread (a lost version only costs its pages a render).
+VERSION_SECONDS = 30 * 24 * 3600
+DOWN_SECONDS = 5  # after a failure, the cache is left alone this long
+WATCHED_APPS = {"congress", "deputies", "suggestions", "reports"}
+# What no public page shows, and the summary rows (written in bulk by the services, which
+# bump the suggestions' scopes through their other rows).
+UNWATCHED_MODELS = {
+    "notification",
+    "job",
+    "tally",
+    "replydays",
+    "openpromise",
+    "flagstoreview",
+    "importmapping",
+    "report",
+}
+STATION_APPS = {"deputies", "reports"}
 
 
-def public_version():
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # Never a number used before: pages cached under an older version must not come back.
-        cache.add(VERSION_KEY, time.time_ns(), None)
-        version = cache.get(VERSION_KEY)
-    return version
+def session(pk):
+    return f"session:{pk}"
+
+
+def suggestion(pk):
+    return f"suggestion:{pk}"
+
+
+def version_key(scope):
+    return f"v:{scope}"
+
+
+# -- the cache, never a dependency -------------------------------------------------------------
+
+FAILED = object()
+
+
+def backend():
+    return caches["default"]
+
+
+def available():
+    return time.monotonic() >= getattr(backend(), "_congress_down_until", 0)
+
+
+def safely(operation, default=FAILED):
+    """operation(cache) or `default` when the cache fails; a failure parks it DOWN_SECONDS
+    (per backend object, so a test's own CACHES starts afresh)."""
+    cache = backend()
+    if not available():
+        return default
+    try:
+        return operation(cache)
+    except Exception as error:  # noqa: BLE001  (any client error: refused, timeout, OOM)
+        cache._congress_down_until = time.monotonic() + DOWN_SECONDS
+        logger.warning("Cache unavailable, pages are rendered without it: %r", error)
+        return default
+
+
+# -- WAL positions -----------------------------------------------------------------------------
+
+
+def parse_lsn(text):
+    """'16/B374D848' -> an int that orders as the WAL does."""
+    high, low = text.split("/")
+    return (int(high, 16) << 32) + int(low, 16)
+
+
+def replayed(replay_lsn, needed_lsn):
+    """A replica whose replay position is `replay_lsn` (None: not in recovery, it is a primary)
+    shows every write up to `needed_lsn`."""
+    return replay_lsn is None or replay_lsn >= needed_lsn
+
+
+def current_lsn():
+    """The primary's WAL position now (0 without a PostgreSQL replica: nothing to wait for)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    if not replica_configured() or connection.vendor != "postgresql":
+        return 0
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_current_wal_lsn()::text")
+            return parse_lsn(cursor.fetchone()[0])
+    except DatabaseError:
+        return 0
+
+
+# -- versions ----------------------------------------------------------------------------------
+
+
+def versions(scopes):
+    """{scope: (ns, lsn)} now; a missing version is made (a value never used before, so pages
+    cached under an evicted one never come back). FAILED when the cache is unreachable."""
+    scopes = sorted(set(scopes))
+    found = safely(lambda c: c.get_many([version_key(s) for s in scopes]))
+    if found is FAILED:
+        return FAILED
+    missing = [s for s in scopes if version_key(s) not in found]
+    if missing:
+        value = (time.time_ns(), current_lsn())
+        for scope in missing:
+            safely(lambda c, scope=scope: c.add(version_key(scope), value, VERSION_SECONDS))
+        found.update(safely(lambda c: c.get_many([version_key(s) for s in missing]), {}))
+        if any(version_key(s) not in found for s in scopes):
+            return FAILED
+    return {s: found[version_key(s)] for s in scopes}
+
+
+def expand(scopes):
+    scopes = set(scopes)
+    if any(scope.startswith("session:") for scope in scopes):
+        scopes.add(SESSIONS)
+    return scopes | {ANY}
+
+
+def write_versions(scopes, lsn):
+    value = (time.time_ns(), lsn)
+    safely(lambda c: c.set_many({version_key(s): value for s in expand(scopes)}, VERSION_SECONDS))
+
+
+class PendingBump:
+    """The scopes a transaction touched, bumped again when it commits (an on_commit callback)."""
+
+    def __init__(self):
+        self.scopes = set()
+
+    def __call__(self):
+        write_versions(self.scopes, current_lsn())
+
+
+def pending(using=DEFAULT_DB_ALIAS):
+    """The PendingBump of the current atomic block (one per savepoint), registered on first use.
+    A rolled-back savepoint drops its callback with it (Django's on_commit)."""
+    connection = connections[using]
+    here = set(connection.savepoint_ids)
+    for savepoints, callback, _robust in connection.run_on_commit:
+        if isinstance(callback, PendingBump) and savepoints == here:
+            return callback
+    bump = PendingBump()
+    transaction.on_commit(bump, using=using)
+    return bump
+
+
+def touched_in_this_block(using=DEFAULT_DB_ALIAS):
+    """What the current atomic block and the blocks inside it touched so far."""
+    connection = connections[using]
+    here = set(connection.savepoint_ids)
+    scopes = set()
+    for savepoints, callback, _robust in connection.run_on_commit:
+        if isinstance(callback, PendingBump) and savepoints >= here:
+            scopes |= callback.scopes
+    return scopes
+
+
+def touch(scopes, using=DEFAULT_DB_ALIAS):
+    """Bump `scopes` now, and again when the current transaction commits."""
+    scopes = set(scopes)
+    if not scopes:
+        return
+    if not connections[using].in_atomic_block:
+        write_versions(scopes, current_lsn())
+        return
+    bump = pending(using)
+    bump.scopes |= scopes
+    write_versions(scopes, current_lsn())
+
+
+def bump_now_and_on_commit(*scopes):
+    """Name what a write touched (bulk writes send no signal); with no scope, whatever this
+    atomic block (a service's) touched so far, or everything if that is nothing known."""
+    if not scopes:
+        connection = connections[DEFAULT_DB_ALIAS]
+        known = touched_in_this_block() if connection.in_atomic_block else set()
+        scopes = tuple(known) or (REF,)
+    touch(scopes)
 
 
 def bump_public_version():
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # not set yet, or evicted
-        cache.set(VERSION_KEY, time.time_ns(), None)
+    """Everything is stale (every page depends on `ref`), from now."""
+    write_versions({REF}, current_lsn())
 
 
-def bump_now_and_on_commit():
-    """Now, for a page read later in the same transaction; on commit, for a page another
-    request rendered from the old rows meanwhile."""
-    bump_public_version()
-    transaction.on_commit(bump_public_version)
+def public_version():
+    """Changes with every write; for tests and monitoring (no page depends on it alone)."""
+    found = versions([ANY])
+    return None if found is FAILED else found[ANY]
+
+
+# -- the one place every write goes through ----------------------------------------------------
+
+
+def scopes_of(instance):
+    """The scopes a saved or deleted row belongs to, from its own columns (and, for a row
+    pointing at a suggestion, that suggestion's session)."""
+    meta = instance._meta
+    scopes = set()
+    if meta.app_label in STATION_APPS:
+        scopes.add(STATIONS)
+    if meta.label == "deputies.Deputy":  # a deputy's name is on suggestions' pages too
+        scopes.add(REF)
+    if meta.label == "suggestions.Suggestion":
+        scopes |= {suggestion(instance.pk), session(instance.session_id)}
+    if meta.app_label == "congress":
+        scopes.add(REF)
+    for field in meta.concrete_fields:
+        if not field.is_relation or field.related_model is None:
+            continue
+        target = field.related_model._meta.label
+        value = getattr(instance, field.attname, None)
+        if value is None:
+            continue
+        if target == "suggestions.Suggestion":
+            scopes.add(suggestion(value))
+            session_id = session_of(instance, field, value)
+            if session_id is not None:
+                scopes.add(session(session_id))
+        elif target == "congress.Session":
+            scopes.add(session(value))
+        elif field.related_model._meta.app_label == "deputies" and target != "deputies.Deputy":
+            scopes.add(STATIONS)  # a problem taken up as a suggestion shows on its station
+    return scopes or {REF}
+
+
+def session_of(instance, field, suggestion_id):
+    loaded = instance._state.fields_cache.get(field.name)
+    if loaded is not None and loaded.pk == suggestion_id:
+        return loaded.session_id
+    manager = field.related_model._base_manager
+    return manager.filter(pk=suggestion_id).values_list("session_id", flat=True).first()
+
+
+def watched(model):
+    meta = getattr(model, "_meta", None)
+    return bool(meta) and meta.app_label in WATCHED_APPS and meta.model_name not in UNWATCHED_MODELS
 
 
 @receiver(post_save)
 @receiver(post_delete)
+def _row_changed(sender, instance, using=DEFAULT_DB_ALIAS, **kwargs):
+    if watched(sender):
+        touch(scopes_of(instance), using)
+
+
 @receiver(m2m_changed)
-def _row_changed(sender, **kwargs):
-    meta = getattr(sender, "_meta", None)
-    if meta and meta.app_label in WATCHED_APPS and meta.model_name not in UNWATCHED_MODELS:
-        bump_now_and_on_commit()
-
-
-def is_cacheable(request):
-    path = request.path
-    return (
-        request.method == "GET"
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES  # anonymous, no session to load
-        and "messages" not in request.COOKIES  # a message is for this visitor's page only
-        and (path == "/" or path.startswith(CACHED_PREFIXES))
-        and not any(part in path for part in NOT_CACHED)
-    )
-
-
-class PublicPageCacheMiddleware:
-    """Serve anonymous GETs of public pages from the cache; store the 200s it renders.
-
-    First in the middleware list: a page served from the cache skips the rest, and carries the
-    headers the rest added when it was rendered (the language is read as LocaleMiddleware
-    reads it)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if not is_cacheable(request):
-            return self.get_response(request)
-        with public_reads():
-            return self.cached(request)
-
-    def cached(self, request):
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        language = translation.get_language_from_request(request)
-        # Today is in the key: "overdue" figures change at midnight with nothing written.
-        key = f"page:{public_version()}:{timezone.localdate()}:{language}:{path}"
-        cached = cache.get(key)
-        if cached is not None:
-            content, headers = cached
-            return HttpResponse(content, headers=headers)
-        response = self.get_response(request)
-        if response.status_code == 200 and not response.streaming:
-            # Every header the middleware below added (security, language, Vary); no cookie.
-            cache.set(key, (response.content, dict(response.headers)), settings.PUBLIC_PAGE_SECONDS)
-        return response
+def _links_changed(sender, instance, action, model, pk_set, using=DEFAULT_DB_ALIAS, **kwargs):
+    if not action.startswith("post_") or not (watched(type(instance)) or watched(model)):
+        return
+    scopes = scopes_of(instance) if watched(type(instance)) else set()
+    if model._meta.label == "suggestions.Suggestion":  # e.g. a work item linked to suggestions
+        rows = model._base_manager.filter(pk__in=pk_set or ()).values_list("pk", "session_id")
+        for pk, session_id in rows:
+            scopes |= {suggestion(pk), session(session_id)}
+        if action == "post_clear":
+            scopes.add(REF)  # which suggestions were linked is gone: everything
+    elif watched(model) and model._meta.app_label in STATION_APPS:
+        scopes.add(STATIONS)
+    touch(scopes, using)

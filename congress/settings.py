@@ -68,9 +68,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "congress.cache.PublicPageCacheMiddleware",  # anonymous public pages, see congress/cache.py
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous public pages (congress/pages.py): after the https redirect and the static files,
+    # before anything that loads a session or sets a cookie.
+    "congress.pages.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -153,6 +155,9 @@ if os.environ.get("REPLICA_DATABASE_URL"):
         **database_from_url(os.environ["REPLICA_DATABASE_URL"]),
         "TEST": {"MIRROR": "default"},
     }
+# The tests' own database (default: test_ and the name), e.g. for two runs side by side.
+if os.environ.get("TEST_DATABASE_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
 DATABASE_ROUTERS = ["congress.routers.ReplicaRouter"]
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "0"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -166,26 +171,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 # Redis when REDIS_URL is set (shared by every web process), else each process's own memory.
+# The cache only speeds pages up: when it is unreachable or full, pages are rendered without it
+# (congress/cache.py), so its client gives up fast rather than hold a request.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# CACHE_DIR: a cache every process on the machine shares (`make serve` sets it when there is no
+# Redis), so a write in one gunicorn worker or in the job worker drops the pages the others
+# would serve. Local memory is right for one process only (`make run`, the tests); with DEBUG
+# off, `check --deploy` refuses it (congress.E001, congress/checks.py).
+CACHE_DIR = os.environ.get("CACHE_DIR", "")
+# Bounded: Redis by its own `maxmemory` (docs/operators.md), the others by MAX_ENTRIES.
+CACHE_MAX_ENTRIES = int(os.environ.get("CACHE_MAX_ENTRIES", "5000"))
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
     if REDIS_URL
-    # CACHE_DIR: a cache every process on the machine shares (`make serve` sets it when there is
-    # no Redis), so a write in one gunicorn worker or in the job worker drops the pages the
-    # others would serve. Local memory is right for one process only (`make run`, the tests).
     else {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ["CACHE_DIR"],
-        "OPTIONS": {"MAX_ENTRIES": 5000},
+        "LOCATION": str((BASE_DIR / CACHE_DIR).resolve()),  # absolute (caches.W003)
+        "OPTIONS": {"MAX_ENTRIES": CACHE_MAX_ENTRIES},
     }
-    if os.environ.get("CACHE_DIR")
+    if CACHE_DIR
     else {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 5000},
+        "OPTIONS": {"MAX_ENTRIES": CACHE_MAX_ENTRIES},
     }
 }
-# The public pages' cache (congress/cache.py) and its version live in CACHES too. A cached
-# public page is dropped at the next write anyway; this only bounds the memory.
+# How long a stored public page is kept at most; a write to what it shows outdates it sooner.
 PUBLIC_PAGE_SECONDS = int(os.environ.get("PUBLIC_PAGE_SECONDS", 600))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

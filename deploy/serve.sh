@@ -17,7 +17,7 @@ fi
 # Without Redis, every process here (the gunicorn workers and the job worker) shares a file
 # cache, so a write in any of them drops the public pages all the others would serve.
 if [ -z "${REDIS_URL:-}" ]; then
-  export CACHE_DIR="${CACHE_DIR:-var/cache}"
+  export CACHE_DIR="${CACHE_DIR:-$PWD/var/cache}"  # absolute: check --deploy warns of a relative one
 fi
 
 $PY manage.py migrate --noinput

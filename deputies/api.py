@@ -11,13 +11,16 @@ from congress.api import (
     BadCursor,
     Keyset,
     Pages,
+    cached_endpoints,
     check_filters,
     is_int,
     only,
     responses,
     seek_after,
 )
+from congress.cache import STATIONS
 from congress.models import Division
+from congress.pages import fixed
 from deputies import stats as station_stats
 from deputies.filters import StationFilter
 from deputies.models import Deputy, LiaisonStation
@@ -181,3 +184,12 @@ def get_station(request, station_id: int):
             ]
         },
     }
+
+
+cached_endpoints(
+    {
+        "list_stations": (["division", "township", "q"], fixed(STATIONS)),
+        "get_station_figures": (["year"], fixed(STATIONS)),
+        "get_station": ([], fixed(STATIONS)),
+    }
+)

@@ -7,6 +7,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from congress import cache as page_cache
 from congress.models import Session
 from suggestions import notifications
 from suggestions.figures.summaries import in_step, touched_session
@@ -128,6 +129,8 @@ def import_suggestions(*, session, plans, by, on=None, progress=None, bulk=True)
     session = Session.objects.select_for_update().get(pk=session.pk)
     first_event = Event.objects.aggregate(n=Max("pk"))["n"] or 0
     touched_session(session)
+    # The new suggestions are written in bulk (no signal): their session's pages are stale.
+    page_cache.bump_now_and_on_commit(page_cache.session(session.pk))
     new = [p for p in plans if p.action == "create"]
     numbers = [p.values["number"] for p in new]
     if Suggestion.objects.filter(session=session, number__in=numbers).exists():

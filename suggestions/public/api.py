@@ -12,12 +12,14 @@ from congress.api import (
     BadCursor,
     Keyset,
     Pages,
+    cached_endpoints,
     check_filters,
     is_int,
     only,
     responses,
 )
 from congress.models import Session
+from congress.pages import of_session, of_suggestion
 from suggestions.figures import stats
 from suggestions.filters import SuggestionFilter
 from suggestions.models import ReplyClass, Satisfaction, Suggestion
@@ -376,3 +378,15 @@ def get_unit_statistics(request, session: int | None = None):
         }
         for r in stats.session_units(chosen)
     ]
+
+
+SUGGESTION_FILTERS = ["session", "category", "status", "unit", "delegation", "is_key"]
+SUGGESTION_FILTERS += ["reply_class", "satisfaction", "q"]
+cached_endpoints(
+    {
+        "list_suggestions": (SUGGESTION_FILTERS, of_session(absent="all")),
+        "get_suggestion": ([], of_suggestion("suggestion_id")),
+        "get_statistics": (["session"], of_session(absent="all")),
+        "get_unit_statistics": (["session"], of_session(absent="all")),
+    }
+)

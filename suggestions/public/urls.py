@@ -1,5 +1,8 @@
 from django.urls import path
 
+from congress.cache import SESSIONS
+from congress.pages import cached_routes, fixed, of_session, of_suggestion, page
+from suggestions.filters import SuggestionFilter
 from suggestions.public import views
 
 app_name = "suggestions"
@@ -18,3 +21,22 @@ urlpatterns = [
     path("categories/", views.breakdown, {"by": "category"}, name="categories"),
     path("delegations/", views.breakdown, {"by": "delegation"}, name="delegations"),
 ]
+
+# The pages kept in the page cache, with the query parameters each reads and what it shows
+# (congress/pages.py); a request with any other parameter is rendered and not stored.
+SESSION = ["session"]
+LIST = [*SuggestionFilter.base_filters, "page"]
+cached_routes(
+    app_name,
+    {
+        "home": page(SESSION, of_session()),
+        "list": page(LIST, of_session(absent="all")),
+        "detail": page([], of_suggestion("pk")),
+        "print": page([], of_suggestion("pk")),
+        "units": page([*SESSION, "sort"], of_session()),
+        "unit": page([*SESSION, "page", "ppage"], of_session()),
+        "recurring": page(["page"], fixed(SESSIONS)),
+        "categories": page(SESSION, of_session()),
+        "delegations": page(SESSION, of_session()),
+    },
+)
