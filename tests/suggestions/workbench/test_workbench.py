@@ -225,6 +225,21 @@ def test_unit_dashboard_opens_on_overdue_due_this_week_and_due_later_with_days_l
     assert finished in [a.suggestion for a in shown]
 
 
+def test_co_handlers_past_due_work_leaves_due_this_week_for_a_group_of_its_own(
+    client, build, unit_x, unit_y
+):
+    # Seen as No.110, due 2020-04-08, under "due this week" years later.
+    past = build(Status.ASSIGNED, lead_unit=unit_y, co_units=[unit_x], on=datetime.date(2026, 8, 1))
+    login(client, unit_x.members.get())
+    response = client.get(reverse("workbench:dashboard"))
+    groups = {key: rows for key, _title, rows, _total in response.context["unit_groups"]}
+    assert groups["this_week"] == [] and groups["overdue"] == []  # it owes views, not a reply
+    assert [a.suggestion for a in groups["co_past"]] == [past]
+    page = response.content.decode()
+    assert "Co-handling past the lead unit&#x27;s due date" in page and "25 days past" in page
+    assert '<details class="queue" id="unit-co_past">' in page  # folded: nothing to chase
+
+
 @pytest.mark.parametrize("who", ["staff", "deputy_a", "unit_x"])
 def test_dashboard_query_count_does_not_grow_with_rows(client, build, staff, unit_x, deputy_a, who):
     user = {"staff": staff, "deputy_a": deputy_a.user, "unit_x": unit_x.members.get()}[who]
