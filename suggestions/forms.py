@@ -285,6 +285,11 @@ class EmptyForm(forms.Form):
     pass
 
 
+class SubmitForm(forms.Form):
+    # Set once the deputy has seen the session's suggestions with a similar title.
+    submit_anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
 class StaffDecisionForm(forms.Form):
     approve = forms.TypedChoiceField(
         label=_("Decision"),

@@ -39,6 +39,7 @@ from suggestions.forms import (
     ResponsibleForm,
     ReturnForm,
     StaffDecisionForm,
+    SubmitForm,
 )
 from suggestions.models import (
     Assignment,
@@ -55,6 +56,7 @@ from suggestions.models import (
     WorkflowError,
 )
 from suggestions.workbench import loop as workbench_loop
+from suggestions.workbench.deputy import like_titles_in_session
 
 S = Suggestion.Status
 QUEUE_SIZE = 30
@@ -94,7 +96,7 @@ def _assignment_check(fn):
 
 ACTIONS = {
     "submit": SuggestionAction(
-        EmptyForm,
+        SubmitForm,
         "lead",
         lambda v, s, a, d: services.submit(suggestion=s, by=v.user),
         _("Submitted to congress staff."),
@@ -343,6 +345,10 @@ def act(request, pk, action, assignment_pk=None):
     except WorkflowError as error:
         form.add_error(None, str(error))  # not open now: say why, change nothing
     else:
+        similar = _like_titles_unseen(action, suggestion, form)
+        if similar:
+            again = SubmitForm(initial={"submit_anyway": True}, auto_id=_auto_id(key))
+            return suggestion_page(request, suggestion, viewer, bound={key: again}, similar=similar)
         if form.is_valid():
             try:
                 spec.call(viewer, suggestion, assignment, form.cleaned_data)
@@ -363,7 +369,15 @@ def suggestion(request, pk):
     return suggestion_page(request, get_visible_suggestion(viewer, pk), viewer)
 
 
-def suggestion_page(request, suggestion, viewer, bound=None, status=200):
+def _like_titles_unseen(action, suggestion, form):
+    """A saved draft submitted from its page (one taken up from a station's problem too) gets
+    the warning the draft form gives: the session's suggestions with a similar title."""
+    if action != "submit" or not form.is_valid() or form.cleaned_data["submit_anyway"]:
+        return []
+    return like_titles_in_session(suggestion.session, suggestion.title, suggestion)
+
+
+def suggestion_page(request, suggestion, viewer, bound=None, status=200, similar=()):
     bound = bound or {}
     suggestion = (
         Suggestion.objects.select_related(
@@ -461,6 +475,7 @@ def suggestion_page(request, suggestion, viewer, bound=None, status=200):
             "replies": replies,
             "evaluations": evaluations,
             "events": events,
+            "similar": similar,
             "show_opinions": viewer.is_staff or is_lead_unit,
             # Co-handlers whose views the lead unit has not received: it is warned before replying.
             "missing_views": [

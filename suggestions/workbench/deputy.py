@@ -96,12 +96,18 @@ def _like_titles(request, form, session, draft=None):
     the deputy may pass ("submit anyway"), never a refusal: two deputies may raise one matter."""
     if "submit" not in request.POST or "submit_anyway" in request.POST or not form.is_valid():
         return []
+    return like_titles_in_session(session, form.cleaned_data["title"], draft)
+
+
+def like_titles_in_session(session, title, draft=None):
+    """Suggestions of the session (the draft itself aside) whose title reads like `title`: the
+    same warning whether a deputy submits from the form or a saved draft from its page."""
     if session is None:
         return []
     others = Suggestion.objects.filter(session=session)
     if draft is not None:
         others = others.exclude(pk=draft.pk)
-    return others.like_title(form.cleaned_data["title"])
+    return others.like_title(title)
 
 
 @login_required

@@ -481,6 +481,35 @@ def test_submitting_a_title_like_one_in_the_session_warns_and_still_lets_the_dep
     assert Suggestion.objects.filter(lead_deputy=deputy_a, status=Status.SUBMITTED).count() == 1
 
 
+@pytest.mark.parametrize("origin", ["saved draft", "station problem"])
+def test_submitting_a_saved_draft_later_warns_of_a_like_title_in_the_session(
+    client, build, deputy_a, deputy_b, category, session, reception, origin
+):
+    build(Status.REGISTERED, title="关于加快老旧小区改造的建议", lead_deputy=deputy_b)
+    login(client, deputy_a.user)
+    title = "关于加快老旧小区改造工作的建议"
+    if origin == "saved draft":
+        data = {"title": title, "content": "内容", "category": category.pk, "save": "1"}
+        client.post(reverse("workbench:draft_new"), data)
+    else:
+        client.post(
+            reverse("stations_work:problem_act", args=[reception.problems.first().pk, "take_up"]),
+            {"title": title, "category": category.pk},
+        )
+    draft = Suggestion.objects.get(status=Status.DRAFT)
+    submit = reverse("workbench:act", args=[draft.pk, "submit"])
+    response = client.post(submit)
+    assert response.status_code == 200
+    assert "加快老旧小区改造" in str(response.context["similar"])
+    page = response.content.decode()
+    assert "Submit anyway" in page and 'name="submit_anyway" value="True"' in page
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT  # nothing submitted yet, nothing refused
+    assert client.post(submit, {"submit_anyway": "True"}).status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Status.SUBMITTED
+
+
 def test_a_different_title_is_submitted_without_a_warning(client, build, deputy_a, category):
     build(Status.REGISTERED, title="关于加快老旧小区改造的建议")
     login(client, deputy_a.user)
