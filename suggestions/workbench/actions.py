@@ -408,7 +408,7 @@ def suggestion_page(request, suggestion, viewer, bound=None, status=200, similar
             Prefetch(
                 "events",
                 Event.objects.select_related("actor__deputy").prefetch_related(
-                    "actor__handling_units", "actor__groups"
+                    "actor__handling_units", "actor__groups", "actor__kept_stations"
                 ),
             ),
             "meetings",

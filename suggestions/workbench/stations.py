@@ -133,7 +133,9 @@ def problem_page(request, viewer, problem, bound=None, status=200):
             "forms": forms,
             "private": viewer.sees_private_details(problem),
             "outcome": services.problem_outcome(problem),
-            "events": problem.events.select_related("actor"),
+            "events": problem.events.select_related("actor__deputy").prefetch_related(
+                "actor__handling_units", "actor__groups", "actor__kept_stations"
+            ),
         },
         status=status,
     )
