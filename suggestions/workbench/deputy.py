@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -17,38 +19,48 @@ from suggestions.models import CoSigner, Suggestion, WorkflowError
 
 S = Suggestion.Status
 QUEUE_SIZE = 30
+DEPUTY_PAGE = 50
 
 
 AWAITING_A_REPLY = [S.SUBMITTED, S.REGISTERED, *Suggestion.AWAITING_REPLY]
 
 
 def deputy_section(request, viewer):
-    """The deputy's suggestions grouped by what they wait for: my rating, a reply, nothing."""
+    """The deputy's suggestions grouped by what they wait for: my rating, a reply, nothing.
+    Each group is a page of its own (?finished_page=2): a deputy who leads thousands waits for
+    one page of each, in a fixed number of queries."""
     mine = (
         Suggestion.objects.involving_deputy(viewer.deputy)
         .with_lead_unit()
         .with_rating_state(viewer.deputy)
         .select_related("session", "lead_deputy")
-        .order_by("-session__opens_on", "-pk")
     )
-    groups = {"rate": [], "awaiting": [], "drafts": [], "finished": []}
-    for s in mine:  # one deputy's suggestions: tens, not thousands
-        if s.awaits_my_rating:
-            groups["rate"].append(s)
-        elif s.status in AWAITING_A_REPLY:
-            groups["awaiting"].append(s)
-        elif s.status == S.DRAFT:
-            groups["drafts"].append(s)
-        else:
-            groups["finished"].append(s)
-    groups["awaiting"].sort(key=lambda s: (s.due_on is None, s.due_on or s.created_at.date()))
+    newest = ("-session__opens_on", "-pk")
+    groups = [
+        ("rate", _("Awaits my rating"), mine.filter(awaits_my_rating=True).order_by(*newest)),
+        (
+            "awaiting",
+            _("Awaits a reply"),
+            # The ones with a due date first, soonest first; the others as they came in.
+            mine.filter(status__in=AWAITING_A_REPLY, awaits_my_rating=False).order_by(
+                F("due_on").asc(nulls_last=True), "created_at", "pk"
+            ),
+        ),
+        ("drafts", _("Drafts"), mine.filter(status=S.DRAFT).order_by(*newest)),
+        (
+            "finished",
+            _("Finished"),
+            mine.exclude(status__in=[*AWAITING_A_REPLY, S.DRAFT])
+            .filter(awaits_my_rating=False)
+            .order_by(*newest),
+        ),
+    ]
+    pages = []
+    for key, title, rows in groups:
+        page = Paginator(rows, DEPUTY_PAGE).get_page(request.GET.get(f"{key}_page"))
+        pages.append((key, title, list(page), page))
     return {
-        "deputy_groups": [
-            ("rate", _("Awaits my rating"), groups["rate"]),
-            ("awaiting", _("Awaits a reply"), groups["awaiting"]),
-            ("drafts", _("Drafts"), groups["drafts"]),
-            ("finished", _("Finished"), groups["finished"]),
-        ],
+        "deputy_groups": pages,
         "to_confirm": CoSigner.objects.filter(
             deputy=viewer.deputy, confirmed_on__isnull=True
         ).select_related("suggestion__lead_deputy")[:QUEUE_SIZE],

@@ -1,6 +1,7 @@
 """The workbench at work: what each role sees and does, and what it refuses."""
 
 import datetime
+import re
 import threading
 from io import BytesIO, StringIO
 
@@ -179,12 +180,48 @@ def test_deputy_dashboard_opens_on_what_awaits_their_rating_then_a_reply_then_fi
     being_handled = build(Status.ASSIGNED, lead_unit=unit_x)
     login(client, deputy_a.user)
     response = client.get(reverse("workbench:dashboard"))
-    groups = {key: rows for key, _title, rows in response.context["deputy_groups"]}
+    groups = {key: rows for key, _title, rows, _page in response.context["deputy_groups"]}
     assert groups["rate"] == [to_rate]
     assert groups["awaiting"] == [being_handled, in_review]  # the one with a due date first
     assert groups["finished"] == [finished]
     page = response.content.decode()
     assert page.index("Awaits my rating") < page.index("Awaits a reply") < page.index("Finished")
+
+
+def test_a_deputys_groups_come_a_page_at_a_time_in_a_fixed_number_of_queries(
+    client, build, deputy_a, unit_x, monkeypatch
+):
+    # A deputy who led 20,000 suggestions waited 9 s for a page listing every one of them.
+    monkeypatch.setattr("suggestions.workbench.deputy.DEPUTY_PAGE", 2)
+    login(client, deputy_a.user)
+    url = reverse("workbench:dashboard")
+    finished = [build(Status.CLOSED, lead_unit=unit_x) for _ in range(3)]
+    build(Status.SUBMITTED)  # every group that will grow has rows to read from the start
+    with CaptureQueriesContext(connection) as few:
+        response = client.get(url)
+    pages = {key: (rows, page) for key, _title, rows, page in response.context["deputy_groups"]}
+    rows, page = pages["finished"]
+    assert rows == finished[:0:-1] and page.paginator.count == 3  # newest first, two a page
+    assert 'href="?finished_page=2#group-finished"' in response.content.decode()
+    rows, _page = {
+        k: (r, p) for k, _t, r, p in client.get(url, {"finished_page": 2}).context["deputy_groups"]
+    }["finished"]
+    assert rows == [finished[0]]
+    for _ in range(4):
+        build(Status.CLOSED, lead_unit=unit_x)
+        build(Status.SUBMITTED)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
+
+
+def test_staffs_loop_queues_fold_on_a_phone_like_the_others(client, staff):
+    # Open by default, four loop queues made the staff's page 14,209 px tall on a phone.
+    login(client, staff)
+    page = client.get(reverse("workbench:dashboard")).content.decode()
+    queues = re.findall(r"<details class=\"queue\"[^>]*>", page)
+    assert len(queues) > 8
+    assert [q for q in queues if "data-fold-on-phone" not in q] == []
 
 
 def test_unit_dashboard_is_sorted_by_due_date_and_filters_by_role(client, build, unit_x, unit_y):
