@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -19,12 +21,16 @@ from suggestions.models import (
     WorkflowError,
 )
 
+NUMBER_SEPARATORS = re.compile(r"[\s,，、;；]+")
+
 
 class MergeForm(forms.Form):
     into = forms.IntegerField(
         label=_("Number of the suggestion to merge into (same session)"),
         min_value=1,
         max_value=10**9,
+        # The page lists the session's suggestions it may join (a datalist of that id).
+        widget=forms.NumberInput(attrs={"list": "merge-candidates"}),
     )
 
 
@@ -334,8 +340,8 @@ class MeetingForm(forms.Form):
         from suggestions.models import Suggestion
 
         data = super().clean()
-        raw = data.get("numbers", "").replace("，", ",")
-        numbers = [n.strip() for n in raw.split(",") if n.strip()]
+        # Chinese writes lists with 、 as often as with ，: "57、18" is two numbers.
+        numbers = [n for n in NUMBER_SEPARATORS.split(data.get("numbers", "")) if n]
         if any(not (n.isascii() and n.isdigit() and len(n) < 10) for n in numbers):
             self.add_error("numbers", _("Write suggestion numbers such as 3, 15, 42."))
             return data

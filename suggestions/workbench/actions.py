@@ -476,6 +476,7 @@ def suggestion_page(request, suggestion, viewer, bound=None, status=200, similar
             "evaluations": evaluations,
             "events": events,
             "similar": similar,
+            "merge_candidates": _merge_candidates(suggestion) if "merge" in forms else (),
             "show_opinions": viewer.is_staff or is_lead_unit,
             # Co-handlers whose views the lead unit has not received: it is warned before replying.
             "missing_views": [
@@ -499,6 +500,17 @@ def suggestion_page(request, suggestion, viewer, bound=None, status=200, similar
             **workbench_loop.workbench_context(suggestion, viewer, replies, bound, offered=forms),
         },
         status=status,
+    )
+
+
+def _merge_candidates(suggestion):
+    """What the suggestion may join: the session's suggestions being handled, by number."""
+    return (
+        Suggestion.objects.filter(session_id=suggestion.session_id, number__isnull=False)
+        .exclude(pk=suggestion.pk)
+        .exclude(status__in=[S.DRAFT, S.NOT_REGISTERED, S.MERGED])
+        .order_by("number")
+        .values("number", "title")
     )
 
 

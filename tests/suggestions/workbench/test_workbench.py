@@ -362,6 +362,35 @@ def test_staff_record_a_meeting_covering_suggestions(client, build, staff, sessi
     assert response.status_code == 200 and "999" in response.content.decode()
 
 
+def test_meeting_numbers_may_be_written_with_the_chinese_list_comma(client, build, staff, session):
+    one, two = build(Status.REGISTERED), build(Status.REGISTERED)
+    login(client, staff)
+    data = {"session": session.pk, "kind": "progress", "title": "推进会", "held_on": "2026-10-10"}
+    response = client.post(
+        reverse("workbench:meeting_new"), {**data, "numbers": f"{one.number}、{two.number}"}
+    )
+    assert response.status_code == 302  # "57、18" was refused while "57，18" went in
+    assert set(one.meetings.get().suggestions.all()) == {one, two}
+
+
+def test_merging_offers_the_sessions_suggestions_it_may_join(
+    client, build, staff, session, category, deputy_a
+):
+    target = build(Status.REGISTERED, title="关于修缮排水管网的建议")
+    merged_away = build(Status.REGISTERED, title="关于已并案建议的建议")
+    services.merge(suggestion=merged_away, into=target, by=staff)
+    suggestion = build(Status.SUBMITTED, title="关于整修排水管网的建议")
+    login(client, staff)
+    page = client.get(reverse("workbench:suggestion", args=[suggestion.pk])).content.decode()
+    assert 'list="merge-candidates"' in page
+    candidates = page[page.index('<datalist id="merge-candidates">') :]
+    candidates = candidates[: candidates.index("</datalist>")]
+    assert f'<option value="{target.number}">{target.number} 关于修缮排水管网的建议</option>' in (
+        candidates
+    )
+    assert "已并案" not in candidates and "整修" not in candidates  # neither merged nor itself
+
+
 def test_staff_record_a_special_report_vote(client, staff, session, unit_x):
     login(client, staff)
     data = {
