@@ -14,6 +14,7 @@ from congress.models import HandlingUnit, Leader, WorkingCommittee
 from suggestions.attachments import MAX_BYTES, validate_attachment
 from suggestions.models import (
     Contact,
+    ImportAlias,
     ReplyClass,
     Satisfaction,
     Suggestion,
@@ -59,6 +60,16 @@ class AssignForm(forms.Form):
         required=False,
         widget=PickerSelectMultiple,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        aliases = {}
+        for alias, name in ImportAlias.objects.filter(kind=ImportAlias.Kind.UNIT).values_list(
+            "alias", "name"
+        ):
+            aliases.setdefault(name, []).append(alias)
+        for name in ("lead_unit", "co_units", "separate_units"):
+            self.fields[name].widget.aliases = aliases
 
 
 class MarkKeyForm(forms.Form):

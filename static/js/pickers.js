@@ -12,7 +12,7 @@
     // choice (typing opens it again), so the next tap reaches what it was aimed at.
     var narrow = window.matchMedia && window.matchMedia("(max-width: 640px)").matches;
     new TomSelect(select, {
-      searchField: ["text", "initials", "pinyin"],
+      searchField: ["text", "initials", "pinyin", "aliases"],
       maxOptions: null,
       hidePlaceholder: true,
       closeAfterSelect: narrow,

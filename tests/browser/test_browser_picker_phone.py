@@ -46,3 +46,14 @@ def test_one_tap_submits_after_choosing_co_signers_on_a_phone(
     suggestion = Suggestion.objects.get()
     assert suggestion.status == ("submitted" if button == "提交" else "draft")
     assert {s.deputy.name for s in suggestion.signatures.all()} == {"乙代表", "丙代表"}
+
+
+def test_a_unit_picker_finds_a_unit_by_its_short_name(live_server, page, build, staff):
+    from congress.models import HandlingUnit
+
+    HandlingUnit.objects.create(name="吕梁市住房和城乡建设局", short_name="市住建")
+    suggestion = build("registered")
+    log_in(page, live_server.url, "staff")
+    page.goto(live_server.url + reverse("workbench:suggestion", args=[suggestion.pk]))
+    page.locator("#id_assign_lead_unit-ts-control").fill("住建")
+    page.locator(".ts-dropdown .option", has_text="吕梁市住房和城乡建设局").wait_for()
