@@ -52,6 +52,9 @@ class PickerMixin:
     def __init__(self, attrs=None, **kwargs):
         super().__init__({"data-picker": "", **(attrs or {})}, **kwargs)
         self.first, self.first_label, self.rest_label = set(), "", ""
+        # Other names an option is known by ({name: [alias, …]}, e.g. 市住建局 from the import's
+        # unit aliases): searched like the name, so "住建" finds 吕梁市住房和城乡建设局.
+        self.aliases = {}
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
@@ -59,6 +62,10 @@ class PickerMixin:
             initials, full = pinyin_keys(str(label))
             option["attrs"]["data-initials"] = initials
             option["attrs"]["data-pinyin"] = full
+            instance = getattr(value, "instance", None)
+            other = [getattr(instance, "short_name", ""), *self.aliases.get(str(label), ())]
+            if any(other):
+                option["attrs"]["data-aliases"] = " ".join(o for o in other if o)
             # Deputies who share a name are told apart by their delegation: 李四（离石区代表团）.
             delegation = getattr(getattr(value, "instance", None), "delegation", None)
             if delegation is not None:

@@ -69,13 +69,18 @@ def require_staff(request):
     return viewer
 
 
+# What person_and_role reads beyond user.deputy: prefetch these when naming many.
+PERSON_RELATIONS = ("handling_units", "groups", "kept_stations")
+
+
 def person_and_role(user):
     """(name, role) of the person behind a login, as a history line names them: a deputy,
-    a handling unit's member or congress staff. Reads user.deputy, user.handling_units and
-    user.groups, so prefetch those when naming many."""
+    a handling unit's member, congress staff or a station's keeper; the name is "" when the
+    login has none (the login name is never shown to people). Reads user.deputy,
+    user.handling_units, user.groups and user.kept_stations, so prefetch those when naming many."""
     if user is None:
         return "", ""
-    name = user.get_full_name() or user.username
+    name = user.get_full_name()
     deputy = getattr(user, "deputy", None)
     if deputy is not None:
         return deputy.name, _("deputy")
@@ -84,4 +89,16 @@ def person_and_role(user):
         return name, str(units[0])
     if user.is_superuser or any(g.name == STAFF_GROUP for g in user.groups.all()):
         return name, _("congress staff")
+    stations = list(user.kept_stations.all())
+    if stations:
+        return name, _("keeper of %(station)s") % {"station": stations[0]}
     return name, ""
+
+
+def person(user):
+    """A person as people read them, everywhere (pages, history, reports, .docx): name and
+    role, 顾明亮（代表）; the role alone when the login has no name; never the login name."""
+    name, role = person_and_role(user)
+    if name and role:
+        return f"{name}（{role}）"
+    return name or str(role) or (_("a user without a name") if user is not None else "")

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from congress.admin import TracedAdmin
+from congress.admin import ShowsActorAsPerson, TracedAdmin
 from deputies import services
 from deputies.models import Deputy, DutyActivity, LiaisonStation, Problem, ProblemEvent, Reception
 
@@ -53,11 +53,11 @@ class ReceptionAdmin(TracedAdmin):
         return deleted, counts, perms_needed, protected
 
 
-class ProblemEventInline(admin.TabularInline):
+class ProblemEventInline(ShowsActorAsPerson, admin.TabularInline):
     model = ProblemEvent
     extra = 0
     can_delete = False
-    fields = ["occurred_on", "action", "from_status", "to_status", "actor", "note"]
+    fields = ["occurred_on", "action", "from_status", "to_status", "actor_shown", "note"]
     readonly_fields = fields
     verbose_name_plural = _("history (cannot be edited)")
 

@@ -11,6 +11,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from congress.viewer import person
 from reports.compose import Narrative, Paragraph, Table, compose
 
 BODY_FONT, HEADING_FONT = "宋体", "黑体"  # SimSun, SimHei: on every Chinese Windows and in WPS
@@ -67,7 +68,7 @@ def report_docx(report):
         _("Generated on %(date)s by %(who)s")
         % {
             "date": timezone.localtime(report.generated_at).strftime("%Y-%m-%d"),
-            "who": report.generated_by or "—",
+            "who": person(report.generated_by) or "—",
         }
     )
     made.alignment = WD_ALIGN_PARAGRAPH.CENTER

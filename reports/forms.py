@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from congress.forms import DATE_INPUT
+from congress.forms import DATE_INPUT, PickerSelect
 from congress.models import Session
 from deputies.models import Deputy
 from reports.models import CommitteeWork, Report, SupportPayment
@@ -40,7 +40,14 @@ def _deputies_from_names(raw):
 
 
 class PaymentForm(forms.Form):
-    deputy = forms.CharField(label=_("Deputy"), max_length=80, help_text=NAMES_HELP)
+    # A picker, not free text: one deputy, found by name, pinyin or initials, namesakes told
+    # apart by their delegation.
+    deputy = forms.ModelChoiceField(
+        label=_("Deputy"),
+        queryset=Deputy.objects.select_related("delegation"),
+        widget=PickerSelect,
+        empty_label=_("Choose…"),
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=SupportPayment.Kind.choices)
     purpose = forms.CharField(label=_("Purpose"), max_length=200)
     amount = forms.DecimalField(
@@ -48,12 +55,6 @@ class PaymentForm(forms.Form):
     )
     paid_on = forms.DateField(label=_("Paid on"), widget=DATE_INPUT)
     budget_line = forms.CharField(label=_("Budget line"), max_length=100)
-
-    def clean_deputy(self):
-        deputies = _deputies_from_names(self.cleaned_data["deputy"])
-        if len(deputies) != 1:
-            raise ValidationError(_("Name one deputy."))
-        return deputies[0]
 
 
 class PaymentImportForm(forms.Form):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from congress.errors import WorkflowError
-from congress.viewer import require_staff
+from congress.viewer import PERSON_RELATIONS, require_staff
 from congress.views import service_form_page
 from reports import exports, services
 from reports.compose import compose
@@ -51,7 +51,12 @@ def index(request):
         else:
             messages.success(request, _("The report is generated; edit its narrative below."))
             return redirect("reports:report", report.pk)
-    reports = Report.objects.select_related("session", "generated_by", "edited_by")
+    # Each maker is named with their role: what person() reads, for all rows at once.
+    reports = Report.objects.select_related(
+        "session", "generated_by__deputy", "edited_by__deputy"
+    ).prefetch_related(
+        *(f"{who}__{rel}" for who in ("generated_by", "edited_by") for rel in PERSON_RELATIONS)
+    )
     return render(
         request,
         "reports/index.html",

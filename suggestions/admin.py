@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from congress.admin import ShowsActorAsPerson
 from congress.forms import is_id
 from congress.models import HandlingUnit
 from suggestions import services, session_admin  # noqa: F401  (sessions, concluded here)
@@ -131,10 +132,18 @@ class EvaluationInline(ReadOnlyInline):
     readonly_fields = fields
 
 
-class EventInline(ReadOnlyInline):
+class EventInline(ShowsActorAsPerson, ReadOnlyInline):
     model = Event
     show_change_link = False
-    fields = ["occurred_on", "action", "from_status", "to_status", "actor", "note", "is_public"]
+    fields = [
+        "occurred_on",
+        "action",
+        "from_status",
+        "to_status",
+        "actor_shown",
+        "note",
+        "is_public",
+    ]
     readonly_fields = fields
     verbose_name_plural = _("history (cannot be edited)")
 
@@ -692,7 +701,7 @@ class SpecialReportAdmin(ServiceAddAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ShowsActorAsPerson, admin.ModelAdmin):
     """The history, readable and filterable, never editable."""
 
     list_display = [
@@ -701,7 +710,7 @@ class EventAdmin(admin.ModelAdmin):
         "action",
         "from_status",
         "to_status",
-        "actor",
+        "actor_shown",
         "is_public",
     ]
     list_filter = ["action", "is_public"]

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +14,7 @@ from congress.models import HandlingUnit, Leader, WorkingCommittee
 from suggestions.attachments import MAX_BYTES, validate_attachment
 from suggestions.models import (
     Contact,
+    ImportAlias,
     ReplyClass,
     Satisfaction,
     Suggestion,
@@ -19,12 +22,16 @@ from suggestions.models import (
     WorkflowError,
 )
 
+NUMBER_SEPARATORS = re.compile(r"[\s,，、;；]+")
+
 
 class MergeForm(forms.Form):
     into = forms.IntegerField(
         label=_("Number of the suggestion to merge into (same session)"),
         min_value=1,
         max_value=10**9,
+        # The page lists the session's suggestions it may join (a datalist of that id).
+        widget=forms.NumberInput(attrs={"list": "merge-candidates"}),
     )
 
 
@@ -60,6 +67,16 @@ class AssignForm(forms.Form):
         required=False,
         widget=PickerSelectMultiple,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        aliases = {}
+        for alias, name in ImportAlias.objects.filter(kind=ImportAlias.Kind.UNIT).values_list(
+            "alias", "name"
+        ):
+            aliases.setdefault(name, []).append(alias)
+        for name in ("lead_unit", "co_units", "separate_units"):
+            self.fields[name].widget.aliases = aliases
 
 
 class MarkKeyForm(forms.Form):
@@ -292,6 +309,11 @@ class EmptyForm(forms.Form):
     pass
 
 
+class SubmitForm(forms.Form):
+    # Set once the deputy has seen the session's suggestions with a similar title.
+    submit_anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
 class StaffDecisionForm(forms.Form):
     approve = forms.TypedChoiceField(
         label=_("Decision"),
@@ -336,8 +358,8 @@ class MeetingForm(forms.Form):
         from suggestions.models import Suggestion
 
         data = super().clean()
-        raw = data.get("numbers", "").replace("，", ",")
-        numbers = [n.strip() for n in raw.split(",") if n.strip()]
+        # Chinese writes lists with 、 as often as with ，: "57、18" is two numbers.
+        numbers = [n for n in NUMBER_SEPARATORS.split(data.get("numbers", "")) if n]
         if any(not (n.isascii() and n.isdigit() and len(n) < 10) for n in numbers):
             self.add_error("numbers", _("Write suggestion numbers such as 3, 15, 42."))
             return data

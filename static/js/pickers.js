@@ -8,10 +8,14 @@
     if (select.tomselect || typeof TomSelect === "undefined") return;
     var multiple = select.multiple;
     var label = document.querySelector('label[for="' + select.id + '"]');
+    // On a phone the open list covers the buttons under the field: it closes after each
+    // choice (typing opens it again), so the next tap reaches what it was aimed at.
+    var narrow = window.matchMedia && window.matchMedia("(max-width: 640px)").matches;
     new TomSelect(select, {
-      searchField: ["text", "initials", "pinyin"],
+      searchField: ["text", "initials", "pinyin", "aliases"],
       maxOptions: null,
       hidePlaceholder: true,
+      closeAfterSelect: narrow,
       allowEmptyOption: !multiple,
       plugins: multiple ? ["remove_button", "checkbox_options"] : [],
       placeholder: select.dataset.placeholder || "",

@@ -448,8 +448,17 @@ def _check_handling(plan, units, notes, problems):
         unit, note, problem = units.find(text)
         if problem:
             problems.append(_("co-handling: %(problem)s") % {"problem": problem})
-        elif unit == plan.lead_unit or unit in plan.co_units:
-            problems.append(_("the unit %(unit)s is listed twice") % {"unit": unit})
+        elif unit == plan.lead_unit:
+            # Say which columns hold it, so the fix is found in the sheet at once.
+            problems.append(
+                _("the unit %(unit)s is both in column %(lead)s and in column %(co)s")
+                % {"unit": unit, "lead": FIELD_LABELS["lead_unit"], "co": FIELD_LABELS["co_units"]}
+            )
+        elif unit in plan.co_units:
+            problems.append(
+                _("the unit %(unit)s is written twice in column %(co)s")
+                % {"unit": unit, "co": FIELD_LABELS["co_units"]}
+            )
         else:
             plan.co_units.append(unit)
             if note:

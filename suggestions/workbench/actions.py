@@ -40,6 +40,7 @@ from suggestions.forms import (
     ResponsibleForm,
     ReturnForm,
     StaffDecisionForm,
+    SubmitForm,
 )
 from suggestions.models import (
     Assignment,
@@ -56,6 +57,7 @@ from suggestions.models import (
     WorkflowError,
 )
 from suggestions.workbench import loop as workbench_loop
+from suggestions.workbench.deputy import like_titles_in_session
 
 S = Suggestion.Status
 QUEUE_SIZE = 30
@@ -95,7 +97,7 @@ def _assignment_check(fn):
 
 ACTIONS = {
     "submit": SuggestionAction(
-        EmptyForm,
+        SubmitForm,
         "lead",
         lambda v, s, a, d: services.submit(suggestion=s, by=v.user),
         _("Submitted to congress staff."),
@@ -377,6 +379,10 @@ def act(request, pk, action, assignment_pk=None):
     except WorkflowError as error:
         form.add_error(None, str(error))  # not open now: say why, change nothing
     else:
+        similar = _like_titles_unseen(action, suggestion, form)
+        if similar:
+            again = SubmitForm(initial={"submit_anyway": True}, auto_id=_auto_id(key))
+            return suggestion_page(request, suggestion, viewer, bound={key: again}, similar=similar)
         if form.is_valid():
             try:
                 spec.call(viewer, suggestion, assignment, form.cleaned_data)
@@ -397,7 +403,15 @@ def suggestion(request, pk):
     return suggestion_page(request, get_visible_suggestion(viewer, pk), viewer)
 
 
-def suggestion_page(request, suggestion, viewer, bound=None, status=200):
+def _like_titles_unseen(action, suggestion, form):
+    """A saved draft submitted from its page (one taken up from a station's problem too) gets
+    the warning the draft form gives: the session's suggestions with a similar title."""
+    if action != "submit" or not form.is_valid() or form.cleaned_data["submit_anyway"]:
+        return []
+    return like_titles_in_session(suggestion.session, suggestion.title, suggestion)
+
+
+def suggestion_page(request, suggestion, viewer, bound=None, status=200, similar=()):
     bound = bound or {}
     suggestion = (
         Suggestion.objects.select_related(
@@ -428,7 +442,7 @@ def suggestion_page(request, suggestion, viewer, bound=None, status=200):
             Prefetch(
                 "events",
                 Event.objects.select_related("actor__deputy").prefetch_related(
-                    "actor__handling_units", "actor__groups"
+                    "actor__handling_units", "actor__groups", "actor__kept_stations"
                 ),
             ),
             "meetings",
@@ -495,6 +509,8 @@ def suggestion_page(request, suggestion, viewer, bound=None, status=200):
             "replies": replies,
             "evaluations": evaluations,
             "events": events,
+            "similar": similar,
+            "merge_candidates": _merge_candidates(suggestion) if "merge" in forms else (),
             "show_opinions": viewer.is_staff or is_lead_unit,
             # Co-handlers whose views the lead unit has not received: it is warned before replying.
             "missing_views": [
@@ -526,6 +542,17 @@ def suggestion_page(request, suggestion, viewer, bound=None, status=200):
             **workbench_loop.workbench_context(suggestion, viewer, replies, bound, offered=forms),
         },
         status=status,
+    )
+
+
+def _merge_candidates(suggestion):
+    """What the suggestion may join: the session's suggestions being handled, by number."""
+    return (
+        Suggestion.objects.filter(session_id=suggestion.session_id, number__isnull=False)
+        .exclude(pk=suggestion.pk)
+        .exclude(status__in=[S.DRAFT, S.NOT_REGISTERED, S.MERGED])
+        .order_by("number")
+        .values("number", "title")
     )
 
 

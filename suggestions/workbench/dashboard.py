@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from suggestions.access import viewer_for
 from suggestions.workbench.deputy import deputy_section
 from suggestions.workbench.staff import staff_section
+from suggestions.workbench.stations import keeper_section
 from suggestions.workbench.unit import unit_section
 
 
@@ -18,6 +19,8 @@ def dashboard(request):
     context = {"viewer": viewer, "today": timezone.localdate()}
     if viewer.deputy:
         context.update(deputy_section(request, viewer))
+    if viewer.is_keeper:
+        context.update(keeper_section(viewer))
     if viewer.is_unit:
         context.update(unit_section(request, viewer))
     if viewer.is_staff:

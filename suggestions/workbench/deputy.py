@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -18,6 +20,7 @@ from suggestions.rules import at_rest
 
 S = Suggestion.Status
 QUEUE_SIZE = 30
+DEPUTY_PAGE = 50
 
 
 AWAITING_A_REPLY = [S.SUBMITTED, S.REGISTERED, *Suggestion.AWAITING_REPLY]
@@ -25,33 +28,42 @@ AWAITING_A_REPLY = [S.SUBMITTED, S.REGISTERED, *Suggestion.AWAITING_REPLY]
 
 def deputy_section(request, viewer):
     """The deputy's suggestions grouped by what they wait for: my rating, a reply, nothing.
-    Those of concluded sessions are history, not work: counted, listed in the duty record."""
+    Each group is a page of its own (?finished_page=2): a deputy who leads thousands waits for
+    one page of each, in a fixed number of queries. Those of concluded sessions are history, not
+    work: counted, listed in the duty record."""
     involved = Suggestion.objects.involving_deputy(viewer.deputy)
     mine = (
         involved.exclude(at_rest())
         .with_lead_unit()
         .with_rating_state(viewer.deputy)
         .select_related("session", "lead_deputy")
-        .order_by("-session__opens_on", "-pk")
     )
-    groups = {"rate": [], "awaiting": [], "drafts": [], "finished": []}
-    for s in mine:  # one deputy's suggestions: tens, not thousands
-        if s.awaits_my_rating:
-            groups["rate"].append(s)
-        elif s.status in AWAITING_A_REPLY:
-            groups["awaiting"].append(s)
-        elif s.status == S.DRAFT:
-            groups["drafts"].append(s)
-        else:
-            groups["finished"].append(s)
-    groups["awaiting"].sort(key=lambda s: (s.due_on is None, s.due_on or s.created_at.date()))
+    newest = ("-session__opens_on", "-pk")
+    groups = [
+        ("rate", _("Awaits my rating"), mine.filter(awaits_my_rating=True).order_by(*newest)),
+        (
+            "awaiting",
+            _("Awaits a reply"),
+            # The ones with a due date first, soonest first; the others as they came in.
+            mine.filter(status__in=AWAITING_A_REPLY, awaits_my_rating=False).order_by(
+                F("due_on").asc(nulls_last=True), "created_at", "pk"
+            ),
+        ),
+        ("drafts", _("Drafts"), mine.filter(status=S.DRAFT).order_by(*newest)),
+        (
+            "finished",
+            _("Finished"),
+            mine.exclude(status__in=[*AWAITING_A_REPLY, S.DRAFT])
+            .filter(awaits_my_rating=False)
+            .order_by(*newest),
+        ),
+    ]
+    pages = []
+    for key, title, rows in groups:
+        page = Paginator(rows, DEPUTY_PAGE).get_page(request.GET.get(f"{key}_page"))
+        pages.append((key, title, list(page), page))
     return {
-        "deputy_groups": [
-            ("rate", _("Awaits my rating"), groups["rate"]),
-            ("awaiting", _("Awaits a reply"), groups["awaiting"]),
-            ("drafts", _("Drafts"), groups["drafts"]),
-            ("finished", _("Finished"), groups["finished"]),
-        ],
+        "deputy_groups": pages,
         "deputy_history": involved.filter(at_rest()).count(),
         "to_confirm": CoSigner.objects.filter(
             deputy=viewer.deputy, confirmed_on__isnull=True
@@ -100,12 +112,18 @@ def _like_titles(request, form, session, draft=None):
     the deputy may pass ("submit anyway"), never a refusal: two deputies may raise one matter."""
     if "submit" not in request.POST or "submit_anyway" in request.POST or not form.is_valid():
         return []
+    return like_titles_in_session(session, form.cleaned_data["title"], draft)
+
+
+def like_titles_in_session(session, title, draft=None):
+    """Suggestions of the session (the draft itself aside) whose title reads like `title`: the
+    same warning whether a deputy submits from the form or a saved draft from its page."""
     if session is None:
         return []
     others = Suggestion.objects.filter(session=session)
     if draft is not None:
         others = others.exclude(pk=draft.pk)
-    return others.like_title(form.cleaned_data["title"])
+    return others.like_title(title)
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
@@ -33,7 +34,9 @@ from deputies.forms import (
     UnitAnswerForm,
 )
 from deputies.models import LiaisonStation, Problem
+from suggestions.access import visible_suggestions
 from suggestions.figures import records
+from suggestions.models import Suggestion
 from suggestions.services import stations as problem_services
 
 P = Problem.Status
@@ -118,6 +121,33 @@ def problem(request, pk):
     return problem_page(request, viewer, _visible_problem(viewer, pk))
 
 
+KEEPER_QUEUE = 30
+
+
+def keeper_section(viewer):
+    """The keeper's queue: their stations' problems not yet closed, the oldest first."""
+    waiting = Problem.objects.filter(station__in=viewer.kept_station_ids).exclude(status=P.CLOSED)
+    return {
+        "keeper_problems": waiting.select_related("station", "unit").order_by("raised_on", "pk")[
+            :KEEPER_QUEUE
+        ],
+        "keeper_waiting": waiting.count(),
+    }
+
+
+def _suggestion_url(viewer, problem):
+    """Where the problem's suggestion may be read by this viewer: its workbench page if they
+    may see it, its public page once it is public, else nowhere (a keeper and a draft)."""
+    linked = problem.suggestion
+    if linked is None:
+        return None
+    if visible_suggestions(viewer).filter(pk=linked.pk).exists():
+        return reverse("workbench:suggestion", args=[linked.pk])
+    if Suggestion.objects.public().filter(pk=linked.pk).exists():
+        return reverse("suggestions:detail", args=[linked.pk])
+    return None
+
+
 def problem_page(request, viewer, problem, bound=None, status=200):
     bound = bound or {}
     forms = {}
@@ -133,7 +163,10 @@ def problem_page(request, viewer, problem, bound=None, status=200):
             "forms": forms,
             "private": viewer.sees_private_details(problem),
             "outcome": services.problem_outcome(problem),
-            "events": problem.events.select_related("actor"),
+            "suggestion_url": _suggestion_url(viewer, problem),
+            "events": problem.events.select_related("actor__deputy").prefetch_related(
+                "actor__handling_units", "actor__groups", "actor__kept_stations"
+            ),
         },
         status=status,
     )

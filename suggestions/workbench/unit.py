@@ -85,10 +85,17 @@ def unit_section(request, viewer):
         .order_by("due_on", "pk")
         .values_list("pk", "due_on", "late")
     )
-    sorted_out = {"overdue": [], "this_week": [], "later": []}
+    sorted_out = {"overdue": [], "this_week": [], "later": [], "co_past": []}
     owed_query, owed = owed, list(owed)
     for pk, due_on, late in owed:
-        key = "overdue" if late else "this_week" if due_on <= soon else "later"
+        # A co-handler past the date owes its views, not a reply: not overdue, and not due
+        # this week either, where it would sit for good.
+        if late:
+            key = "overdue"
+        elif due_on < today:
+            key = "co_past"
+        else:
+            key = "this_week" if due_on <= soon else "later"
         sorted_out[key].append(pk)
     show = request.GET.get("show", "")
     # The groups' rows are read only where they are shown (not behind ?show=all).
@@ -99,6 +106,7 @@ def unit_section(request, viewer):
         ("overdue", _("Overdue")),
         ("this_week", _("Due this week")),
         ("later", _("Due later")),
+        ("co_past", _("Co-handling past the lead unit's due date")),
     ]:
         group = [rows[pk] for pk in sorted_out[key][:GROUP_SIZE] if pk in rows]
         for a in group:

@@ -112,3 +112,29 @@ def test_the_committed_catalogue_has_no_fuzzy_entry():
     text = (ROOT / "locale/zh_Hans/LC_MESSAGES/django.po").read_text("utf-8")
     fuzzy = [e["msgid"] for e in parse_po(text) if "fuzzy" in e["flags"]]
     assert fuzzy == []
+
+
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
+
+
+def test_chinese_text_uses_full_width_brackets():
+    # "彭宏伟 (尚未确认)" reads as a typo in Chinese: （）in every Chinese string.
+    text = (ROOT / "locale/zh_Hans/LC_MESSAGES/django.po").read_text("utf-8")
+    half = [
+        s
+        for e in parse_po(text)
+        for s in e["msgstr"]
+        if HAN.search(s) and re.search(r"[()]", PLACEHOLDER.sub("", s))
+    ]
+    assert half == []
+
+
+def test_templates_put_no_half_width_brackets_around_translated_text():
+    # A bracket outside {% translate %} stays half-width in Chinese; it belongs in the msgid.
+    around = re.compile(r"\(\{%\s*(?:block)?translate|(?:translate|endblocktranslate)\s*[^%]*%\}\)")
+    found = [
+        f"{path.relative_to(ROOT)}: {m.group(0)}"
+        for path in (ROOT / "templates").rglob("*.html")
+        for m in around.finditer(path.read_text("utf-8"))
+    ]
+    assert found == []

@@ -236,3 +236,45 @@ def test_figures_open_on_the_latest_finished_year_with_data(client, reception, s
     response = client.get(reverse("deputies:figures"))
     assert response.context["year"] == 2020 and response.context["years"] == [2026, 2020]
     assert client.get(reverse("deputies:figures"), {"year": 2026}).context["year"] == 2026
+
+
+def test_the_keepers_workbench_queues_their_stations_problems_not_yet_closed(
+    client, reception, other_station, staff
+):
+    first, second = reception.problems.order_by("pk")
+    Problem.objects.filter(pk=second.pk).update(status=P.CLOSED, closed_on=START)
+    client.force_login(reception.station.keepers.get())
+    response = client.get(reverse("workbench:dashboard"))
+    assert list(response.context["keeper_problems"]) == [first]
+    assert response.context["keeper_waiting"] == 1
+    page = response.content.decode()
+    assert reverse("stations_work:problem", args=[first.pk]) in page
+    # Another station's keeper sees none of them.
+    client.force_login(other_station.keepers.get())
+    assert list(client.get(reverse("workbench:dashboard")).context["keeper_problems"]) == []
+
+
+def test_a_keeper_is_not_sent_to_a_draft_they_may_not_open(
+    client, reception, deputy_a, session, category, staff
+):
+    problem = reception.problems.first()
+    draft = problem_services.turn_into_suggestion(
+        problem=problem,
+        deputy=deputy_a,
+        session=session,
+        category=category,
+        title="关于解决小区供暖问题的建议",
+        by=deputy_a.user,
+    )
+    client.force_login(reception.station.keepers.get())
+    url = reverse("stations_work:problem", args=[problem.pk])
+    page = client.get(url).content.decode()
+    assert "关于解决小区供暖问题的建议" in page
+    assert reverse("workbench:suggestion", args=[draft.pk]) not in page  # it would be a 404
+    suggestion_services.submit(suggestion=draft, by=deputy_a.user)
+    suggestion_services.register(suggestion=draft, by=staff)
+    page = client.get(url).content.decode()
+    assert reverse("suggestions:detail", args=[draft.pk]) in page  # public once registered
+    client.force_login(deputy_a.user)
+    page = client.get(url).content.decode()
+    assert reverse("workbench:suggestion", args=[draft.pk]) in page

@@ -407,7 +407,7 @@ def test_support_forms_record_through_the_services(staff_zh, deputy_a, deputy_b,
     staff_zh.post(
         reverse("reports:payment_new"),
         {
-            "deputy": "甲代表",
+            "deputy": deputy_a.pk,
             "kind": "lost_work",
             "purpose": "误工补贴",
             "amount": "500",
@@ -448,11 +448,19 @@ def test_support_forms_record_through_the_services(staff_zh, deputy_a, deputy_b,
     assert list(CommitteeWork.objects.get().suggestions.all()) == [suggestion]
 
 
+def test_the_payment_form_picks_its_deputy_from_a_list(staff_zh, deputy_a):
+    page = staff_zh.get(reverse("reports:payment_new")).content.decode()
+    select = page[page.index('<select name="deputy"') :]
+    select = select[: select.index("</select>")]
+    assert "data-picker" in select and f'value="{deputy_a.pk}"' in select
+    assert "甲代表（离石区代表团）" in select
+
+
 def test_support_form_with_an_unknown_deputy_shows_a_message(staff_zh):
     response = staff_zh.post(
         reverse("reports:payment_new"),
         {
-            "deputy": "无此人",
+            "deputy": "999999",
             "kind": "subsidy",
             "purpose": "x",
             "amount": "1",

@@ -283,6 +283,41 @@ def test_staff_aliases_are_used_and_editable(office):
     assert row.lead_unit == office["units"]["transport"]
 
 
+def test_a_unit_written_twice_is_reported_with_the_columns_that_hold_it(office):
+    rows = [
+        [
+            1,
+            1,
+            "关于修路的建议",
+            "卢志强",
+            "",
+            "离石区代表团",
+            "城乡建设",
+            "市交通局",
+            "市交通局",
+            "",
+            "",
+        ],
+        [
+            2,
+            2,
+            "关于修桥的建议",
+            "卢志强",
+            "",
+            "离石区代表团",
+            "城乡建设",
+            "市交通局",
+            "市财政局、市财政局",
+            "",
+            "",
+        ],
+    ]
+    plan = plan_of(office["session"], office_workbook(rows))
+    both, twice = (" ".join(row.problems) for row in plan.rows)
+    assert "吕梁市交通运输局 is both in column Lead unit and in column Co-handling units" in both
+    assert "吕梁市财政局 is written twice in column Co-handling units" in twice
+
+
 def test_every_message_quotes_the_value_and_offers_the_closest(office):
     rows = [
         ["", "x7", "标题", "卢志刚", "高明", "", "城乡建没", "市住建", "", "E", "还行"],

@@ -235,7 +235,7 @@ def test_the_dashboard_asks_for_a_rating_exactly_where_the_page_offers_one(
         client.force_login(world[role])
         offered = ("evaluate", None) in _offered(client, suggestion)
         dashboard = client.get(reverse("workbench:dashboard"))
-        groups = dict((key, rows) for key, _title, rows in dashboard.context["deputy_groups"])
+        groups = {key: rows for key, _title, rows, _page in dashboard.context["deputy_groups"]}
         badged = any(s.pk == suggestion.pk for s in groups["rate"])
         assert badged == offered, f"{state} · {role}: badge {badged}, page offers {offered}"
 

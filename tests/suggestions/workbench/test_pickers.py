@@ -20,6 +20,22 @@ def test_deputy_and_unit_pickers_carry_pinyin_on_every_option(deputy_a, deputy_b
     assert "data-picker" in str(ActivityForm()["deputy"])
 
 
+def test_unit_pickers_know_units_by_short_names_and_the_imports_aliases(unit_x, db):
+    from congress.models import HandlingUnit
+    from suggestions.models import ImportAlias
+
+    housing = HandlingUnit.objects.create(name="吕梁市住房和城乡建设局", short_name="市住建")
+    ImportAlias.objects.get_or_create(
+        kind="unit", alias="市住建局", defaults={"name": "吕梁市住房和城乡建设局"}
+    )
+    html = str(AssignForm()["co_units"])
+    option = html[html.index(f'value="{housing.pk}"') :]
+    option = option[: option.index("</option>")]
+    aliases = option[option.index('data-aliases="') :].split('"')[1].split()
+    assert {"市住建", "市住建局"} <= set(aliases)  # "住建" or "市住建局" now find it
+    assert "data-aliases" not in str(DraftForm(lead_deputy=None)["co_signers"])
+
+
 def test_reception_form_offers_the_stations_own_deputies_first(station, deputy_a, delegation):
     make_deputy(delegation, "乙代表")  # same county, not at this station
     html = str(ReceptionForm(station=station)["deputies"])

@@ -1,6 +1,7 @@
 """The workbench at work: what each role sees and does, and what it refuses."""
 
 import datetime
+import re
 import threading
 from io import BytesIO, StringIO
 
@@ -179,12 +180,48 @@ def test_deputy_dashboard_opens_on_what_awaits_their_rating_then_a_reply_then_fi
     being_handled = build(Status.ASSIGNED, lead_unit=unit_x)
     login(client, deputy_a.user)
     response = client.get(reverse("workbench:dashboard"))
-    groups = {key: rows for key, _title, rows in response.context["deputy_groups"]}
+    groups = {key: rows for key, _title, rows, _page in response.context["deputy_groups"]}
     assert groups["rate"] == [to_rate]
     assert groups["awaiting"] == [being_handled, in_review]  # the one with a due date first
     assert groups["finished"] == [finished]
     page = response.content.decode()
     assert page.index("Awaits my rating") < page.index("Awaits a reply") < page.index("Finished")
+
+
+def test_a_deputys_groups_come_a_page_at_a_time_in_a_fixed_number_of_queries(
+    client, build, deputy_a, unit_x, monkeypatch
+):
+    # A deputy who led 20,000 suggestions waited 9 s for a page listing every one of them.
+    monkeypatch.setattr("suggestions.workbench.deputy.DEPUTY_PAGE", 2)
+    login(client, deputy_a.user)
+    url = reverse("workbench:dashboard")
+    finished = [build(Status.CLOSED, lead_unit=unit_x) for _ in range(3)]
+    build(Status.SUBMITTED)  # every group that will grow has rows to read from the start
+    with CaptureQueriesContext(connection) as few:
+        response = client.get(url)
+    pages = {key: (rows, page) for key, _title, rows, page in response.context["deputy_groups"]}
+    rows, page = pages["finished"]
+    assert rows == finished[:0:-1] and page.paginator.count == 3  # newest first, two a page
+    assert 'href="?finished_page=2#group-finished"' in response.content.decode()
+    rows, _page = {
+        k: (r, p) for k, _t, r, p in client.get(url, {"finished_page": 2}).context["deputy_groups"]
+    }["finished"]
+    assert rows == [finished[0]]
+    for _ in range(4):
+        build(Status.CLOSED, lead_unit=unit_x)
+        build(Status.SUBMITTED)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
+
+
+def test_staffs_loop_queues_fold_on_a_phone_like_the_others(client, staff):
+    # Open by default, four loop queues made the staff's page 14,209 px tall on a phone.
+    login(client, staff)
+    page = client.get(reverse("workbench:dashboard")).content.decode()
+    queues = re.findall(r"<details class=\"queue\"[^>]*>", page)
+    assert len(queues) > 8
+    assert [q for q in queues if "data-fold-on-phone" not in q] == []
 
 
 def test_unit_dashboard_is_sorted_by_due_date_and_filters_by_role(client, build, unit_x, unit_y):
@@ -223,6 +260,21 @@ def test_unit_dashboard_opens_on_overdue_due_this_week_and_due_later_with_days_l
     assert finished.title not in page  # finished work is behind a filter
     shown = client.get(reverse("workbench:dashboard"), {"show": "all"}).context["unit_page"]
     assert finished in [a.suggestion for a in shown]
+
+
+def test_co_handlers_past_due_work_leaves_due_this_week_for_a_group_of_its_own(
+    client, build, unit_x, unit_y
+):
+    # Seen as No.110, due 2020-04-08, under "due this week" years later.
+    past = build(Status.ASSIGNED, lead_unit=unit_y, co_units=[unit_x], on=datetime.date(2026, 8, 1))
+    login(client, unit_x.members.get())
+    response = client.get(reverse("workbench:dashboard"))
+    groups = {key: rows for key, _title, rows, _total in response.context["unit_groups"]}
+    assert groups["this_week"] == [] and groups["overdue"] == []  # it owes views, not a reply
+    assert [a.suggestion for a in groups["co_past"]] == [past]
+    page = response.content.decode()
+    assert "Co-handling past the lead unit&#x27;s due date" in page and "25 days past" in page
+    assert '<details class="queue" id="unit-co_past">' in page  # folded: nothing to chase
 
 
 @pytest.mark.parametrize("who", ["staff", "deputy_a", "unit_x"])
@@ -308,6 +360,35 @@ def test_staff_record_a_meeting_covering_suggestions(client, build, staff, sessi
         },
     )
     assert response.status_code == 200 and "999" in response.content.decode()
+
+
+def test_meeting_numbers_may_be_written_with_the_chinese_list_comma(client, build, staff, session):
+    one, two = build(Status.REGISTERED), build(Status.REGISTERED)
+    login(client, staff)
+    data = {"session": session.pk, "kind": "progress", "title": "推进会", "held_on": "2026-10-10"}
+    response = client.post(
+        reverse("workbench:meeting_new"), {**data, "numbers": f"{one.number}、{two.number}"}
+    )
+    assert response.status_code == 302  # "57、18" was refused while "57，18" went in
+    assert set(one.meetings.get().suggestions.all()) == {one, two}
+
+
+def test_merging_offers_the_sessions_suggestions_it_may_join(
+    client, build, staff, session, category, deputy_a
+):
+    target = build(Status.REGISTERED, title="关于修缮排水管网的建议")
+    merged_away = build(Status.REGISTERED, title="关于已并案建议的建议")
+    services.merge(suggestion=merged_away, into=target, by=staff)
+    suggestion = build(Status.SUBMITTED, title="关于整修排水管网的建议")
+    login(client, staff)
+    page = client.get(reverse("workbench:suggestion", args=[suggestion.pk])).content.decode()
+    assert 'list="merge-candidates"' in page
+    candidates = page[page.index('<datalist id="merge-candidates">') :]
+    candidates = candidates[: candidates.index("</datalist>")]
+    assert f'<option value="{target.number}">{target.number} 关于修缮排水管网的建议</option>' in (
+        candidates
+    )
+    assert "已并案" not in candidates and "整修" not in candidates  # neither merged nor itself
 
 
 def test_staff_record_a_special_report_vote(client, staff, session, unit_x):
@@ -464,6 +545,35 @@ def test_submitting_a_title_like_one_in_the_session_warns_and_still_lets_the_dep
     )
     assert response.status_code == 302
     assert Suggestion.objects.filter(lead_deputy=deputy_a, status=Status.SUBMITTED).count() == 1
+
+
+@pytest.mark.parametrize("origin", ["saved draft", "station problem"])
+def test_submitting_a_saved_draft_later_warns_of_a_like_title_in_the_session(
+    client, build, deputy_a, deputy_b, category, session, reception, origin
+):
+    build(Status.REGISTERED, title="关于加快老旧小区改造的建议", lead_deputy=deputy_b)
+    login(client, deputy_a.user)
+    title = "关于加快老旧小区改造工作的建议"
+    if origin == "saved draft":
+        data = {"title": title, "content": "内容", "category": category.pk, "save": "1"}
+        client.post(reverse("workbench:draft_new"), data)
+    else:
+        client.post(
+            reverse("stations_work:problem_act", args=[reception.problems.first().pk, "take_up"]),
+            {"title": title, "category": category.pk},
+        )
+    draft = Suggestion.objects.get(status=Status.DRAFT)
+    submit = reverse("workbench:act", args=[draft.pk, "submit"])
+    response = client.post(submit)
+    assert response.status_code == 200
+    assert "加快老旧小区改造" in str(response.context["similar"])
+    page = response.content.decode()
+    assert "Submit anyway" in page and 'name="submit_anyway" value="True"' in page
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT  # nothing submitted yet, nothing refused
+    assert client.post(submit, {"submit_anyway": "True"}).status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Status.SUBMITTED
 
 
 def test_a_different_title_is_submitted_without_a_warning(client, build, deputy_a, category):
