@@ -56,7 +56,9 @@ def work_in_sight(client, users, today):
                 ("promises", len(context["unit_promises"])),
             ]
         if "deputy_groups" in context:
-            seen[name] = [(key, len(rows)) for key, _title, rows in context["deputy_groups"]]
+            seen[name] = [
+                (key, page.paginator.count) for key, _t, _rows, page in context["deputy_groups"]
+            ]
     with transaction.atomic():
         seen["reminders"] = notifications.send_due_reminders(
             today
