@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class SuggestionsConfig(AppConfig):
     name = "suggestions"
     verbose_name = _("Suggestions")
+
+    def ready(self):
+        from suggestions.figures.summaries import watch_writes
+
+        watch_writes()
