@@ -30,6 +30,16 @@ def heartbeat_age(now=None):
     return max(0.0, (now if now is not None else time.time()) - beat)
 
 
+def record_self_check(name, result):
+    """Keep the last result of a self-check the worker runs (the nightly check of the derived
+    rows), beside the heartbeat, for /healthz."""
+    HUEY.put(f"self-check:{name}", result)
+
+
+def last_self_check(name):
+    return HUEY.get(f"self-check:{name}", peek=True)
+
+
 def _database():
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
@@ -56,7 +66,8 @@ def _worker():
 @never_cache
 def healthz(request):
     """For a load balancer or a monitor: 200 when the database, the cache and the worker are
-    well, 503 otherwise. Says nothing private: no names, no counts, no error texts."""
+    well, 503 otherwise; with them, when the derived rows were last checked. Says nothing
+    private: no names, no error texts, no count but the derived rows' drift."""
     checks = {}
     for name, probe in (("database", _database), ("cache", _cache)):
         try:
@@ -68,6 +79,12 @@ def healthz(request):
     except Exception:
         checks["worker"] = {"ok": False}
     healthy = all(check["ok"] for check in checks.values())
+    # When the nightly check of the derived rows last ran and how many rows it found drifted
+    # (and repaired): for a monitor to read, never a reason to take the node out of service.
+    try:
+        checks["derived_rows"] = last_self_check("derived_rows") or {"checked_at": None}
+    except Exception:
+        checks["derived_rows"] = {"checked_at": None}
     return JsonResponse(
         {"status": "ok" if healthy else "failing", "checks": checks},
         status=200 if healthy else 503,
