@@ -46,11 +46,13 @@ class StationWork:
         )
         problems, capacity = [], {r.pk: r.people_received for r in receptions}
         open_receptions = list(receptions)
+        open_ids = [r.pk for r in open_receptions]  # found by id: a model's == is slow
         for n in range(self.SOLVED_2020 + self.UNSOLVED_2020):
             reception = rng.choice(open_receptions)
             capacity[reception.pk] -= 1
             if capacity[reception.pk] == 0:
-                open_receptions.remove(reception)
+                at = open_ids.index(reception.pk)
+                del open_receptions[at], open_ids[at]
             solved = n < self.SOLVED_2020
             via_unit = rng.random() < 0.35
             closed_on = min(
