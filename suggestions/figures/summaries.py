@@ -572,7 +572,8 @@ def change_set():
     try:
         with transaction.atomic():
             yield _changes.get()
-            _changes.get().apply()
+            if not transaction.get_rollback():  # undone (set_rollback): nothing to recount
+                _changes.get().apply()
     finally:
         _changes.reset(token)
 
