@@ -566,7 +566,8 @@ def change_set():
     many services) only the outermost recounts, so a thousand service calls in one transaction
     cost one recount of what they touched together."""
     if _changes.get() is not None:
-        yield _changes.get()
+        with transaction.atomic():  # a service that fails still undoes its own writes
+            yield _changes.get()
         return
     token = _changes.set(Changes())
     try:

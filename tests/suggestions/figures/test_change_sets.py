@@ -86,3 +86,17 @@ def test_a_change_set_that_fails_recounts_nothing_and_leaves_the_rows_as_they_we
         raise RuntimeError("undone")
     assert list(Tally.objects.values_list("group", "key", "closed")) == kept
     assert_in_step(session, "undone change-set")
+
+
+def test_a_service_that_fails_inside_a_change_set_undoes_only_its_own_writes(
+    build, unit_x, staff, session
+):
+    with summaries.change_set():
+        suggestion = build(Status.REGISTERED)
+        with pytest.raises(RuntimeError), summaries.change_set():
+            services.assign(suggestion=suggestion, lead_unit=unit_x, by=staff, on=START)
+            raise RuntimeError("the caller gives up after the service wrote")
+        suggestion.refresh_from_db()
+        assert suggestion.status == Status.REGISTERED
+        assert not suggestion.assignments.exists()
+    assert_in_step(session, "a failed service inside a change-set")
