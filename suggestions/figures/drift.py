@@ -96,42 +96,58 @@ def _brief(value):
 
 def check(repair=True):
     """Recount every derived row and column; returns the Report. With repair=False nothing
-    stored changes (the recount is rolled back)."""
+    stored changes (each recount is rolled back).
+
+    One transaction per session, under the session's lock (`summaries.lock_sessions`), so a
+    service writing meanwhile waits for one session's recount, never for the whole check."""
     report = Report()
-    with transaction.atomic():
-        point = transaction.savepoint()
-        rewritten = summaries.refresh_all_flags() or []
-        for pk in rewritten:
-            report.add("suggestion_flags", f"suggestion {pk}", "other columns", "rewritten")
-        all_sessions = _all_sessions_reply_days()
-        for session_id in _sessions():
+    sessions = _sessions()
+    for session_id in sessions:
+        with transaction.atomic():
             summaries.lock_sessions([session_id])
-            before = _stored(session_id)
-            for group in G.values:
-                summaries.recount(session_id, group)
-            summaries.recount_flags_to_review(session_id)
-            after = _stored(session_id)
-            for kind in before:
-                report.compare(kind, f"session {session_id}", before[kind], after[kind])
-        # The all-sessions rows are the sum of every session's: rewritten from them.
-        summed = {
-            (u, d): n
-            for u, d, n in ReplyDays.objects.exclude(session=None)
-            .order_by()
-            .values_list("unit", "days")
-            .annotate(n=Sum("replies"))
-            if n
-        }
-        ReplyDays.objects.filter(session=None).delete()
-        ReplyDays.objects.bulk_create(
-            ReplyDays(session=None, unit=u, days=d, replies=n) for (u, d), n in summed.items()
-        )
-        report.compare("reply_days", "all sessions", all_sessions, summed)
-        if repair and report.total:
-            summaries.bump_now_and_on_commit()
-        if not repair:
-            transaction.savepoint_rollback(point)
+            _check_session(session_id, report)
+            transaction.set_rollback(not repair)
+    with transaction.atomic():
+        summaries.lock_sessions(sessions)  # no session's recount moves them meanwhile
+        _check_all_sessions(report)
+        transaction.set_rollback(not repair)
+    if repair and report.total:
+        summaries.bump_now_and_on_commit()
     return report
+
+
+def _check_session(session_id, report):
+    """The session's suggestions' flag and queue columns, then its summary rows."""
+    suggestions = Suggestion.objects.filter(session=session_id)
+    for pk in summaries.refresh_flags(suggestions):
+        report.add("suggestion_flags", f"suggestion {pk}", "other columns", "rewritten")
+    before = _stored(session_id)
+    for group in G.values:
+        summaries.recount(session_id, group)
+    summaries.recount_flags_to_review(session_id)
+    after = _stored(session_id)
+    for kind in before:
+        report.compare(kind, f"session {session_id}", before[kind], after[kind])
+
+
+def _check_all_sessions(report):
+    """The all-sessions days-to-reply rows are the sum of every session's: rewritten so."""
+    stored = _all_sessions_reply_days()
+    summed = {
+        (u, d): n
+        for u, d, n in ReplyDays.objects.exclude(session=None)
+        .order_by()
+        .values_list("unit", "days")
+        .annotate(n=Sum("replies"))
+        if n
+    }
+    if summed == stored:
+        return
+    ReplyDays.objects.filter(session=None).delete()
+    ReplyDays.objects.bulk_create(
+        ReplyDays(session=None, unit=u, days=d, replies=n) for (u, d), n in summed.items()
+    )
+    report.compare("reply_days", "all sessions", stored, summed)
 
 
 def check_and_record(repair=True):
