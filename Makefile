@@ -8,13 +8,15 @@ export DJANGO_SETTINGS_MODULE := congress.settings
 .PHONY: run serve test lint bench screenshots messages requirements
 
 # The installs read only the compiled lists, where every package is pinned (docs/dependencies.md).
+# The venv's own pip installs the pinned lists; upgrading it first cost a newcomer's first
+# `make run` some 4 s, so only the dev tools (pip-tools) get a newer one.
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
 $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 

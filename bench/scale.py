@@ -685,6 +685,9 @@ def main():
     )
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
+    # The pages are timed with DEBUG off (here and under gunicorn), whose static storage reads
+    # collectstatic's manifest: collected first, so a fresh clone does not fail after the build.
+    call_command("collectstatic", interactive=False, verbosity=0)
     if not args.reuse:
         if Session.objects.filter(term__number__gte=BENCH_TERM).exists():
             sys.exit("This database already holds a bench build: pass --reuse, or drop it.")

@@ -54,6 +54,7 @@ UNWATCHED_MODELS = {
     "flagstoreview",
     "importmapping",
     "report",
+    "historyentry",  # the back office's history: no public page shows it
 }
 STATION_APPS = {"deputies", "reports"}
 

@@ -31,6 +31,16 @@ def heartbeat_age(now=None):
     return max(0.0, (now if now is not None else time.time()) - beat)
 
 
+def record_self_check(name, result):
+    """Keep the last result of a self-check the worker runs (the nightly check of the derived
+    rows), beside the heartbeat, for /healthz."""
+    HUEY.put(f"self-check:{name}", result)
+
+
+def last_self_check(name):
+    return HUEY.get(f"self-check:{name}", peek=True)
+
+
 def _database():
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
@@ -58,8 +68,9 @@ def _worker():
 def healthz(request):
     """For a load balancer or a monitor: 200 when the database and the worker are well, 503
     otherwise. The cache only speeds pages up: without it the status is "degraded", still 200,
-    so a Redis outage does not take every web node out of the balancer. Says nothing private:
-    no names, no counts, no error texts."""
+    so a Redis outage does not take every web node out of the balancer. With them, when the
+    derived rows were last checked. Says nothing private: no names, no error texts, no count but
+    the derived rows' drift."""
     checks = {}
     for name, probe in (("database", _database), ("cache", _cache)):
         try:
@@ -74,4 +85,10 @@ def healthz(request):
     status = "failing" if not healthy else "ok" if checks["cache"]["ok"] else "degraded"
     if not checks["cache"]["ok"]:
         checks["cache"]["degraded"] = True
+    # When the nightly check of the derived rows last ran and how many rows it found drifted
+    # (and repaired): for a monitor to read, never a reason to take the node out of service.
+    try:
+        checks["derived_rows"] = last_self_check("derived_rows") or {"checked_at": None}
+    except Exception:
+        checks["derived_rows"] = {"checked_at": None}
     return JsonResponse({"status": status, "checks": checks}, status=200 if healthy else 503)

@@ -321,6 +321,11 @@ else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")}
 
+# A save or delete of a row the summary rows and flags derive from, made outside a change-set
+# (suggestions.figures.summaries): True raises (the tests), False logs a warning and recounts
+# the suggestion's session, so a write some code forgot to note never leaves the figures wrong.
+SUMMARIES_STRICT = env_bool("SUMMARIES_STRICT")
+
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
 

@@ -12,6 +12,7 @@ import random
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from congress.models import (
@@ -74,24 +75,23 @@ class DemoBuilder(ClosedSessions, CurrentSession, StationWork):
 
     def users(self):
         User = get_user_model()
-        self.admin = User.objects.create_superuser("admin", "admin@congress.example", PASSWORD)
-        self.staff = User.objects.create_user(
-            "staff",
-            "staff@congress.example",
-            PASSWORD,
-            is_staff=True,
-            first_name="王敏",  # an invented staff member; the history names her role beside her
-            last_name="",
-        )
+        # The six logins share one password, hashed once: each hash is a deliberate half
+        # second or so of PBKDF2, which a newcomer's first `make run` need not pay six times.
+        hashed = make_password(PASSWORD)
+
+        def login(name, **fields):
+            return User.objects.create(
+                username=name, email=f"{name}@congress.example", password=hashed, **fields
+            )
+
+        self.admin = login("admin", is_staff=True, is_superuser=True)
+        # An invented staff member; the history names her role beside her.
+        self.staff = login("staff", is_staff=True, first_name="王敏")
         self.staff.groups.add(staff_group())
-        self.deputy_user = User.objects.create_user("deputy", "deputy@congress.example", PASSWORD)
-        self.deputy2_user = User.objects.create_user(
-            "deputy2", "deputy2@congress.example", PASSWORD
-        )
-        self.unit_user = User.objects.create_user("unit", "unit@congress.example", PASSWORD)
-        self.keeper_user = User.objects.create_user(
-            "keeper", "keeper@congress.example", PASSWORD, first_name="联络站管理员"
-        )
+        self.deputy_user = login("deputy")
+        self.deputy2_user = login("deputy2")
+        self.unit_user = login("unit")
+        self.keeper_user = login("keeper", first_name="联络站管理员")
 
     def structure(self):
         self.term = Term.objects.create(

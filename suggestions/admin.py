@@ -14,6 +14,7 @@ from congress.forms import is_id
 from congress.models import HandlingUnit
 from suggestions import services, session_admin  # noqa: F401  (sessions, concluded here)
 from suggestions.attachments import validate_attachment
+from suggestions.figures.summaries import change_set
 from suggestions.forms import (
     AssignForm,
     DecisionForm,
@@ -304,7 +305,8 @@ class SuggestionAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         if not change:
-            return super().save_related(request, form, formsets, change)
+            with change_set():  # the co-signers the formset saves count in the derived rows
+                return super().save_related(request, form, formsets, change)
         changes = form.edited()
         for formset in formsets:
             formset.save(commit=False)  # writes nothing; lists what changed for the admin log

@@ -8,7 +8,9 @@ class SuggestionsConfig(AppConfig):
 
     def ready(self):
         from congress.history import timeline
+        from suggestions.figures.summaries import watch_writes
         from suggestions.models import Suggestion
         from suggestions.services.common import write_event
 
         timeline(Suggestion, write_event)  # a suggestion's history is its events
+        watch_writes()  # every write to what a figure derives from is noted (change sets)

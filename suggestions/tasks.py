@@ -1,6 +1,8 @@
 """Jobs of the suggestions app, run by the Huey worker (`manage.py run_huey`): the periodic
 ones, and the imports and exports people start and follow on their job page (`jobs.py`)."""
 
+import logging
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from huey import crontab
@@ -8,9 +10,12 @@ from huey.contrib.djhuey import db_periodic_task, db_task, periodic_task
 
 from congress import jobs as job_runner
 from congress.models import Job
+from suggestions.figures.drift import check_and_record
 from suggestions.imports import jobs
 from suggestions.imports.cleanup import remove_stale_previews
 from suggestions.notifications import send_due_reminders
+
+logger = logging.getLogger(__name__)
 
 
 @db_periodic_task(crontab(hour="7", minute="0"))
@@ -23,6 +28,16 @@ def send_reminders():
 def clean_previews():
     """Hourly: import previews nobody confirmed within a day."""
     return remove_stale_previews()
+
+
+@db_periodic_task(crontab(hour="2", minute="23"))
+def check_derived_rows():
+    """Nightly: every summary row, stored flag and queue column recounted and compared; the
+    drift is logged, repaired, and shown by /healthz."""
+    report = check_and_record()
+    if report.total:
+        logger.warning("derived rows drifted: %s; %s", report.drifted, "; ".join(report.examples))
+    return report.drifted
 
 
 @db_task()

@@ -41,6 +41,16 @@ def _jobs_run_at_once():
     yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _writes_outside_a_change_set_fail():
+    """A test that saves a suggestion's rows outside a service (or summaries.change_set())
+    fails, where production would log it and recount the session."""
+    from django.conf import settings
+
+    settings.SUMMARIES_STRICT = True
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _on_today():
     with on_today():

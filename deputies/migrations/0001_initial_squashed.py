@@ -54,6 +54,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'deputy',
                 'verbose_name_plural': 'deputies',
                 'ordering': ['delegation__order', 'name'],
+                'constraints': [models.UniqueConstraint(fields=('name', 'delegation'), name='deputy_name_unique_in_delegation')],
             },
         ),
         migrations.CreateModel(
@@ -70,6 +71,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'duty activity',
                 'verbose_name_plural': 'duty activities',
                 'ordering': ['-held_on', '-id'],
+                'indexes': [models.Index(fields=['kind', 'held_on'], name='activity_kind_date')],
             },
         ),
         migrations.CreateModel(
@@ -93,6 +95,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'liaison station',
                 'verbose_name_plural': 'liaison stations',
                 'ordering': ['division__order', 'township', 'name'],
+                'constraints': [models.UniqueConstraint(fields=('division', 'name'), name='station_name_unique_in_division')],
             },
         ),
         migrations.CreateModel(
@@ -156,32 +159,13 @@ class Migration(migrations.Migration):
                 'verbose_name': 'reception',
                 'verbose_name_plural': 'receptions',
                 'ordering': ['-held_on', '-id'],
+                'indexes': [models.Index(fields=['station', 'held_on'], name='reception_station_date'), models.Index(fields=['held_on'], name='reception_date')],
             },
         ),
         migrations.AddField(
             model_name='problem',
             name='reception',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='problems', to='deputies.reception'),
-        ),
-        migrations.AddConstraint(
-            model_name='deputy',
-            constraint=models.UniqueConstraint(fields=('name', 'delegation'), name='deputy_name_unique_in_delegation'),
-        ),
-        migrations.AddIndex(
-            model_name='dutyactivity',
-            index=models.Index(fields=['kind', 'held_on'], name='activity_kind_date'),
-        ),
-        migrations.AddConstraint(
-            model_name='liaisonstation',
-            constraint=models.UniqueConstraint(fields=('division', 'name'), name='station_name_unique_in_division'),
-        ),
-        migrations.AddIndex(
-            model_name='reception',
-            index=models.Index(fields=['station', 'held_on'], name='reception_station_date'),
-        ),
-        migrations.AddIndex(
-            model_name='reception',
-            index=models.Index(fields=['held_on'], name='reception_date'),
         ),
         migrations.AddIndex(
             model_name='problem',

@@ -7,49 +7,65 @@ came after so many days, per session × unit and per unit over all sessions: the
 average days to reply) and `OpenPromise` (open promises per session × unit × date due: which
 are past their date is a sum over the rows due before today, whatever day it is).
 
-How they stay exact: every service runs under `in_step`. The service's `_lock` and `_record`
-note each suggestion it touches, with the groups it belongs to before the change; at the end of
-the service, still inside its transaction, the groups it belongs to after the change are added
+How they stay exact: every write runs in a change-set (`change_set`; each service is one, by
+`in_step`). A write notes each suggestion it touches, with the groups it belongs to before the
+change — the services' `_lock` and `_record` do, and so does a save or delete of any row the
+figures derive from (`watch_writes`: the suggestion, its assignments, contacts, replies,
+ratings, co-signers, reviews, links, key supervision). When the outermost change-set ends,
+still inside its transaction, the groups the suggestions belong to after the change are added
 and each touched group is *recounted* from its session's rows — one aggregate query per kind of
-group, over one session, by indexed columns. A recount rather than a delta: whatever a service
+group, over one session, by indexed columns. Change-sets nest, so a demo or an import made of
+thousands of service calls recounts once. A recount rather than a delta: whatever the writes
 changed (a status, a class, a deleted assignment), the row ends equal to what
 `recount_summaries` would write, with no bookkeeping of before/after contributions to get
-wrong. A session holds some 10,000 suggestions, so a recount costs milliseconds.
+wrong. A save outside any change-set raises in the tests (SUMMARIES_STRICT) and, in
+production, is logged and recounts its session; `drift.check` (nightly) finds what a raw
+UPDATE did behind everyone's back.
 
 The consistency flags are kept the same way on the suggestion row itself (`refresh_flags`): the
-suggestions a service touched get their flag columns rewritten from `with_flags` in one UPDATE
+suggestions a change-set touched get their flag columns rewritten from `with_flags` in one UPDATE
 before it commits (a session recounted whole, all of its suggestions), and with them the day a
 closed suggestion began to await its reply's publication (`awaits_publication`). Then the
 touched sessions' `FlagsToReview` rows (how many carry a flag to review, per day from which
 they carry it) are recounted from those columns: staff's queue of flags counts from them.
 
-Every service also bumps the public pages' cache version (`congress.cache`).
+Every change-set also bumps the public pages' cache version (`congress.cache`).
 """
 
+import contextlib
 import contextvars
 import functools
+import logging
 from collections import Counter
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, Min, OuterRef, Q
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, signals
 
 from congress.cache import bump_now_and_on_commit
 from suggestions.models import (
     FLAG_BIT,
     FLAGGED_ALWAYS,
     Assignment,
+    Contact,
+    CoSigner,
     Evaluation,
+    FlagReview,
     FlagsToReview,
     ImplementationRating,
+    KeySupervision,
     OpenPromise,
     Reply,
     ReplyClass,
     ReplyDays,
     Satisfaction,
+    SimilarLink,
     Suggestion,
     Tally,
     awaits_publication,
 )
+
+logger = logging.getLogger(__name__)
 
 S = Suggestion.Status
 G = Tally.Group
@@ -359,7 +375,8 @@ def refresh_flags(suggestions):
 
     One UPDATE … FROM (`with_flag_columns`, the same expressions as `with_flags`), whatever
     the number of suggestions; rows whose columns already say so are left alone. A flag that
-    does not depend on the day holds after FLAGGED_ALWAYS; an open promise's after its date."""
+    does not depend on the day holds after FLAGGED_ALWAYS; an open promise's after its date.
+    Returns the ids of the rows it rewrote."""
     table = connection.ops.quote_name(Suggestion._meta.db_table)
     inputs = (
         suggestions.order_by()
@@ -386,9 +403,10 @@ def refresh_flags(suggestions):
             f"OR {table}.promise_due {differs} f.open_promise_due "
             f"OR {table}.awaits_publication_since {differs} f.closed_unpublished "
             f"OR {table}.flagged_after {differs} ({flagged}) "
-            f"OR {table}.to_review_after {differs} ({to_review}))",
+            f"OR {table}.to_review_after {differs} ({to_review})) RETURNING {table}.id",
             [*params, *[FLAGGED_ALWAYS] * 4],
         )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def recount_flags_to_review(session_id):
@@ -411,29 +429,30 @@ def recount_flags_to_review(session_id):
 def refresh_all_flags(batch=20_000):
     """Every suggestion's flag columns, a range of ids at a time (recount_summaries).
 
-    Nothing to do (False) in a database migrated only up to before the newest of the columns
-    it writes: 0014 and 0016 run today's code, and 0019 fills them all once they exist."""
+    Returns the ids of the rows rewritten; None in a database migrated only up to before the
+    newest of the columns it writes: 0014 and 0016 run today's code, and 0019 fills them all
+    once they exist."""
     table = Suggestion._meta.db_table
     with connection.cursor() as cursor:
         columns = connection.introspection.get_table_description(cursor, table)
     if "awaits_publication_since" not in {column.name for column in columns}:
-        return False
+        return None
     ids = Suggestion.objects.order_by("pk").values_list("pk", flat=True)
-    last = 0
+    last, rewritten = 0, []
     while True:
         bounds = list(ids.filter(pk__gt=last)[batch - 1 : batch]) or [None]
         rows = Suggestion.objects.filter(pk__gt=last)
         if bounds[0] is not None:
             rows = rows.filter(pk__lte=bounds[0])
-        refresh_flags(rows)
+        rewritten += refresh_flags(rows)
         if bounds[0] is None:
-            return True
+            return rewritten
         last = bounds[0]
 
 
 def rebuild_flags():
     """Every suggestion's flag columns, then every session's `FlagsToReview` rows."""
-    if refresh_all_flags():
+    if refresh_all_flags() is not None:
         FlagsToReview.objects.all().delete()
         for session_id in (
             Suggestion.objects.order_by().values_list("session", flat=True).distinct()
@@ -478,33 +497,40 @@ LOCK_CLASS = 7_115_011  # the advisory locks' first key: "summaries"
 
 
 class Changes:
+    """What the writes of one change-set touched: the summary groups (noted before a
+    suggestion changes, and again when the change-set ends), the suggestions whose stored
+    flags to rewrite, and the sessions recounted whole (a bulk write)."""
+
     def __init__(self):
         self.groups = set()  # (session id, group, key)
         self.suggestions = set()
-        self.sessions = set()  # recounted whole (imports)
+        self.sessions = set()
 
     def add_groups(self, suggestion_ids):
-        ids = list(suggestion_ids)
-        for session_id, category_id, delegation_id in Suggestion.objects.filter(
-            pk__in=ids
-        ).values_list("session", "category", "delegation"):
-            self.groups |= {
-                (session_id, G.TOTAL, 0),
-                (session_id, G.CATEGORY, category_id),
-                (session_id, G.DELEGATION, delegation_id),
-            }
-        for session_id, unit_id in Assignment.objects.filter(suggestion__in=ids).values_list(
-            "suggestion__session", "unit"
-        ):
-            self.groups.add((session_id, G.UNIT, unit_id))
+        ids = sorted(suggestion_ids)
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            for session_id, category_id, delegation_id in Suggestion.objects.filter(
+                pk__in=chunk
+            ).values_list("session", "category", "delegation"):
+                self.groups |= {
+                    (session_id, G.TOTAL, 0),
+                    (session_id, G.CATEGORY, category_id),
+                    (session_id, G.DELEGATION, delegation_id),
+                }
+            for session_id, unit_id in Assignment.objects.filter(suggestion__in=chunk).values_list(
+                "suggestion__session", "unit"
+            ):
+                self.groups.add((session_id, G.UNIT, unit_id))
 
     def refresh_flags(self, sessions):
         """The stored flags of every suggestion touched (of each session recounted whole), and
         the flags-to-review rows of their sessions."""
         if self.sessions:
             refresh_flags(Suggestion.objects.filter(session__in=self.sessions))
-        if self.suggestions:
-            rows = Suggestion.objects.filter(pk__in=self.suggestions)
+        ids = sorted(self.suggestions)
+        for start in range(0, len(ids), CHUNK):
+            rows = Suggestion.objects.filter(pk__in=ids[start : start + CHUNK])
             refresh_flags(rows.exclude(session__in=self.sessions))
         for session_id in sorted(sessions):
             recount_flags_to_review(session_id)
@@ -520,43 +546,62 @@ class Changes:
                 keys.setdefault((session_id, group), set()).add(key)
         for (session_id, group), wanted in sorted(keys.items()):
             recount(session_id, group, None if group == G.TOTAL else sorted(wanted))
-        for session_id in self.sessions:
+        for session_id in sorted(self.sessions):
             for group in G.values:
                 recount(session_id, group)
         self.refresh_flags(sessions)
-        bump_now_and_on_commit()  # whatever the service wrote, pages showing it are stale
+        bump_now_and_on_commit()  # whatever the writes changed, pages showing it are stale
 
 
+CHUNK = 500  # suggestion ids in one `IN (…)`: a demo or an import touches thousands
 _changes = contextvars.ContextVar("summary_changes", default=None)
 
 
+@contextlib.contextmanager
+def change_set():
+    """A transaction whose writes keep the derived rows in step: what they touch is noted, and
+    the rows of those keys are recounted once, at the end, before it commits.
+
+    Change-sets nest: inside another (a service calling a service, a demo or an import built of
+    many services) only the outermost recounts, so a thousand service calls in one transaction
+    cost one recount of what they touched together."""
+    if _changes.get() is not None:
+        with transaction.atomic():  # a service that fails still undoes its own writes
+            yield _changes.get()
+        return
+    token = _changes.set(Changes())
+    try:
+        with transaction.atomic():
+            yield _changes.get()
+            if not transaction.get_rollback():  # undone (set_rollback): nothing to recount
+                _changes.get().apply()
+    finally:
+        _changes.reset(token)
+
+
 def in_step(service):
-    """A service's transaction, with the summary rows it touched recounted before it commits."""
+    """A service runs in a change-set (its own, or the one it is called in)."""
 
     @functools.wraps(service)
     def run(*args, **kwargs):
-        if _changes.get() is not None:  # a service calling another: the outer one recounts
+        with change_set():
             return service(*args, **kwargs)
-        token = _changes.set(Changes())
-        try:
-            with transaction.atomic():
-                result = service(*args, **kwargs)
-                _changes.get().apply()
-            return result
-        finally:
-            _changes.reset(token)
 
     return run
 
 
 def touched(suggestion):
-    """Note a suggestion a service is about to change (its groups now) or has created."""
+    """Note a suggestion about to change (its groups now) or just created."""
+    touched_id(suggestion.pk)
+
+
+def touched_id(suggestion_id):
     changes = _changes.get()
-    if changes is None or suggestion.pk is None:
+    if changes is None or suggestion_id is None:
         return
-    if suggestion.pk not in changes.suggestions:
-        changes.suggestions.add(suggestion.pk)
-        changes.add_groups([suggestion.pk])
+    if suggestion_id not in changes.suggestions:
+        changes.suggestions.add(suggestion_id)
+        changes.add_groups([suggestion_id])
 
 
 def touched_session(session):
@@ -564,3 +609,80 @@ def touched_session(session):
     changes = _changes.get()
     if changes is not None:
         changes.sessions.add(session.pk)
+
+
+# -- writes outside a change-set -------------------------------------------------------------
+
+
+class UntrackedWrite(RuntimeError):
+    """A row the derived rows are counted from was written outside a change-set."""
+
+
+def _suggestion_id(instance):
+    if isinstance(instance, Suggestion):
+        return instance.pk
+    if isinstance(instance, Contact):
+        return (
+            Assignment.objects.filter(pk=instance.assignment_id)
+            .values_list("suggestion", flat=True)
+            .first()
+        )
+    return instance.suggestion_id
+
+
+def _before_write(sender, instance, raw=False, **kwargs):
+    """Inside a change-set: note the suggestion while the database still holds its groups
+    before the write (a category, a unit about to change or go)."""
+    if not raw and instance.pk is not None:
+        touched_id(_suggestion_id(instance))
+
+
+def _after_write(sender, instance, raw=False, **kwargs):
+    """Every save and delete of a row the figures, flags and queues derive from: noted in the
+    change-set it belongs to; outside one, an error in tests (SUMMARIES_STRICT) and, in
+    production, a warning and a recount of the suggestion's session, so nothing drifts."""
+    if raw:  # loaddata: `recount_summaries` afterwards, as for any bulk load
+        return
+    suggestion_id = _suggestion_id(instance)
+    if _changes.get() is not None:
+        touched_id(suggestion_id)
+        return
+    what = f"{sender.__name__} {instance.pk} (suggestion {suggestion_id})"
+    if getattr(settings, "SUMMARIES_STRICT", False):
+        raise UntrackedWrite(
+            f"{what} was written outside a change-set, so the summary rows and flags derived "
+            "from it would not be recounted: write through a service, or inside "
+            "summaries.change_set()."
+        )
+    session_id = getattr(instance, "session_id", None) or (
+        Suggestion.objects.filter(pk=suggestion_id).values_list("session", flat=True).first()
+    )
+    logger.warning("%s written outside a change-set; recounting session %s", what, session_id)
+    if session_id is not None:
+        with change_set() as changes:
+            changes.sessions.add(session_id)
+
+
+WATCHED = [
+    Suggestion,
+    Assignment,
+    Contact,
+    Reply,
+    Evaluation,
+    CoSigner,
+    FlagReview,
+    ImplementationRating,
+    SimilarLink,
+    KeySupervision,
+]
+
+
+def watch_writes():
+    """Connect the receivers (SuggestionsConfig.ready). Bulk writes (`update`, `bulk_create`,
+    the imports' plain INSERTs) send no signals: they note what they touch themselves."""
+    for model in WATCHED:
+        uid = f"summaries-{model.__name__}"
+        signals.pre_save.connect(_before_write, sender=model, dispatch_uid=f"{uid}-pre-save")
+        signals.pre_delete.connect(_before_write, sender=model, dispatch_uid=f"{uid}-pre-delete")
+        signals.post_save.connect(_after_write, sender=model, dispatch_uid=f"{uid}-save")
+        signals.post_delete.connect(_after_write, sender=model, dispatch_uid=f"{uid}-delete")

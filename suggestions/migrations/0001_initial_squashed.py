@@ -376,6 +376,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'suggestion',
                 'verbose_name_plural': 'suggestions',
                 'ordering': ['-session__opens_on', 'number'],
+                'indexes': [models.Index(fields=['session', 'status'], name='suggestion_session_status'), models.Index(fields=['status', 'due_on'], name='suggestion_status_due'), models.Index(fields=['session', 'category'], name='suggestion_session_category'), models.Index(fields=['status', 'id'], name='suggestion_status_pk'), models.Index(fields=['status', 'first_replied_on'], name='suggestion_status_replied'), models.Index(condition=models.Q(('status__in', ['assigned', 're_handling'])), fields=['session', 'due_on'], name='suggestion_awaiting_due'), models.Index(fields=['number'], name='suggestion_number'), models.Index(condition=models.Q(('status__in', ['registered', 'assigned', 'replied', 're_handling', 'evaluated', 'closed'])), fields=['session', 'number', 'id'], name='suggestion_public_order'), models.Index(condition=models.Q(('awaits_publication_since__isnull', False)), fields=['awaits_publication_since', 'id'], name='suggestion_to_publish'), models.Index(condition=models.Q(('flagged_after__isnull', False)), fields=['session', 'flagged_after'], name='suggestion_flagged'), models.Index(condition=models.Q(('to_review_after__isnull', False)), fields=['session', 'number', 'to_review_after'], name='suggestion_flags_by_session')],
+                'constraints': [models.UniqueConstraint(fields=('session', 'number'), name='suggestion_number_unique_in_session'), models.CheckConstraint(condition=models.Q(('reply_class__in', ['', 'A', 'B', 'C', 'D'])), name='suggestion_reply_class_valid'), models.CheckConstraint(condition=models.Q(('status__in', ['draft']), ('number__isnull', False), _connector='OR'), name='suggestion_numbered_unless_draft')],
             },
         ),
         migrations.CreateModel(
@@ -393,6 +395,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'recurring link',
                 'verbose_name_plural': 'recurring links',
                 'ordering': ['-score', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('suggestion', 'earlier'), name='similar_link_once')],
             },
         ),
         migrations.CreateModel(
@@ -415,6 +418,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'return requests',
                 'ordering': ['-requested_on', '-id'],
                 'abstract': False,
+                'constraints': [models.UniqueConstraint(condition=models.Q(('decision', 'pending')), fields=('suggestion', 'unit'), name='return_request_one_pending')],
             },
         ),
         migrations.CreateModel(
@@ -448,6 +452,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'reply',
                 'verbose_name_plural': 'replies',
                 'ordering': ['replied_on', 'id'],
+                'indexes': [models.Index(fields=['promised_by', 'followed_up_on'], name='reply_promise_due'), models.Index(condition=models.Q(('is_published', False)), fields=['replied_on'], name='reply_to_publish'), models.Index(condition=models.Q(('followed_up_on__isnull', True), ('promised_by__isnull', False)), fields=['promised_by', 'id'], name='reply_promise_open')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('reply_class__in', ['A', 'B', 'C', 'D'])), name='reply_class_a_to_d'), models.CheckConstraint(condition=models.Q(('promised_by__isnull', True), ('reply_class__in', ['B', 'C']), _connector='OR'), name='reply_promise_only_b_or_c')],
             },
         ),
         migrations.AddField(
@@ -470,6 +476,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'notification',
                 'verbose_name_plural': 'notifications',
                 'ordering': ['-created_at', '-id'],
+                'indexes': [models.Index(fields=['user', 'read_at'], name='notification_unread')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('key', ''), _negated=True), fields=('user', 'key'), name='notification_key_once')],
             },
         ),
         migrations.CreateModel(
@@ -503,6 +511,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'implementation rating',
                 'verbose_name_plural': 'implementation ratings',
                 'ordering': ['rated_on', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('promise', 'deputy'), name='implementation_rated_once_per_promise'), models.CheckConstraint(condition=models.Q(('satisfaction__in', ['satisfied', 'basically_satisfied', 'dissatisfied'])), name='implementation_satisfaction_valid')],
             },
         ),
         migrations.CreateModel(
@@ -519,6 +528,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'flag review',
                 'verbose_name_plural': 'flag reviews',
                 'ordering': ['-reviewed_on', '-id'],
+                'constraints': [models.UniqueConstraint(fields=('suggestion', 'kind'), name='flag_reviewed_once')],
             },
         ),
         migrations.CreateModel(
@@ -540,6 +550,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'history event',
                 'verbose_name_plural': 'history',
                 'ordering': ['occurred_on', 'id'],
+                'indexes': [models.Index(fields=['suggestion', 'occurred_on'], name='event_timeline')],
             },
         ),
         migrations.CreateModel(
@@ -559,6 +570,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'evaluation',
                 'verbose_name_plural': 'evaluations',
                 'ordering': ['round', 'evaluated_on', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('suggestion', 'deputy', 'round'), name='evaluation_once_per_round'), models.CheckConstraint(condition=models.Q(('satisfaction__in', ['satisfied', 'basically_satisfied', 'dissatisfied'])), name='evaluation_satisfaction_valid')],
             },
         ),
         migrations.AddField(
@@ -633,6 +645,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'summary row',
                 'verbose_name_plural': 'summary rows',
+                'indexes': [models.Index(fields=['group', 'key'], name='tally_group_key')],
+                'constraints': [models.UniqueConstraint(fields=('session', 'group', 'key'), name='tally_once_per_session_group')],
             },
         ),
         migrations.CreateModel(
@@ -642,6 +656,9 @@ class Migration(migrations.Migration):
                 ('key', models.BigIntegerField()),
                 ('suggestion', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bands', to='suggestions.suggestion')),
             ],
+            options={
+                'indexes': [models.Index(fields=['key'], name='textband_key')],
+            },
         ),
         migrations.CreateModel(
             name='ExtensionRequest',
@@ -712,122 +729,6 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('session', 'unit', 'days'), name='reply_days_once_per_session'), models.UniqueConstraint(condition=models.Q(('session__isnull', True)), fields=('unit', 'days'), name='reply_days_once_all_sessions')],
             },
         ),
-        migrations.AddIndex(
-            model_name='suggestion',
-            index=models.Index(fields=['session', 'status'], name='suggestion_session_status'),
-        ),
-        migrations.AddIndex(
-            model_name='suggestion',
-            index=models.Index(fields=['status', 'due_on'], name='suggestion_status_due'),
-        ),
-        migrations.AddIndex(
-            model_name='suggestion',
-            index=models.Index(fields=['session', 'category'], name='suggestion_session_category'),
-        ),
-        migrations.AddIndex(
-            model_name='suggestion',
-            index=models.Index(fields=['status', 'id'], name='suggestion_status_pk'),
-        ),
-        migrations.AddIndex(
-            model_name='suggestion',
-            index=models.Index(fields=['status', 'first_replied_on'], name='suggestion_status_replied'),
-        ),
-        migrations.AddIndex(
-            model_name='suggestion',
-            index=models.Index(condition=models.Q(('status__in', ['assigned', 're_handling'])), fields=['session', 'due_on'], name='suggestion_awaiting_due'),
-        ),
-        migrations.AddIndex(
-            model_name='suggestion',
-            index=models.Index(fields=['number'], name='suggestion_number'),
-        ),
-        migrations.AddIndex(
-            model_name='suggestion',
-            index=models.Index(condition=models.Q(('status__in', ['registered', 'assigned', 'replied', 're_handling', 'evaluated', 'closed'])), fields=['session', 'number', 'id'], name='suggestion_public_order'),
-        ),
-        migrations.AddIndex(
-            model_name='suggestion',
-            index=models.Index(condition=models.Q(('awaits_publication_since__isnull', False)), fields=['awaits_publication_since', 'id'], name='suggestion_to_publish'),
-        ),
-        migrations.AddIndex(
-            model_name='suggestion',
-            index=models.Index(condition=models.Q(('flagged_after__isnull', False)), fields=['session', 'flagged_after'], name='suggestion_flagged'),
-        ),
-        migrations.AddIndex(
-            model_name='suggestion',
-            index=models.Index(condition=models.Q(('to_review_after__isnull', False)), fields=['session', 'number', 'to_review_after'], name='suggestion_flags_by_session'),
-        ),
-        migrations.AddConstraint(
-            model_name='suggestion',
-            constraint=models.UniqueConstraint(fields=('session', 'number'), name='suggestion_number_unique_in_session'),
-        ),
-        migrations.AddConstraint(
-            model_name='suggestion',
-            constraint=models.CheckConstraint(condition=models.Q(('reply_class__in', ['', 'A', 'B', 'C', 'D'])), name='suggestion_reply_class_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='suggestion',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft']), ('number__isnull', False), _connector='OR'), name='suggestion_numbered_unless_draft'),
-        ),
-        migrations.AddConstraint(
-            model_name='similarlink',
-            constraint=models.UniqueConstraint(fields=('suggestion', 'earlier'), name='similar_link_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='returnrequest',
-            constraint=models.UniqueConstraint(condition=models.Q(('decision', 'pending')), fields=('suggestion', 'unit'), name='return_request_one_pending'),
-        ),
-        migrations.AddIndex(
-            model_name='reply',
-            index=models.Index(fields=['promised_by', 'followed_up_on'], name='reply_promise_due'),
-        ),
-        migrations.AddIndex(
-            model_name='reply',
-            index=models.Index(condition=models.Q(('is_published', False)), fields=['replied_on'], name='reply_to_publish'),
-        ),
-        migrations.AddIndex(
-            model_name='reply',
-            index=models.Index(condition=models.Q(('followed_up_on__isnull', True), ('promised_by__isnull', False)), fields=['promised_by', 'id'], name='reply_promise_open'),
-        ),
-        migrations.AddConstraint(
-            model_name='reply',
-            constraint=models.CheckConstraint(condition=models.Q(('reply_class__in', ['A', 'B', 'C', 'D'])), name='reply_class_a_to_d'),
-        ),
-        migrations.AddConstraint(
-            model_name='reply',
-            constraint=models.CheckConstraint(condition=models.Q(('promised_by__isnull', True), ('reply_class__in', ['B', 'C']), _connector='OR'), name='reply_promise_only_b_or_c'),
-        ),
-        migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(fields=['user', 'read_at'], name='notification_unread'),
-        ),
-        migrations.AddConstraint(
-            model_name='notification',
-            constraint=models.UniqueConstraint(condition=models.Q(('key', ''), _negated=True), fields=('user', 'key'), name='notification_key_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='implementationrating',
-            constraint=models.UniqueConstraint(fields=('promise', 'deputy'), name='implementation_rated_once_per_promise'),
-        ),
-        migrations.AddConstraint(
-            model_name='implementationrating',
-            constraint=models.CheckConstraint(condition=models.Q(('satisfaction__in', ['satisfied', 'basically_satisfied', 'dissatisfied'])), name='implementation_satisfaction_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='flagreview',
-            constraint=models.UniqueConstraint(fields=('suggestion', 'kind'), name='flag_reviewed_once'),
-        ),
-        migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['suggestion', 'occurred_on'], name='event_timeline'),
-        ),
-        migrations.AddConstraint(
-            model_name='evaluation',
-            constraint=models.UniqueConstraint(fields=('suggestion', 'deputy', 'round'), name='evaluation_once_per_round'),
-        ),
-        migrations.AddConstraint(
-            model_name='evaluation',
-            constraint=models.CheckConstraint(condition=models.Q(('satisfaction__in', ['satisfied', 'basically_satisfied', 'dissatisfied'])), name='evaluation_satisfaction_valid'),
-        ),
         migrations.AddConstraint(
             model_name='cosigner',
             constraint=models.UniqueConstraint(fields=('suggestion', 'deputy'), name='cosigner_once_per_suggestion'),
@@ -855,18 +756,6 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='assignment',
             constraint=models.CheckConstraint(condition=models.Q(('due_on__gte', models.F('assigned_on'))), name='assignment_due_after_assigned'),
-        ),
-        migrations.AddIndex(
-            model_name='tally',
-            index=models.Index(fields=['group', 'key'], name='tally_group_key'),
-        ),
-        migrations.AddConstraint(
-            model_name='tally',
-            constraint=models.UniqueConstraint(fields=('session', 'group', 'key'), name='tally_once_per_session_group'),
-        ),
-        migrations.AddIndex(
-            model_name='textband',
-            index=models.Index(fields=['key'], name='textband_key'),
         ),
         # Reference data and the search index, after every table exists. Reversed, the
         # seeded rows go with their tables; the index and function are dropped here.

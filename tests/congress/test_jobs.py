@@ -56,6 +56,12 @@ def test_worker_runs_reminders_daily_previews_hourly_and_a_heartbeat_each_minute
     assert _due_at(9, 18) == {"heartbeat"}
 
 
+def test_worker_checks_the_derived_rows_each_night():
+    assert _due_at(2, 23) == {"check_derived_rows", "heartbeat"}
+    every_minute = [_due_at(hour, minute) for hour in range(24) for minute in range(60)]
+    assert sum("check_derived_rows" in due for due in every_minute) == 1
+
+
 @pytest.mark.django_db
 def test_reminder_task_sends_the_daily_reminders(deputy_a):
     assert tasks.send_reminders.call_local() == 0  # nothing due: the task ran and said so

@@ -16,6 +16,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from suggestions import services
+from suggestions.figures.summaries import change_set
 from suggestions.forms import ATTACHMENT_MAX_BYTES
 from suggestions.models import Notification, Suggestion, WorkflowError
 from suggestions.notifications import send_due_reminders
@@ -151,7 +152,8 @@ def test_reply_after_closing_gives_a_clear_message_and_changes_nothing(client, b
     login(client, unit_x.members.get())
     # The unit's page still had the form open; the suggestion was closed meanwhile.
     lead.replied_on = None
-    lead.save()
+    with change_set():
+        lead.save()
     response = client.post(reply_url(suggestion), reply_data())
     assert response.status_code == 400
     assert "not waiting for a reply" in response.content.decode()
