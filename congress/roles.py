@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group, Permission
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-STAFF_GROUP = "congress_staff"
+STAFF_GROUP = "代表工委"  # congress staff; renamed from congress_staff (migration 0005)
 STAFF_APPS = ["congress", "deputies", "suggestions", "reports"]
 
 
