@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.contrib.admin.templatetags import admin_list
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from congress.history import PRIVATE, _plain, log_action
@@ -14,6 +17,23 @@ from congress.models import (
     WorkingCommittee,
 )
 from congress.viewer import PERSON_RELATIONS, person
+
+admin.site.site_header = _("Deputies' Suggestions — back office")
+admin.site.site_title = _("Deputies' Suggestions — back office")
+admin.site.index_title = _("Back office")
+
+YES_NO_UNKNOWN = {True: ("yes", _("Yes")), False: ("no", _("No")), None: ("unknown", _("Unknown"))}
+
+
+def _boolean_icon(value):
+    """Django's yes / no / unknown icon, with its alt text translated: Django writes "True",
+    "False" or "None" there, what a screen reader reads out on every Chinese list. The admin's
+    lists and read-only fields import the function at each call, so this one serves them all."""
+    icon, alt = YES_NO_UNKNOWN[value]
+    return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), alt)
+
+
+admin_list._boolean_icon = _boolean_icon
 
 
 class ShowsActorAsPerson:

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import PaginationBase
@@ -26,11 +27,14 @@ from congress import pages
 from congress.models import HandlingUnit, Session
 
 api = NinjaAPI(
-    title="Deputies' suggestions — open data",
+    # Translated: the docs page is read in the visitor's language like every other page.
+    title=_("Deputies' suggestions — open data"),
     version="1",
     urls_namespace="api-v1",
-    description="Public data of the congress: sessions, suggestions with their published "
-    "replies, handling units, statistics and liaison stations. Read-only, JSON.",
+    description=_(
+        "Public data of the congress: sessions, suggestions with their published "
+        "replies, handling units, statistics and liaison stations. Read-only, JSON."
+    ),
 )
 
 

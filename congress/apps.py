@@ -10,6 +10,13 @@ def refresh_staff_group(sender, **kwargs):
     staff_group()
 
 
+def name_permissions(sender, using="default", **kwargs):
+    """After each app's migrate (and Django's creating its permissions), name them in Chinese."""
+    from congress.roles import name_permissions
+
+    name_permissions(sender.label, using=using)
+
+
 class CongressConfig(AppConfig):
     name = "congress"
     verbose_name = _("Congress")
@@ -19,6 +26,8 @@ class CongressConfig(AppConfig):
         from congress import cache, checks  # noqa: F401
 
         post_migrate.connect(refresh_staff_group, sender=self)
+        # Every app's, Django's and axes' too: connected after auth's create_permissions.
+        post_migrate.connect(name_permissions, dispatch_uid="congress.name_permissions")
 
         from django.apps import apps
 

@@ -35,7 +35,9 @@ class SessionQuerySet(models.QuerySet):
 class Session(models.Model):
     """A session (次会议) of a term; suggestions are numbered within it."""
 
-    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="sessions")
+    term = models.ForeignKey(
+        Term, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("term")
+    )
     number = models.PositiveSmallIntegerField(_("number"))
     name = models.CharField(_("name"), max_length=100)
     opens_on = models.DateField(_("opens on"))
@@ -277,7 +279,10 @@ class HistoryEntry(models.Model):
         LINKED = "linked", _("linked")
 
     content_type = models.ForeignKey(
-        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
+        "contenttypes.ContentType",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("type of record"),
     )
     object_id = models.CharField(_("record"), max_length=64)
     object_repr = models.CharField(_("record as it was named"), max_length=200)

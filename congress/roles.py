@@ -1,8 +1,11 @@
 """Who a user is to the system. One place, so every page and action asks the same question."""
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
-STAFF_GROUP = "congress_staff"
+STAFF_GROUP = "代表工委"  # congress staff; renamed from congress_staff (migration 0005)
 STAFF_APPS = ["congress", "deputies", "suggestions", "reports"]
 
 
@@ -29,3 +32,31 @@ def staff_group():
     )
     group.permissions.set(own | unlock)
     return group
+
+
+# Django names each permission once, in English, when it creates it ("Can add delegation").
+ACTIONS = {
+    "add": _("Can add %(model)s"),
+    "change": _("Can change %(model)s"),
+    "delete": _("Can delete %(model)s"),
+    "view": _("Can view %(model)s"),
+}
+
+
+def name_permissions(app_label, using="default"):
+    """Name an app's default permissions in the site's language (可修改代表团), as the back office
+    shows them beside its Chinese app and model names. Idempotent: rewrites only what differs."""
+    renamed = []
+    with translation.override(settings.LANGUAGE_CODE):
+        permissions = Permission.objects.using(using).filter(content_type__app_label=app_label)
+        for permission in permissions.select_related("content_type"):
+            model = permission.content_type.model_class()
+            action = permission.codename.split("_", 1)[0]
+            if model is None or permission.codename != f"{action}_{model._meta.model_name}":
+                continue  # a model since removed, or a permission of the app's own
+            if action in ACTIONS:
+                name = str(ACTIONS[action] % {"model": model._meta.verbose_name})
+                if permission.name != name:
+                    permission.name = name
+                    renamed.append(permission)
+    Permission.objects.using(using).bulk_update(renamed, ["name"])

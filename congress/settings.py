@@ -64,7 +64,7 @@ INSTALLED_APPS = [
     "suggestions",
     "reports",
     "demo",  # the demo congress (load_demo); no models
-    "axes",  # last: lockout after repeated failed logins
+    "congress.lockout.LockoutConfig",  # django-axes, last: lockout after repeated failed logins
 ]
 
 MIDDLEWARE = [
@@ -215,7 +215,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Lockout after AXES_FAILURE_LIMIT failed logins, per account and (separately) per address, on
 # the site's and the admin's login, for AXES_COOLOFF_HOURS; staff unlock earlier in the back
-# office (Access attempts: delete the row). A success resets the count.
+# office (登录锁定 › 登录尝试: delete the row). A success resets the count.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

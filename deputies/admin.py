@@ -89,7 +89,7 @@ class ProblemAdmin(admin.ModelAdmin):
         "passed_on",
         "unit_answer",
         "answered_on",
-        "suggestion",
+        "taken_up_in",
         "outcome",
         "solved",
         "person_told",
@@ -98,6 +98,11 @@ class ProblemAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f for f in self.fields if f not in services.PROBLEM_EDITABLE]
+
+    @admin.display(description=_("suggestion"))
+    def taken_up_in(self, problem):
+        # A property read as a field would show "None" for a problem no suggestion took up.
+        return problem.suggestion or self.get_empty_value_display()
 
     def has_add_permission(self, request):
         return False  # problems are raised at receptions

@@ -128,6 +128,7 @@ class Reception(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("recorded by"),
     )
 
     class Meta:
@@ -167,7 +168,9 @@ class Problem(models.Model):
         UNIT = "unit", _("passed to a handling unit")
         SUGGESTION = "suggestion", _("turned into a suggestion")
 
-    reception = models.ForeignKey(Reception, on_delete=models.CASCADE, related_name="problems")
+    reception = models.ForeignKey(
+        Reception, on_delete=models.CASCADE, related_name="problems", verbose_name=_("reception")
+    )
     station = models.ForeignKey(
         LiaisonStation,
         on_delete=models.PROTECT,
@@ -253,7 +256,9 @@ class ProblemEvent(models.Model):
         CLOSED = "closed", _("closed")
         EDITED = "edited", _("details edited")
 
-    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="events")
+    problem = models.ForeignKey(
+        Problem, on_delete=models.CASCADE, related_name="events", verbose_name=_("problem")
+    )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     from_status = models.CharField(
         _("from"), max_length=20, choices=Problem.Status.choices, blank=True

@@ -35,50 +35,63 @@ class Tally(models.Model):
         DELEGATION = "delegation", _("delegation")
         UNIT = "unit", _("handling unit")
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
-    group = models.CharField(max_length=10, choices=Group.choices)
-    key = models.BigIntegerField(default=0)  # the category, delegation or unit id; 0 in total
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="+", verbose_name=_("session")
+    )
+    group = models.CharField(_("grouped by"), max_length=10, choices=Group.choices)
+    # The category, delegation or unit id; 0 in total.
+    key = models.BigIntegerField(_("record in its group"), default=0)
     # Suggestions (total, category, delegation): the figures of suggestions.figures.stats.
-    suggestions = models.PositiveIntegerField(default=0)
-    received = models.PositiveIntegerField(default=0)
-    registered = models.PositiveIntegerField(default=0)
-    assigned = models.PositiveIntegerField(default=0)
-    replied = models.PositiveIntegerField(default=0)
-    closed = models.PositiveIntegerField(default=0)
-    on_time = models.PositiveIntegerField(default=0)
-    face_to_face = models.PositiveIntegerField(default=0)
-    re_handled = models.PositiveIntegerField(default=0)
-    class_A = models.PositiveIntegerField(default=0)  # noqa: N815  (named as the figure)
-    class_B = models.PositiveIntegerField(default=0)  # noqa: N815
-    class_C = models.PositiveIntegerField(default=0)  # noqa: N815
-    class_D = models.PositiveIntegerField(default=0)  # noqa: N815
-    satisfied = models.PositiveIntegerField(default=0)
-    basically_satisfied = models.PositiveIntegerField(default=0)
-    dissatisfied = models.PositiveIntegerField(default=0)
+    suggestions = models.PositiveIntegerField(_("suggestions"), default=0)
+    received = models.PositiveIntegerField(_("received"), default=0)
+    registered = models.PositiveIntegerField(_("registered"), default=0)
+    assigned = models.PositiveIntegerField(_("assigned"), default=0)
+    replied = models.PositiveIntegerField(_("replied"), default=0)
+    closed = models.PositiveIntegerField(_("closed"), default=0)
+    on_time = models.PositiveIntegerField(_("on time"), default=0)
+    face_to_face = models.PositiveIntegerField(_("face to face"), default=0)
+    re_handled = models.PositiveIntegerField(_("re-handled"), default=0)
+    class_A = models.PositiveIntegerField(_("class A"), default=0)  # noqa: N815  (named as the figure)
+    class_B = models.PositiveIntegerField(_("class B"), default=0)  # noqa: N815
+    class_C = models.PositiveIntegerField(_("class C"), default=0)  # noqa: N815
+    class_D = models.PositiveIntegerField(_("class D"), default=0)  # noqa: N815
+    satisfied = models.PositiveIntegerField(_("satisfied"), default=0)
+    basically_satisfied = models.PositiveIntegerField(_("basically satisfied"), default=0)
+    dissatisfied = models.PositiveIntegerField(_("dissatisfied"), default=0)
     # Handling units: their assignments by role (replied, on_time and satisfaction above count
     # the assignments that owe a reply).
-    lead = models.PositiveIntegerField(default=0)
-    co = models.PositiveIntegerField(default=0)
-    separate = models.PositiveIntegerField(default=0)
+    lead = models.PositiveIntegerField(_("lead unit"), default=0)
+    co = models.PositiveIntegerField(_("co-handling unit"), default=0)
+    separate = models.PositiveIntegerField(_("separate handling unit"), default=0)
     # The accountability loop (categories, whose sum is a session's, and handling units; 0 in
     # the other groups): B/C promises, kept by their date or late (open ones, which depend on
     # today, are `OpenPromise` rows), and the lead deputies' implementation ratings (a unit's:
     # of its own replies).
-    promises = models.PositiveIntegerField(default=0)
-    promises_kept = models.PositiveIntegerField(default=0)
-    promises_late = models.PositiveIntegerField(default=0)
-    impl_satisfied = models.PositiveIntegerField(default=0)
-    impl_basically_satisfied = models.PositiveIntegerField(default=0)
-    impl_dissatisfied = models.PositiveIntegerField(default=0)
+    promises = models.PositiveIntegerField(_("promises"), default=0)
+    promises_kept = models.PositiveIntegerField(_("promises kept"), default=0)
+    promises_late = models.PositiveIntegerField(_("promises kept late"), default=0)
+    impl_satisfied = models.PositiveIntegerField(_("implementation: satisfied"), default=0)
+    impl_basically_satisfied = models.PositiveIntegerField(
+        _("implementation: basically satisfied"), default=0
+    )
+    impl_dissatisfied = models.PositiveIntegerField(_("implementation: dissatisfied"), default=0)
     # Categories only: every deputy's ratings, and closed suggestions all of whose current
     # replies are public.
-    impl_all_satisfied = models.PositiveIntegerField(default=0)
-    impl_all_basically_satisfied = models.PositiveIntegerField(default=0)
-    impl_all_dissatisfied = models.PositiveIntegerField(default=0)
-    all_satisfied = models.PositiveIntegerField(default=0)
-    all_basically_satisfied = models.PositiveIntegerField(default=0)
-    all_dissatisfied = models.PositiveIntegerField(default=0)
-    closed_published = models.PositiveIntegerField(default=0)
+    impl_all_satisfied = models.PositiveIntegerField(
+        _("implementation, every deputy: satisfied"), default=0
+    )
+    impl_all_basically_satisfied = models.PositiveIntegerField(
+        _("implementation, every deputy: basically satisfied"), default=0
+    )
+    impl_all_dissatisfied = models.PositiveIntegerField(
+        _("implementation, every deputy: dissatisfied"), default=0
+    )
+    all_satisfied = models.PositiveIntegerField(_("every deputy: satisfied"), default=0)
+    all_basically_satisfied = models.PositiveIntegerField(
+        _("every deputy: basically satisfied"), default=0
+    )
+    all_dissatisfied = models.PositiveIntegerField(_("every deputy: dissatisfied"), default=0)
+    closed_published = models.PositiveIntegerField(_("closed, every reply public"), default=0)
 
     class Meta:
         verbose_name = _("summary row")
@@ -130,11 +143,16 @@ class ReplyDays(models.Model):
     """
 
     session = models.ForeignKey(
-        Session, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Session,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("session"),
     )
-    unit = models.BigIntegerField()  # the handling unit's id, as Tally's key
-    days = models.IntegerField()
-    replies = models.PositiveIntegerField(default=0)
+    unit = models.BigIntegerField(_("handling unit"))  # the handling unit's id, as Tally's key
+    days = models.IntegerField(_("days"))
+    replies = models.PositiveIntegerField(_("replies"), default=0)
 
     class Meta:
         verbose_name = _("summary row of days to reply")
@@ -161,10 +179,12 @@ class OpenPromise(models.Model):
     "Past their date today" is then a sum over the rows due before today, however the clock
     moves, without reading the replies. Rewritten in step like `Tally`."""
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
-    unit = models.BigIntegerField()
-    due = models.DateField()
-    promises = models.PositiveIntegerField(default=0)
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="+", verbose_name=_("session")
+    )
+    unit = models.BigIntegerField(_("handling unit"))
+    due = models.DateField(_("due"))
+    promises = models.PositiveIntegerField(_("promises"), default=0)
 
     class Meta:
         verbose_name = _("summary row of open promises")
@@ -187,9 +207,11 @@ class FlagsToReview(models.Model):
     sessions that hold its first page without reading the suggestions. Rewritten in step with
     the flag columns."""
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
-    after = models.DateField()
-    suggestions = models.PositiveIntegerField(default=0)
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="+", verbose_name=_("session")
+    )
+    after = models.DateField(_("flagged after"))
+    suggestions = models.PositiveIntegerField(_("suggestions"), default=0)
 
     class Meta:
         verbose_name = _("summary row of flags to review")

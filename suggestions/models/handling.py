@@ -60,7 +60,12 @@ class Assignment(models.Model):
     # Who owes a reply of their own: the lead unit, or each unit of a split (co-handlers never).
     REPLYING_ROLES = [Role.LEAD, Role.SEPARATE]
 
-    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="assignments")
+    suggestion = models.ForeignKey(
+        Suggestion,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        verbose_name=_("suggestion"),
+    )
     unit = models.ForeignKey(
         HandlingUnit,
         on_delete=models.PROTECT,
@@ -142,12 +147,18 @@ class Contact(models.Model):
         PHONE = "phone", _("phone")
         OTHER = "other", _("other")
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="contacts")
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("assignment")
+    )
     contacted_on = models.DateField(_("contacted on"))
     way = models.CharField(_("way"), max_length=10, choices=Way.choices)
     note = models.TextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
 
     class Meta:
@@ -162,11 +173,17 @@ class Contact(models.Model):
 class CoHandlerOpinion(models.Model):
     """A co-handling unit's views, sent to the lead unit before it replies."""
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="opinions")
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="opinions", verbose_name=_("assignment")
+    )
     text = models.TextField(_("opinion"))
     sent_on = models.DateField(_("sent on"))
     sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("sent by"),
     )
 
     class Meta:
@@ -190,14 +207,23 @@ class UnitRequest(models.Model):
     reason = models.TextField(_("reason"))
     requested_on = models.DateField(_("requested on"))
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("requested by"),
     )
     decision = models.CharField(
         _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
     )
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decision_note = models.TextField(_("decision note"), blank=True)
 
@@ -216,7 +242,10 @@ class ReturnRequest(UnitRequest):
     """
 
     suggestion = models.ForeignKey(
-        Suggestion, on_delete=models.CASCADE, related_name="return_requests"
+        Suggestion,
+        on_delete=models.CASCADE,
+        related_name="return_requests",
+        verbose_name=_("suggestion"),
     )
     unit = models.ForeignKey(
         HandlingUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("handling unit")
@@ -227,6 +256,7 @@ class ReturnRequest(UnitRequest):
         null=True,
         blank=True,
         related_name="return_requests",
+        verbose_name=_("assignment"),
     )
 
     class Meta(UnitRequest.Meta):
@@ -245,7 +275,10 @@ class ExtensionRequest(UnitRequest):
     """A hard case asks for more time; staff approve up to the maximum."""
 
     assignment = models.ForeignKey(
-        Assignment, on_delete=models.CASCADE, related_name="extension_requests"
+        Assignment,
+        on_delete=models.CASCADE,
+        related_name="extension_requests",
+        verbose_name=_("assignment"),
     )
     requested_due_on = models.DateField(_("requested due date"))
     approved_due_on = models.DateField(_("approved due date"), null=True, blank=True)
@@ -309,8 +342,12 @@ class Reply(models.Model):
         REPLY = "reply", _("reply")
         FOLLOW_UP = "follow_up", _("follow-up reply")
 
-    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="replies")
-    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="replies")
+    suggestion = models.ForeignKey(
+        Suggestion, on_delete=models.CASCADE, related_name="replies", verbose_name=_("suggestion")
+    )
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.PROTECT, related_name="replies", verbose_name=_("assignment")
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.REPLY)
     round = models.PositiveSmallIntegerField(_("round"), default=1)
     reply_class = models.CharField(_("class"), max_length=1, choices=ReplyClass.choices)
@@ -348,7 +385,11 @@ class Reply(models.Model):
         help_text=_("What the redaction left out of the public text, one passage a line."),
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     # A B or C reply promises what will be done and by when (承诺); the follow-up is due then.
@@ -442,7 +483,12 @@ class Reply(models.Model):
 class Evaluation(models.Model):
     """A deputy's rating of the reply (测评)."""
 
-    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="evaluations")
+    suggestion = models.ForeignKey(
+        Suggestion,
+        on_delete=models.CASCADE,
+        related_name="evaluations",
+        verbose_name=_("suggestion"),
+    )
     deputy = models.ForeignKey(
         Deputy, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("deputy")
     )

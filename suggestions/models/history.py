@@ -58,7 +58,9 @@ class Event(models.Model):
         SESSION_CONCLUDED = "session_concluded", _("closed with its concluded session")
         REOPENED = "reopened", _("reopened after its session was concluded")
 
-    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="events")
+    suggestion = models.ForeignKey(
+        Suggestion, on_delete=models.CASCADE, related_name="events", verbose_name=_("suggestion")
+    )
     action = models.CharField(_("action"), max_length=30, choices=Action.choices)
     from_status = models.CharField(
         _("from"), max_length=20, choices=Suggestion.Status.choices, blank=True
@@ -103,10 +105,18 @@ class Notification(models.Model):
     """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("user"),
     )
     suggestion = models.ForeignKey(
-        Suggestion, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Suggestion,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("suggestion"),
     )
     text = models.CharField(_("text"), max_length=300)
     key = models.CharField(_("key"), max_length=100, blank=True)

@@ -56,7 +56,7 @@ class ImportAlias(models.Model):
 class ImportMapping(models.Model):
     """The columns staff chose for a file whose header reads exactly so; offered next time."""
 
-    headers_key = models.CharField(max_length=64, unique=True)
+    headers_key = models.CharField(_("column headers key"), max_length=64, unique=True)
     headers = models.JSONField(_("headers"))
     mapping = models.JSONField(_("columns"))  # one field key (or "") per header cell
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

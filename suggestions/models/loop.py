@@ -27,7 +27,10 @@ class KeySupervision(models.Model):
     """A key suggestion (重点建议) and who supervises it."""
 
     suggestion = models.OneToOneField(
-        Suggestion, on_delete=models.CASCADE, related_name="supervision"
+        Suggestion,
+        on_delete=models.CASCADE,
+        related_name="supervision",
+        verbose_name=_("suggestion"),
     )
     leader = models.ForeignKey(
         Leader,
@@ -98,7 +101,9 @@ class SupervisionMeeting(models.Model):
 class SpecialReport(models.Model):
     """A special report heard by the standing committee, with its satisfaction vote (满意度测评)."""
 
-    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="special_reports")
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, related_name="special_reports", verbose_name=_("session")
+    )
     unit = models.ForeignKey(
         HandlingUnit,
         on_delete=models.PROTECT,
@@ -132,13 +137,20 @@ class FlagReview(models.Model):
     """Staff looked at a consistency flag and wrote what they found."""
 
     suggestion = models.ForeignKey(
-        Suggestion, on_delete=models.CASCADE, related_name="flag_reviews"
+        Suggestion,
+        on_delete=models.CASCADE,
+        related_name="flag_reviews",
+        verbose_name=_("suggestion"),
     )
     kind = models.CharField(_("flag"), max_length=30, choices=list(FLAGS.items()))
     note = models.TextField(_("note"))
     reviewed_on = models.DateField(_("reviewed on"))
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
     )
 
     class Meta:
@@ -157,10 +169,16 @@ class ImplementationRating(models.Model):
     """A deputy's rating of what was done on a promise (落实满意度), apart from the reply's."""
 
     suggestion = models.ForeignKey(
-        Suggestion, on_delete=models.CASCADE, related_name="implementation_ratings"
+        Suggestion,
+        on_delete=models.CASCADE,
+        related_name="implementation_ratings",
+        verbose_name=_("suggestion"),
     )
     promise = models.ForeignKey(
-        Reply, on_delete=models.PROTECT, related_name="implementation_ratings"
+        Reply,
+        on_delete=models.PROTECT,
+        related_name="implementation_ratings",
+        verbose_name=_("promise"),
     )
     deputy = models.ForeignKey(
         Deputy, on_delete=models.PROTECT, related_name="+", verbose_name=_("deputy")
@@ -195,10 +213,14 @@ class TextBand(models.Model):
     index on key makes finding them a few index probes, not a scan of every suggestion.
     """
 
-    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="bands")
-    key = models.BigIntegerField()
+    suggestion = models.ForeignKey(
+        Suggestion, on_delete=models.CASCADE, related_name="bands", verbose_name=_("suggestion")
+    )
+    key = models.BigIntegerField(_("fingerprint"))
 
     class Meta:
+        verbose_name = _("text fingerprint band")
+        verbose_name_plural = _("text fingerprint bands")
         indexes = [models.Index(fields=["key"], name="textband_key")]
 
     def __str__(self):
@@ -214,14 +236,27 @@ class SimilarLink(models.Model):
         DISMISSED = "dismissed", _("dismissed by staff")
 
     suggestion = models.ForeignKey(
-        Suggestion, on_delete=models.CASCADE, related_name="similar_links"
+        Suggestion,
+        on_delete=models.CASCADE,
+        related_name="similar_links",
+        verbose_name=_("suggestion"),
     )
-    earlier = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="later_links")
+    earlier = models.ForeignKey(
+        Suggestion,
+        on_delete=models.CASCADE,
+        related_name="later_links",
+        verbose_name=_("earlier suggestion"),
+    )
     score = models.FloatField(_("similarity"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default="found")
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
 
     class Meta:

@@ -386,18 +386,28 @@ class Suggestion(models.Model):
     # `summaries.refresh_flags` rewrites them from `with_flags` for every suggestion a service
     # touched. One bit per kind of FLAG_BIT; promise_overdue depends on the day, so the row
     # keeps the date it holds after (promise_due), and a flag past its date needs no write.
-    flag_bits = models.PositiveSmallIntegerField(default=0, db_default=0, editable=False)
-    flags_reviewed = models.PositiveSmallIntegerField(default=0, db_default=0, editable=False)
-    promise_due = models.DateField(null=True, blank=True, editable=False)
+    flag_bits = models.PositiveSmallIntegerField(
+        _("consistency flags"), default=0, db_default=0, editable=False
+    )
+    flags_reviewed = models.PositiveSmallIntegerField(
+        _("consistency flags reviewed"), default=0, db_default=0, editable=False
+    )
+    promise_due = models.DateField(
+        _("earliest open promise due"), null=True, blank=True, editable=False
+    )
     # The day after which the suggestion carries a flag (any, or one nobody reviewed):
     # FLAGGED_ALWAYS for a flag that does not depend on the day, promise_due for an open
     # promise, null for none. `flagged(today)` is `… < today`; staff's queue counts them from
     # `FlagsToReview` and reads a session's in the (session, number) index of the flagged.
-    flagged_after = models.DateField(null=True, blank=True, editable=False)
-    to_review_after = models.DateField(null=True, blank=True, editable=False)
+    flagged_after = models.DateField(_("flagged after"), null=True, blank=True, editable=False)
+    to_review_after = models.DateField(
+        _("flag to review after"), null=True, blank=True, editable=False
+    )
     # The day it closed, while a current reply is not yet public (`awaits_publication`), else
     # null: staff's publication queue reads it, oldest first. Kept with the flag columns.
-    awaits_publication_since = models.DateField(null=True, blank=True, editable=False)
+    awaits_publication_since = models.DateField(
+        _("reply to publish since"), null=True, blank=True, editable=False
+    )
 
     objects = SuggestionQuerySet.as_manager()
 
@@ -527,10 +537,16 @@ class ProblemLink(models.Model):
     """A problem raised by the public, taken up in a suggestion (one suggestion per problem)."""
 
     problem = models.OneToOneField(
-        "deputies.Problem", on_delete=models.CASCADE, related_name="suggestion_link"
+        "deputies.Problem",
+        on_delete=models.CASCADE,
+        related_name="suggestion_link",
+        verbose_name=_("problem"),
     )
     suggestion = models.ForeignKey(
-        Suggestion, on_delete=models.CASCADE, related_name="problem_links"
+        Suggestion,
+        on_delete=models.CASCADE,
+        related_name="problem_links",
+        verbose_name=_("suggestion"),
     )
 
     class Meta:
@@ -544,7 +560,12 @@ class ProblemLink(models.Model):
 class CoSigner(models.Model):
     """A deputy who co-signs (附议) a suggestion; counts once confirmed."""
 
-    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="signatures")
+    suggestion = models.ForeignKey(
+        Suggestion,
+        on_delete=models.CASCADE,
+        related_name="signatures",
+        verbose_name=_("suggestion"),
+    )
     deputy = models.ForeignKey(
         Deputy, on_delete=models.PROTECT, related_name="signatures", verbose_name=_("deputy")
     )
