@@ -70,13 +70,19 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        aliases = {}
-        for alias, name in ImportAlias.objects.filter(kind=ImportAlias.Kind.UNIT).values_list(
-            "alias", "name"
-        ):
-            aliases.setdefault(name, []).append(alias)
-        for name in ("lead_unit", "co_units", "separate_units"):
-            self.fields[name].widget.aliases = aliases
+        with_unit_aliases(self, "lead_unit", "co_units", "separate_units")
+
+
+def with_unit_aliases(form, *fields):
+    """Unit pickers also find a unit by the other names offices write (the import's unit
+    aliases, 市住建局 for 吕梁市住房和城乡建设局), as every unit picker should."""
+    aliases = {}
+    rows = ImportAlias.objects.filter(kind=ImportAlias.Kind.UNIT).values_list("alias", "name")
+    for alias, name in rows:
+        aliases.setdefault(name, []).append(alias)
+    for name in fields:
+        form.fields[name].widget.aliases = aliases
+    return form
 
 
 class MarkKeyForm(forms.Form):

@@ -52,6 +52,10 @@ def _signature(suggestion, deputy):
 
 def check_submit(suggestion):
     _require_status(suggestion, [Status.DRAFT], _("Only a draft can be submitted."))
+    if suggestion.session.is_concluded:
+        raise WorkflowError(
+            _("This session is concluded; a draft of it can no longer be submitted.")
+        )
     _check_draft_fields(suggestion.title, suggestion.content)
 
 

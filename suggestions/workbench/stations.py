@@ -36,6 +36,7 @@ from deputies.forms import (
 from deputies.models import LiaisonStation, Problem
 from suggestions.access import visible_suggestions
 from suggestions.figures import records
+from suggestions.forms import with_unit_aliases
 from suggestions.models import Suggestion
 from suggestions.services import stations as problem_services
 
@@ -148,12 +149,18 @@ def _suggestion_url(viewer, problem):
     return None
 
 
+def _unit_aliases(form):
+    """The problem forms' unit pickers find a unit by its aliases too (the deputies app, where
+    the forms live, sits below the alias table)."""
+    return with_unit_aliases(form, *(n for n in ("unit",) if n in form.fields))
+
+
 def problem_page(request, viewer, problem, bound=None, status=200):
     bound = bound or {}
     forms = {}
     for name, spec in PROBLEM_ACTIONS.items():
         if _may(viewer, problem, spec.who) and (name in bound or problem.status in spec.when):
-            forms[name] = bound.get(name) or spec.form()
+            forms[name] = bound.get(name) or _unit_aliases(spec.form())
     return render(
         request,
         "workbench/problem.html",

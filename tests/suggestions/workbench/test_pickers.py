@@ -1,6 +1,8 @@
 """Searchable pickers: every deputy or unit option carries its name's pinyin and initials, and
 the reception form offers the station's own deputies first."""
 
+from django.urls import reverse
+
 from congress.forms import pinyin_keys
 from deputies.forms import ActivityForm, ReceptionForm
 from suggestions.forms import AssignForm, DraftForm
@@ -86,3 +88,22 @@ def test_a_picker_writes_the_select_django_would_with_the_choice_kept(
         for tag, attrs, _t in parsed(str(form["deputies"]))
     ]
     assert "&lt;乙&gt;代表" in str(form["deputies"])
+
+
+def test_passing_a_problem_to_a_unit_finds_the_unit_by_the_imports_aliases_too(
+    client, staff, reception
+):
+    from congress.models import HandlingUnit
+    from deputies.models import Problem
+    from suggestions.models import ImportAlias
+
+    housing = HandlingUnit.objects.create(name="吕梁市住房和城乡建设局", short_name="市住建")
+    ImportAlias.objects.get_or_create(
+        kind="unit", alias="市住建局", defaults={"name": "吕梁市住房和城乡建设局"}
+    )
+    problem = Problem.objects.filter(reception=reception, status=Problem.Status.OPEN).first()
+    client.force_login(staff)
+    html = client.get(reverse("stations_work:problem", args=[problem.pk])).content.decode()
+    option = html[html.index(f'value="{housing.pk}"') :]
+    option = option[: option.index("</option>")]
+    assert "市住建局" in option and "市住建" in option

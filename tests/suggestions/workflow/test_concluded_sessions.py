@@ -260,3 +260,19 @@ def test_a_concluded_sessions_new_rows_need_their_handling_results(office, past,
     plan = plan_of(past, office_workbook(rows))
     assert [p.row for p in plan.refused] == [6]
     assert "the session is concluded" in plan.refused[0].problems[-1]
+
+
+def test_a_draft_of_a_concluded_session_can_no_longer_be_submitted(past, deputy_a, category, staff):
+    draft = services.create_draft(
+        deputy=deputy_a,
+        session=past,
+        title="关于补充路灯的建议",
+        content="夜间无照明。",
+        category=category,
+        by=deputy_a.user,
+    )
+    services.conclude_session(session=past, by=staff)
+    with pytest.raises(WorkflowError):
+        services.submit(suggestion=draft, by=deputy_a.user)
+    draft.refresh_from_db()
+    assert draft.status == S.DRAFT
