@@ -9,6 +9,7 @@ import difflib
 import functools
 import operator
 
+from django.apps import apps
 from django.db import models
 from django.db.models import (
     Case,
@@ -48,13 +49,20 @@ from suggestions.rules import (
 )
 
 
+def _row(name):
+    """A model of the rows that hang off a suggestion (assignments, replies, events …), looked
+    up when a query runs: their modules name `Suggestion` in their foreign keys, so this one
+    does not import them back."""
+    return apps.get_model("suggestions", name)
+
+
 def _flag_rules():
     """({kind: condition} of the flags that do not depend on the day, {kind: reviewed}, the
     suggestion's open promises): the parts `with_flags` and `with_flag_columns` share."""
-    current = Reply.objects.current().filter(suggestion=OuterRef("pk"))
-    first = Reply.objects.filter(
+    current = _row("Reply").objects.current().filter(suggestion=OuterRef("pk"))
+    first = _row("Reply").objects.filter(
         assignment=OuterRef("assignment"),
-        kind=Reply.Kind.REPLY,
+        kind=_row("Reply").Kind.REPLY,
         round=1,
         reply_class=OuterRef("reply_class"),
         text=OuterRef("text"),
@@ -62,14 +70,14 @@ def _flag_rules():
     rules = {
         "a_dissatisfied": Q(reply_class=ReplyClass.A, satisfaction=Satisfaction.DISSATISFIED),
         "on_time_no_contact": Q(replied_on_time=True)
-        & ~Exists(Contact.objects.filter(assignment__suggestion=OuterRef("pk"))),
+        & ~Exists(_row("Contact").objects.filter(assignment__suggestion=OuterRef("pk"))),
         "key_class_d": Q(is_key=True, reply_class=ReplyClass.D),
         "same_rehandled": Exists(
-            current.filter(round=2, kind=Reply.Kind.REPLY).filter(Exists(first))
+            current.filter(round=2, kind=_row("Reply").Kind.REPLY).filter(Exists(first))
         ),
     }
     reviewed = {
-        kind: Exists(FlagReview.objects.filter(suggestion=OuterRef("pk"), kind=kind))
+        kind: Exists(_row("FlagReview").objects.filter(suggestion=OuterRef("pk"), kind=kind))
         for kind in FLAGS
     }
     # A suggestion at rest (closed, its session concluded) is history: it carries no flag.
@@ -82,7 +90,9 @@ def _flag_rules():
 def awaits_publication():
     """Closed, with a current reply not yet public: what staff still have to publish (and what
     keeps a closed suggestion out of the publication rate). The one definition."""
-    unpublished = Reply.objects.current().filter(suggestion=OuterRef("pk"), is_published=False)
+    unpublished = (
+        _row("Reply").objects.current().filter(suggestion=OuterRef("pk"), is_published=False)
+    )
     return Q(status=Suggestion.Status.CLOSED) & Q(Exists(unpublished))
 
 
@@ -119,14 +129,16 @@ class SuggestionQuerySet(models.QuerySet):
         return self.registered()
 
     def with_lead_unit(self):
-        lead = Assignment.objects.filter(suggestion=OuterRef("pk"), role=Assignment.Role.LEAD)
+        lead = _row("Assignment").objects.filter(
+            suggestion=OuterRef("pk"), role=_row("Assignment").Role.LEAD
+        )
         return self.annotate(lead_unit_name=Subquery(lead.values("unit__name")[:1]))
 
     def with_rating_state(self, deputy):
         """Annotate awaits_my_rating: this deputy may rate the current reply now. The same rule
         as `services.checks.check_evaluate`, in SQL: the lead deputy rates a replied suggestion;
         a confirmed co-signer may add a rating after the lead's too; nobody rates a round twice."""
-        rated = Evaluation.objects.filter(
+        rated = _row("Evaluation").objects.filter(
             suggestion=OuterRef("pk"), deputy=deputy, round=OuterRef("rating_round")
         )
         confirmed = CoSigner.objects.filter(
@@ -166,14 +178,16 @@ class SuggestionQuerySet(models.QuerySet):
                     "signatures",
                     CoSigner.objects.filter(confirmed_on__isnull=False).select_related("deputy"),
                 ),
-                models.Prefetch("assignments", Assignment.objects.select_related("unit")),
+                models.Prefetch("assignments", _row("Assignment").objects.select_related("unit")),
                 models.Prefetch(
                     "replies",
-                    Reply.objects.published().select_related("assignment__unit"),
+                    _row("Reply").objects.published().select_related("assignment__unit"),
                     to_attr="published_replies",
                 ),
-                models.Prefetch("evaluations", Evaluation.objects.select_related("deputy")),
-                models.Prefetch("events", Event.objects.filter(is_public=True), to_attr="timeline"),
+                models.Prefetch("evaluations", _row("Evaluation").objects.select_related("deputy")),
+                models.Prefetch(
+                    "events", _row("Event").objects.filter(is_public=True), to_attr="timeline"
+                ),
                 "meetings__leaders",
                 models.Prefetch("source_problems", Problem.objects.select_related("station")),
             )
@@ -582,10 +596,3 @@ class CoSigner(models.Model):
 
     def __str__(self):
         return str(self.deputy)
-
-
-# The rows that hang off a suggestion, read by its queryset's methods when they run; these
-# modules name `Suggestion` in their foreign keys, so they are imported once it is defined.
-from suggestions.models.handling import Assignment, Contact, Evaluation, Reply  # noqa: E402
-from suggestions.models.history import Event  # noqa: E402
-from suggestions.models.loop import FlagReview  # noqa: E402

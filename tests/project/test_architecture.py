@@ -48,14 +48,14 @@ def node_of(module):
     return ".".join(module.split(".")[:2])
 
 
-def import_graph():
+def import_graph(node=node_of):
     """{node: {node it imports: [the imports that say so]}} between application nodes."""
     known = modules()
     graph = defaultdict(lambda: defaultdict(list))
     for name, path in known.items():
         for target in imported_names(name, path):
-            if target in known and node_of(target) != node_of(name):
-                graph[node_of(name)][node_of(target)].append(f"{name} → {target}")
+            if target in known and node(target) != node(name):
+                graph[node(name)][node(target)].append(f"{name} → {target}")
     return graph
 
 
@@ -92,6 +92,15 @@ def circles(graph):
 
 def test_application_packages_import_without_circles():
     graph = import_graph()
+    report = []
+    for group in circles(graph):
+        edges = [e for a in group for b in group for e in graph[a].get(b, [])]
+        report.append(f"{group}: " + "; ".join(sorted(edges)))
+    assert not report, "\n".join(report)
+
+
+def test_modules_import_without_circles_inside_a_package_too():
+    graph = import_graph(node=lambda module: module)
     report = []
     for group in circles(graph):
         edges = [e for a in group for b in group for e in graph[a].get(b, [])]
