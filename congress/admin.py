@@ -16,6 +16,8 @@ from congress.models import (
     Term,
     WorkingCommittee,
 )
+from congress.roles import is_congress_staff
+from congress.tenancy import keep_to_congress
 from congress.viewer import PERSON_RELATIONS, person
 
 admin.site.site_header = _("Deputies' Suggestions — back office")
@@ -48,7 +50,7 @@ class ShowsActorAsPerson:
         return (
             super()
             .get_queryset(request)
-            .select_related("actor__deputy")
+            .select_related("actor")
             .prefetch_related(*(f"actor__{rel}" for rel in PERSON_RELATIONS))
         )
 
@@ -144,3 +146,25 @@ class WorkingCommitteeAdmin(TracedAdmin):
 @admin.register(Category)
 class CategoryAdmin(TracedAdmin):
     list_display = ["name", "order"]
+
+
+def keep_to_congress_admin(site):
+    """The back office is a congress's own: at /c/<slug>/admin/ its staff (and superusers) see
+    its rows only; every registered list keeps to the congress (`tenancy.keep_to_congress`),
+    scoped managers or not. Called once every app has registered its admin."""
+    for model_admin in site._registry.values():
+        own = type(model_admin).get_queryset
+        model_admin.get_queryset = _kept(own, model_admin)
+    site.has_permission = _staff_of_this_congress
+
+
+def _kept(own, model_admin):
+    def get_queryset(request):
+        return keep_to_congress(own(model_admin, request))
+
+    return get_queryset
+
+
+def _staff_of_this_congress(request):
+    user = request.user
+    return user.is_active and user.is_staff and is_congress_staff(user)

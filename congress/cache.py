@@ -35,8 +35,7 @@ from congress.routers import replica_configured
 
 logger = logging.getLogger(__name__)
 
-REF = "ref"
-SESSIONS = "sessions"
+REF = "ref"  # what every congress's pages show (categories, divisions), and "everything"
 STATIONS = "stations"
 ANY = "any"  # bumped by every write; no page depends on it (`public_version`)
 # A version lives this long unread (a lost version only costs its pages a render).
@@ -61,6 +60,29 @@ STATION_APPS = {"deputies", "reports"}
 
 def session(pk):
     return f"session:{pk}"
+
+
+def of_congress(pk):
+    """A congress's own reference data (its terms, sessions, units, delegations, deputies)."""
+    return f"congress:{pk}"
+
+
+def all_sessions(congress_pk):
+    """A congress's pages over all its sessions: bumped with any of its sessions."""
+    return f"sessions:{congress_pk}"
+
+
+_session_congress = {}
+
+
+def congress_of_session(pk):
+    """The congress a session belongs to (it never moves: kept per process)."""
+    if pk not in _session_congress:
+        from django.apps import apps
+
+        rows = apps.get_model("congress", "Session")._base_manager.filter(pk=pk)
+        _session_congress[pk] = rows.values_list("congress_id", flat=True).first()
+    return _session_congress[pk]
 
 
 def suggestion(pk):
@@ -149,8 +171,11 @@ def versions(scopes):
 
 def expand(scopes):
     scopes = set(scopes)
-    if any(scope.startswith("session:") for scope in scopes):
-        scopes.add(SESSIONS)
+    for scope in list(scopes):
+        if scope.startswith("session:"):
+            congress_pk = congress_of_session(int(scope.split(":")[1]))
+            if congress_pk is not None:
+                scopes.add(all_sessions(congress_pk))
     return scopes | {ANY}
 
 
@@ -238,11 +263,12 @@ def scopes_of(instance):
     if meta.app_label in STATION_APPS:
         scopes.add(STATIONS)
     if meta.label == "deputies.Deputy":  # a deputy's name is on suggestions' pages too
-        scopes.add(REF)
+        scopes.add(of_congress(instance.delegation.congress_id))
     if meta.label == "suggestions.Suggestion":
         scopes |= {suggestion(instance.pk), session(instance.session_id)}
     if meta.app_label == "congress":
-        scopes.add(REF)
+        owner = getattr(instance, "congress_id", None)
+        scopes.add(of_congress(owner) if owner is not None else REF)
     for field in meta.concrete_fields:
         if not field.is_relation or field.related_model is None:
             continue

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from congress import tenancy
 from congress.models import HistoryEntry
 
 _timelines = {}
@@ -150,6 +151,7 @@ def log_action(obj, action, *, by=None, on=None, note="", changes=None, **detail
         actor=by,
         changes=changes or {},
         note=note,
+        congress_id=tenancy.active_id(),
     )
 
 

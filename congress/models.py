@@ -5,19 +5,122 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from congress.tenancy import default_congress_id, everywhere, known_congresses, scoped
+
+
+class CongressQuerySet(models.QuerySet):
+    def default(self):
+        """The installation's own congress (the city): the site at `/`, what rows written
+        without a congress belong to. Read from a per-process copy (every request asks)."""
+        return known_congresses().get(None) or self.get(is_default=True)
+
+    def below(self, congress):
+        """The congresses one level below `congress` (a city's counties)."""
+        return self.filter(parent=congress).order_by("order", "pk")
+
+
+class Congress(models.Model):
+    """A people's congress (人民代表大会) and its standing committee: a province, a city or a
+    county. Each has its own sessions, deputies, units, staff and rule profile; they form a tree.
+    """
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("province")
+        CITY = "city", _("city")
+        COUNTY = "county", _("county")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    short_name = models.CharField(_("short name"), max_length=30)
+    slug = models.SlugField(
+        _("site address"),
+        max_length=40,
+        unique=True,
+        help_text=_("Its public site is at /c/<address>/ (the default congress's at /)."),
+    )
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("congress above"),
+    )
+    # A county's own division of the city above it: its stations are the county's too.
+    division = models.ForeignKey(
+        "Division",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="congresses",
+        verbose_name=_("county-level division"),
+    )
+    is_default = models.BooleanField(_("default congress"), default=False, editable=False)
+    # The rule profile: what this congress's own rules (办法) set differently from the
+    # installation's (settings.SUGGESTION_RULES), e.g. {"REPLY_MONTHS": 2}.
+    rules = models.JSONField(_("rule profile"), default=dict, blank=True)
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="staffed_congresses",
+        verbose_name=_("staff (代表工委)"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = CongressQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("congress")
+        verbose_name_plural = _("congresses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=models.Q(is_default=True),
+                name="one_default_congress",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def rule(self, name):
+        """One value of this congress's rule profile."""
+        return self.rules.get(name, settings.SUGGESTION_RULES[name])
+
+
+def congress_field(related_name):
+    return models.ForeignKey(
+        Congress,
+        on_delete=models.PROTECT,
+        default=default_congress_id,
+        editable=False,  # a row stays in the congress it was made in
+        related_name=related_name,
+        verbose_name=_("congress"),
+    )
+
 
 class Term(models.Model):
-    """A term (届) of the municipal people's congress, e.g. the 3rd."""
+    """A term (届) of a people's congress, e.g. the city's 3rd."""
 
-    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    congress = congress_field("terms")
+    number = models.PositiveSmallIntegerField(_("number"))
     name = models.CharField(_("name"), max_length=100)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
+
+    objects = scoped()
+    everywhere = everywhere()
 
     class Meta:
         ordering = ["-number"]
         verbose_name = _("term")
         verbose_name_plural = _("terms")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["congress", "number"], name="term_number_unique_in_congress"
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -38,6 +141,15 @@ class Session(models.Model):
     term = models.ForeignKey(
         Term, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("term")
     )
+    # The term's congress, kept on the session too: every suggestion finds its congress
+    # through its session in one join.
+    congress = models.ForeignKey(
+        Congress,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+        editable=False,
+        verbose_name=_("congress"),
+    )
     number = models.PositiveSmallIntegerField(_("number"))
     name = models.CharField(_("name"), max_length=100)
     opens_on = models.DateField(_("opens on"))
@@ -47,7 +159,8 @@ class Session(models.Model):
     # `suggestions.services.conclude_session` (or an import into a session concluded so).
     concluded_on = models.DateField(_("concluded on"), null=True, blank=True, editable=False)
 
-    objects = SessionQuerySet.as_manager()
+    objects = scoped(SessionQuerySet)
+    everywhere = everywhere(SessionQuerySet)
 
     class Meta:
         ordering = ["-opens_on"]
@@ -65,6 +178,10 @@ class Session(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.congress_id = self.term.congress_id
+        super().save(*args, **kwargs)
 
     @property
     def is_concluded(self):
@@ -89,7 +206,8 @@ class Division(models.Model):
 class Delegation(models.Model):
     """A delegation (代表团) to the congress, usually one per division."""
 
-    name = models.CharField(_("name"), max_length=50, unique=True)
+    congress = congress_field("delegations")
+    name = models.CharField(_("name"), max_length=50)
     division = models.ForeignKey(
         Division,
         on_delete=models.PROTECT,
@@ -100,10 +218,18 @@ class Delegation(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    objects = scoped()
+    everywhere = everywhere()
+
     class Meta:
         ordering = ["order", "name"]
         verbose_name = _("delegation")
         verbose_name_plural = _("delegations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["congress", "name"], name="delegation_name_unique_in_congress"
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -118,7 +244,8 @@ class HandlingUnit(models.Model):
         PROCURATORATE = "procuratorate", _("procuratorate")
         OTHER = "other", _("other body")
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    congress = congress_field("units")
+    name = models.CharField(_("name"), max_length=100)
     short_name = models.CharField(_("short name"), max_length=50, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.GOVERNMENT)
     contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
@@ -132,10 +259,18 @@ class HandlingUnit(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
+    objects = scoped()
+    everywhere = everywhere()
+
     class Meta:
         ordering = ["kind", "name"]
         verbose_name = _("handling unit")
         verbose_name_plural = _("handling units")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["congress", "name"], name="unit_name_unique_in_congress"
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -148,9 +283,13 @@ class Leader(models.Model):
         STANDING_COMMITTEE = "standing_committee", _("standing committee leader")
         VICE_MAYOR = "vice_mayor", _("vice mayor")
 
+    congress = congress_field("leaders")
     name = models.CharField(_("name"), max_length=50)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=100, blank=True)
+
+    objects = scoped()
+    everywhere = everywhere()
 
     class Meta:
         ordering = ["kind", "name"]
@@ -164,12 +303,21 @@ class Leader(models.Model):
 class WorkingCommittee(models.Model):
     """A working committee (工委) of the standing committee that tracks key suggestions."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    congress = congress_field("committees")
+    name = models.CharField(_("name"), max_length=100)
+
+    objects = scoped()
+    everywhere = everywhere()
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("working committee")
         verbose_name_plural = _("working committees")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["congress", "name"], name="committee_name_unique_in_congress"
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -298,6 +446,20 @@ class HistoryEntry(models.Model):
     at = models.DateTimeField(_("at"), default=timezone.now)
     changes = models.JSONField(_("before → after"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True)
+
+    # The congress whose staff see the line (none: written outside any congress's work).
+    congress = models.ForeignKey(
+        Congress,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("congress"),
+    )
+
+    objects = scoped()
+    everywhere = everywhere()
 
     class Meta:
         ordering = ["-at", "-id"]

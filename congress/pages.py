@@ -28,7 +28,7 @@ from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 
-from congress import cache
+from congress import cache, tenancy
 from congress.routers import REPLICA, public_reads, replica_configured
 
 LOCK_SECONDS = 5  # one render at a time per page; a render that dies frees it after this
@@ -60,13 +60,19 @@ def session_scopes(request, *, absent="current"):
     (absent="current") or every one (absent="all"). An unknown value: every session."""
     from congress.models import Session
 
+    every = {cache.all_sessions(tenancy.active_id())}
     wanted = request.GET.get("session", "")
     if not wanted and absent == "current":
         current = Session.objects.current()
-        return {cache.session(current.pk)} if current else {cache.SESSIONS}
+        return {cache.session(current.pk)} if current else every
     if wanted.isdigit() and Session.objects.filter(pk=wanted).exists():
         return {cache.session(int(wanted))}
-    return {cache.SESSIONS}
+    return every
+
+
+def of_all_sessions():
+    """A page over every session of the congress it is for."""
+    return lambda request, **kwargs: {cache.all_sessions(tenancy.active_id())}
 
 
 def of_session(absent="current"):
@@ -179,8 +185,10 @@ class PublicPageCacheMiddleware:
 
     def render(self, request, key, route, kwargs):
         """Render the page and store it under the versions read before its rows were."""
-        ref = cache.versions([cache.REF])  # first: which session is current depends on it
-        scopes = route.scopes(request, **kwargs) - {cache.REF}
+        # First: which session is current depends on them.
+        own = {cache.REF, cache.of_congress(tenancy.active_id())}
+        ref = cache.versions(own)
+        scopes = route.scopes(request, **kwargs) - own
         found = cache.versions(scopes) if scopes else {}
         if ref is cache.FAILED or found is cache.FAILED:
             return self.get_response(request)

@@ -9,16 +9,25 @@ STAFF_GROUP = "代表工委"  # congress staff; renamed from congress_staff (mig
 STAFF_APPS = ["congress", "deputies", "suggestions", "reports"]
 
 
-def is_congress_staff(user):
+def is_congress_staff(user, congress=None):
+    """Staff (代表工委) of `congress` (default: the congress being worked for, or the default
+    one): in the staff group and among that congress's staff; a member of the group who is on
+    no congress's staff is the default congress's. A superuser is staff everywhere."""
+    from congress.tenancy import congress_of_work
+
     if not user.is_authenticated:
         return False
     if user.is_superuser:
         return True
-    cached = getattr(user, "_is_congress_staff", None)
-    if cached is None:
-        cached = user.groups.filter(name=STAFF_GROUP).exists()
-        user._is_congress_staff = cached
-    return cached
+    staffed = getattr(user, "_staffed_congresses", None)
+    if staffed is None:
+        in_group = user.groups.filter(name=STAFF_GROUP).exists()
+        staffed = set(user.staffed_congresses.values_list("pk", flat=True)) if in_group else False
+        user._staffed_congresses = staffed
+    if staffed is False:
+        return False
+    congress = congress or congress_of_work()
+    return congress.pk in staffed if staffed else congress.is_default
 
 
 def staff_group():

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # /c/<slug>/… is that congress's site; the congress is active for the rest (tenancy.py).
+    "congress.tenancy.CongressMiddleware",
     # Anonymous public pages (congress/pages.py): after the https redirect and the static files,
     # before anything that loads a session or sets a cookie.
     "congress.pages.PublicPageCacheMiddleware",
@@ -120,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "suggestions.workbench.notifications.unread_count",
+                "congress.tenancy.site",
             ],
         },
     },
@@ -272,8 +275,18 @@ EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@congress.example")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
-# The handling rules. These are the defaults of DOMAIN.md; cities differ, so a deployment may
-# override any of them with SUGGESTION_RULES_<NAME>=<number> in the environment.
+# The installation's own congress: its site is at /, and what was here before there were many
+# congresses belongs to it. Rename it in the back office; add others with `add_congress`.
+DEFAULT_CONGRESS = {
+    "NAME": os.environ.get("DEFAULT_CONGRESS_NAME", "吕梁市人民代表大会"),
+    "SHORT_NAME": os.environ.get("DEFAULT_CONGRESS_SHORT_NAME", "吕梁市"),
+    "SLUG": os.environ.get("DEFAULT_CONGRESS_SLUG", "lvliang"),
+    "LEVEL": os.environ.get("DEFAULT_CONGRESS_LEVEL", "city"),
+}
+
+# The handling rules: the default rule profile (each congress may set some differently in its
+# own). These are the defaults of DOMAIN.md; a deployment may override any of them with
+# SUGGESTION_RULES_<NAME>=<number> in the environment.
 SUGGESTION_RULES = {
     "REPLY_MONTHS": 3,  # reply due this many months after assignment
     "MAX_REPLY_MONTHS": 6,  # an approved extension never goes past this

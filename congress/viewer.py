@@ -11,10 +11,20 @@ from django.utils.translation import gettext_lazy as _
 from congress.roles import STAFF_GROUP, is_congress_staff
 
 
-def _deputy_of(user):
-    """The user's deputy record with its delegation, or None (one query, as the pages expect)."""
-    deputy_model = user._meta.get_field("deputy").related_model
-    return deputy_model.objects.filter(user=user).select_related("delegation").first()
+def _seats_of(user):
+    """The user's deputy records (a seat in each congress they sit in), with delegation and
+    congress (one query, as the pages expect)."""
+    deputy_model = user._meta.get_field("deputy_seats").related_model
+    rows = deputy_model.everywhere.filter(user=user).select_related("delegation__congress")
+    return list(rows.order_by("delegation__congress__level", "pk"))
+
+
+def _seat_in(seats, congress):
+    """The seat in `congress` (None: the congress being worked for)."""
+    from congress.tenancy import congress_of_work
+
+    congress = congress or congress_of_work()
+    return next((s for s in seats if s.delegation.congress_id == congress.pk), None)
 
 
 class Viewer:
@@ -23,7 +33,9 @@ class Viewer:
     def __init__(self, user):
         self.user = user
         self.is_staff = is_congress_staff(user)
-        self.deputy = _deputy_of(user)
+        # Every congress the person sits in, and their seat in the one being worked for.
+        self.seats = _seats_of(user)
+        self.deputy = _seat_in(self.seats, None)
         self.unit_ids = set(user.handling_units.values_list("pk", flat=True))
         self.kept_station_ids = set(user.kept_stations.values_list("pk", flat=True))
 
@@ -69,19 +81,19 @@ def require_staff(request):
     return viewer
 
 
-# What person_and_role reads beyond user.deputy: prefetch these when naming many.
-PERSON_RELATIONS = ("handling_units", "groups", "kept_stations")
+# What person_and_role reads beyond the deputy seats: prefetch these when naming many.
+PERSON_RELATIONS = ("deputy_seats", "handling_units", "groups", "kept_stations")
 
 
 def person_and_role(user):
     """(name, role) of the person behind a login, as a history line names them: a deputy,
     a handling unit's member, congress staff or a station's keeper; the name is "" when the
-    login has none (the login name is never shown to people). Reads user.deputy,
+    login has none (the login name is never shown to people). Reads user.deputy_seats,
     user.handling_units, user.groups and user.kept_stations, so prefetch those when naming many."""
     if user is None:
         return "", ""
     name = user.get_full_name()
-    deputy = getattr(user, "deputy", None)
+    deputy = next(iter(user.deputy_seats.all()), None)
     if deputy is not None:
         return deputy.name, _("deputy")
     units = list(user.handling_units.all())

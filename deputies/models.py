@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from congress.models import Delegation, Division
+from congress.tenancy import everywhere, scoped
 
 
 class Deputy(models.Model):
@@ -35,15 +36,19 @@ class Deputy(models.Model):
     phone = models.CharField(_("mobile phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     id_number = models.CharField(_("ID card number"), max_length=18, blank=True)
-    user = models.OneToOneField(
+    # One person may sit in two congresses (a city's and a county's): one login, a seat in each.
+    user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="deputy",
+        related_name="deputy_seats",
         verbose_name=_("user account"),
     )
     is_active = models.BooleanField(_("serving"), default=True)
+
+    objects = scoped(path="delegation__congress")
+    everywhere = everywhere()
 
     class Meta:
         ordering = ["delegation__order", "name"]

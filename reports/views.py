@@ -53,7 +53,7 @@ def index(request):
             return redirect("reports:report", report.pk)
     # Each maker is named with their role: what person() reads, for all rows at once.
     reports = Report.objects.select_related(
-        "session", "generated_by__deputy", "edited_by__deputy"
+        "session", "generated_by", "edited_by"
     ).prefetch_related(
         *(f"{who}__{rel}" for who in ("generated_by", "edited_by") for rel in PERSON_RELATIONS)
     )

@@ -19,12 +19,14 @@ from suggestions.models import Notification, Reply
 from suggestions.rules import due_soon_until, is_promise_past_its_date
 
 
-def staff_users():
-    return (
-        get_user_model()
-        .objects.filter(Q(groups__name=STAFF_GROUP) | Q(is_superuser=True), is_active=True)
-        .distinct()
-    )
+def staff_users(suggestion):
+    """The staff of the suggestion's congress (and superusers): no one else's staff hears."""
+    congress = suggestion.session.congress
+    ours = Q(staffed_congresses=congress)
+    if congress.is_default:  # a member of the group on no congress's staff is the default's
+        ours |= Q(staffed_congresses__isnull=True)
+    staff = Q(groups__name=STAFF_GROUP) & ours
+    return get_user_model().objects.filter(staff | Q(is_superuser=True), is_active=True).distinct()
 
 
 def unit_users(units):
@@ -32,7 +34,7 @@ def unit_users(units):
 
 
 def deputy_users(deputies):
-    return get_user_model().objects.filter(deputy__in=deputies, is_active=True)
+    return get_user_model().objects.filter(deputy_seats__in=deputies, is_active=True).distinct()
 
 
 _muted = contextvars.ContextVar("notifications_muted", default=False)

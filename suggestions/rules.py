@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from congress import tenancy
 from congress.models import (  # noqa: F401  (Category: many modules import it from here)
     Category,
     Delegation,
@@ -41,13 +42,17 @@ class Satisfaction(models.TextChoices):
 
 
 def rule(name):
-    """One value of the rule profile (settings.SUGGESTION_RULES): deadlines, windows, limits."""
+    """One value of the rule profile of the congress being worked for: its own (`Congress.rules`)
+    where it sets one, else the installation's (settings.SUGGESTION_RULES)."""
+    congress = tenancy.active()
+    if congress is not None:
+        return congress.rule(name)
     return settings.SUGGESTION_RULES[name]
 
 
 def due_soon_days():
     """The "due soon" window of the rule profile; lists, badges and reminders all read it."""
-    return settings.SUGGESTION_RULES["DUE_SOON_DAYS"]
+    return rule("DUE_SOON_DAYS")
 
 
 def days_until(due_on, today=None):

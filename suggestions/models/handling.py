@@ -21,6 +21,7 @@ from congress.models import (  # noqa: F401  (Category: many modules import it f
     Session,
     WorkingCommittee,
 )
+from congress.tenancy import everywhere, scoped
 from deputies.models import Deputy
 from suggestions.attachments import EXTENSIONS as ATTACHMENT_EXTENSIONS
 from suggestions.attachments import storage_name, validate_attachment
@@ -80,7 +81,8 @@ class Assignment(models.Model):
     responsible_phone = models.CharField(_("responsible person's phone"), max_length=30, blank=True)
     replied_on = models.DateField(_("replied on"), null=True, blank=True)
 
-    objects = AssignmentQuerySet.as_manager()
+    objects = scoped(AssignmentQuerySet, path="unit__congress")
+    everywhere = everywhere(AssignmentQuerySet)
 
     class Meta:
         ordering = ["-role", "id"]  # separate, lead, then co-handling units

@@ -34,6 +34,7 @@ from congress.models import (  # noqa: F401  (Category: many modules import it f
     Session,
     WorkingCommittee,
 )
+from congress.tenancy import everywhere, scoped
 from deputies.models import Deputy
 from suggestions.rules import (
     FLAG_BIT,
@@ -423,7 +424,8 @@ class Suggestion(models.Model):
         _("reply to publish since"), null=True, blank=True, editable=False
     )
 
-    objects = SuggestionQuerySet.as_manager()
+    objects = scoped(SuggestionQuerySet, path="session__congress")
+    everywhere = everywhere(SuggestionQuerySet)
 
     class Meta:
         ordering = ["-session__opens_on", "number"]

@@ -1,7 +1,6 @@
 from django.urls import path
 
-from congress.cache import SESSIONS
-from congress.pages import cached_routes, fixed, of_session, of_suggestion, page
+from congress.pages import cached_routes, of_all_sessions, of_session, of_suggestion, page
 from suggestions.filters import SuggestionFilter
 from suggestions.public import views
 
@@ -35,7 +34,7 @@ cached_routes(
         "print": page([], of_suggestion("pk")),
         "units": page([*SESSION, "sort"], of_session()),
         "unit": page([*SESSION, "page", "ppage"], of_session()),
-        "recurring": page(["page"], fixed(SESSIONS)),
+        "recurring": page(["page"], of_all_sessions()),
         "categories": page(SESSION, of_session()),
         "delegations": page(SESSION, of_session()),
     },

@@ -196,7 +196,7 @@ def request_return(*, assignment, reason, by, on=None):
         is_public=False,
     )
     notifications.notify(
-        notifications.staff_users(),
+        notifications.staff_users(suggestion),
         gettext_lazy("%(unit)s asks to return %(suggestion)s"),
         {"unit": assignment.unit, "suggestion": suggestion},
         suggestion=suggestion,
@@ -287,7 +287,7 @@ def request_extension(*, assignment, reason, due_on, by, on=None):
         is_public=False,
     )
     notifications.notify(
-        notifications.staff_users(),
+        notifications.staff_users(suggestion),
         gettext_lazy("%(unit)s asks for an extension of %(suggestion)s to %(date)s"),
         {"unit": assignment.unit, "suggestion": suggestion, "date": due_on},
         suggestion=suggestion,

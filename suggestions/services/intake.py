@@ -153,7 +153,7 @@ def submit(*, suggestion, by, on=None):
     )
     find_recurring(suggestion)
     notifications.notify(
-        notifications.staff_users(),
+        notifications.staff_users(suggestion),
         gettext_lazy("New suggestion to review: %(suggestion)s"),
         {"suggestion": suggestion},
         suggestion=suggestion,

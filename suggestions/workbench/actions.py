@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from congress.viewer import person_and_role
+from congress.viewer import PERSON_RELATIONS, person_and_role
 from deputies.models import Problem
 from suggestions import access, services
 from suggestions.access import get_visible_suggestion, viewer_for
@@ -441,8 +441,8 @@ def suggestion_page(request, suggestion, viewer, bound=None, status=200, similar
             Prefetch("evaluations", Evaluation.objects.select_related("deputy")),
             Prefetch(
                 "events",
-                Event.objects.select_related("actor__deputy").prefetch_related(
-                    "actor__handling_units", "actor__groups", "actor__kept_stations"
+                Event.objects.select_related("actor").prefetch_related(
+                    *(f"actor__{rel}" for rel in PERSON_RELATIONS)
                 ),
             ),
             "meetings",

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from congress.errors import WorkflowError
 from congress.models import Session
-from congress.viewer import require_staff, viewer_for
+from congress.viewer import PERSON_RELATIONS, require_staff, viewer_for
 from congress.views import service_form_page
 from deputies import services
 from deputies.access import visible_problems
@@ -171,8 +171,8 @@ def problem_page(request, viewer, problem, bound=None, status=200):
             "private": viewer.sees_private_details(problem),
             "outcome": services.problem_outcome(problem),
             "suggestion_url": _suggestion_url(viewer, problem),
-            "events": problem.events.select_related("actor__deputy").prefetch_related(
-                "actor__handling_units", "actor__groups", "actor__kept_stations"
+            "events": problem.events.select_related("actor").prefetch_related(
+                *(f"actor__{rel}" for rel in PERSON_RELATIONS)
             ),
         },
         status=status,

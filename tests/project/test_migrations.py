@@ -70,7 +70,7 @@ OLD_HISTORY = {
 }
 # The reply attachment's upload_to and validator: Django writes a field's callables into its
 # migration by reference, and makemigrations compares them with the model's.
-FIELD_CALLABLES = {"suggestions.attachments"}
+FIELD_CALLABLES = {"suggestions.attachments", "congress.tenancy"}
 
 
 def disk_migrations():
