@@ -38,6 +38,7 @@ from huey.contrib.djhuey import HUEY
 
 from congress.health import record_heartbeat
 from congress.models import Job
+from congress.tenancy import activate
 
 logger = logging.getLogger(__name__)
 
@@ -186,7 +187,7 @@ def run(job_id, work):
     )
     if not claimed:  # gone, or already taken by another worker
         return
-    job = Job.objects.select_related("owner").get(pk=job_id)
+    job = Job.everywhere.select_related("owner", "congress").get(pk=job_id)
     figures = {"done": 0, "total": job.total}
 
     def progress(done, total=None):
@@ -198,7 +199,7 @@ def run(job_id, work):
         except Exception:  # progress is a courtesy; the job goes on without it
             logger.warning("job %s: progress not recorded", job_id, exc_info=True)
 
-    with translation.override(job.language or settings.LANGUAGE_CODE):
+    with translation.override(job.language or settings.LANGUAGE_CODE), activate(job.congress):
         try:
             with holding_lease(job_id):
                 result = work(job, progress) or Result()

@@ -363,6 +363,8 @@ class Job(models.Model):
 
     FINISHED = (State.DONE, State.FAILED)
 
+    # The congress it works for: the worker makes it active, as the request that queued it had.
+    congress = congress_field("jobs")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -384,6 +386,9 @@ class Job(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
+    objects = scoped()
+    everywhere = everywhere()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("background job")
@@ -404,10 +409,12 @@ class Job(models.Model):
         return self.state in self.FINISHED
 
     def may_be_seen_by(self, user):
-        """The owner and congress staff; nobody else learns the job exists."""
+        """The owner and its congress's staff; nobody else learns the job exists."""
         from congress.roles import is_congress_staff
 
-        return user.is_authenticated and (user.pk == self.owner_id or is_congress_staff(user))
+        return user.is_authenticated and (
+            user.pk == self.owner_id or is_congress_staff(user, self.congress)
+        )
 
 
 class HistoryEntry(models.Model):

@@ -2,10 +2,13 @@
 
 staff (congress staff), deputy_a and deputy_b (two municipal deputies, with logins), unit_x and
 unit_y (two handling units, each with a user), and the anonymous visitor (the test client).
+All of them belong to the default congress (the city); `county` is a second congress, 孝义市,
+with its own session, delegation, unit, staff and deputy.
 """
 
 import datetime
 import itertools
+from types import SimpleNamespace
 
 import pytest
 import time_machine
@@ -13,8 +16,9 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.utils import translation
 
-from congress.models import Delegation, Division, HandlingUnit, Leader, Session, Term
+from congress.models import Congress, Delegation, Division, HandlingUnit, Leader, Session, Term
 from congress.roles import staff_group
+from congress.tenancy import activate
 from deputies.models import Deputy
 from suggestions import services
 from suggestions.models import Category, Suggestion
@@ -149,6 +153,45 @@ def unit_y(db):
 @pytest.fixture
 def leader(db):
     return Leader.objects.create(name="常委甲", kind=Leader.Kind.STANDING_COMMITTEE)
+
+
+@pytest.fixture
+def county(db):
+    """孝义市's congress, a county under the city, with what it needs to handle suggestions:
+    a session, a delegation and its deputy (login county_deputy), a unit (login county_unit)
+    and its staff (login county_staff). Its site is /c/xiaoyi/."""
+    congress = Congress.objects.create(
+        name="孝义市人民代表大会",
+        short_name="孝义市",
+        slug="xiaoyi",
+        level=Congress.Level.COUNTY,
+        parent=Congress.objects.default(),
+    )
+    with activate(congress):
+        term = Term.objects.create(number=17, name="第十七届", starts_on=datetime.date(2021, 9, 1))
+        session = Session.objects.create(
+            term=term,
+            number=1,
+            name="十七届一次会议",
+            opens_on=datetime.date(2026, 1, 6),
+            closes_on=datetime.date(2026, 1, 8),
+        )
+        division, _ = Division.objects.get_or_create(name="孝义市")
+        delegation = Delegation.objects.create(name="城区代表团", division=division)
+        unit = make_unit("孝义市住建局", "county_unit")
+        deputy = make_deputy(delegation, "丁县代表", "county_deputy")
+        county_staff = make_user("county_staff", is_staff=True)
+        county_staff.groups.add(staff_group())
+        congress.staff.add(county_staff)
+    return SimpleNamespace(
+        congress=congress,
+        term=term,
+        session=session,
+        delegation=delegation,
+        unit=unit,
+        deputy=deputy,
+        staff=county_staff,
+    )
 
 
 def promise_for(reply_class, replied_on, days=90):

@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 import congress.tenancy
 
-OWNED = ["term", "session", "delegation", "handlingunit", "leader", "workingcommittee"]
+OWNED = ["term", "session", "delegation", "handlingunit", "leader", "workingcommittee", "job"]
 
 
 def make_default_congress(apps, schema_editor):
@@ -54,6 +54,7 @@ RELATED = {
     "handlingunit": "units",
     "leader": "leaders",
     "workingcommittee": "committees",
+    "job": "jobs",
 }
 
 

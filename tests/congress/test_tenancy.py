@@ -1,0 +1,61 @@
+"""Many congresses in one installation: each congress's site, and its rows kept to it."""
+
+from django.urls import reverse
+
+from congress.models import Congress, HandlingUnit, Session
+from congress.tenancy import activate, url_in
+from suggestions.models import Suggestion
+
+
+def test_the_city_stays_at_the_root_and_a_county_has_its_own_site(client, session, county):
+    city = client.get("/")
+    assert city.status_code == 200
+    assert "吕梁市人民代表大会" in city.content.decode()
+    page = client.get("/c/xiaoyi/")
+    assert page.status_code == 200 and "孝义市人民代表大会" in page.content.decode()
+    # Every address the county's page builds stays on the county's site.
+    assert 'href="/c/xiaoyi/suggestions/"' in page.content.decode()
+
+
+def test_an_unknown_congress_is_not_found(client, county):
+    assert client.get("/c/nowhere/").status_code == 404
+    assert client.get("/c/lvliang/").status_code == 404  # the default is at /, once
+
+
+def test_rows_keep_to_the_active_congress_when_the_query_runs(session, county):
+    units = HandlingUnit.objects.all()  # built before any congress is active
+    with activate(county.congress):
+        assert list(units) == [county.unit]
+        assert list(Session.objects.all()) == [county.session]
+    with activate(Congress.objects.default()):
+        assert county.unit not in list(units.all())
+        assert list(Session.objects.all()) == [session]
+    assert set(Session.objects.all()) == {session, county.session}  # no congress: every one
+
+
+def test_an_update_through_the_manager_keeps_to_the_active_congress(session, county, build):
+    build()
+    with activate(county.congress):
+        assert Suggestion.objects.update(title="改") == 0
+    assert Suggestion.objects.get().title != "改"
+
+
+def test_a_new_row_belongs_to_the_congress_being_worked_for(county):
+    with activate(county.congress):
+        unit = HandlingUnit.objects.create(name="孝义市教育局")
+    assert unit.congress == county.congress
+    assert HandlingUnit.objects.create(name="市教育局").congress.is_default
+
+
+def test_the_same_unit_name_may_serve_two_congresses(county):
+    with activate(county.congress):
+        HandlingUnit.objects.create(name="财政局")
+    HandlingUnit.objects.create(name="财政局")
+    assert HandlingUnit.everywhere.filter(name="财政局").count() == 2
+
+
+def test_addresses_on_another_congress_site(rf, county):
+    city = Congress.objects.default()
+    assert url_in(county.congress, "/suggestions/") == "/c/xiaoyi/suggestions/"
+    assert url_in(city, "/suggestions/") == "/suggestions/"
+    assert reverse("suggestions:list") == "/suggestions/"
