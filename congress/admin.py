@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.admin.templatetags import admin_list
+from django.db import models
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from congress.history import PRIVATE, _plain, log_action
 from congress.models import (
     Category,
+    Congress,
     Delegation,
     Division,
     HandlingUnit,
@@ -72,6 +74,34 @@ class TracedAdmin(admin.ModelAdmin):
         if changes or not change:
             action = HistoryEntry.Action.CHANGED if change else HistoryEntry.Action.CREATED
             log_action(obj, action, by=request.user, changes=changes)
+
+
+@admin.register(Congress)
+class CongressAdmin(TracedAdmin):
+    """The congresses of the installation. Operators (superusers) add and change them (or with
+    `manage.py add_congress`); a congress's staff see their own and those below it."""
+
+    list_display = ["name", "short_name", "level", "parent", "slug"]
+    list_filter = ["level"]
+    search_fields = ["name", "short_name", "slug"]
+    autocomplete_fields = ["parent"]
+    filter_horizontal = ["staff"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        here = request.congress
+        return queryset.filter(models.Q(pk=here.pk) | models.Q(parent=here.pk))
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 @admin.register(HistoryEntry)

@@ -222,6 +222,8 @@ def path_to_congress(model):
     meta = model._meta
     if isinstance(model._default_manager, ScopedManager) or meta.label_lower in SHARED:
         return None
+    if model is Congress:  # the tree itself: its admin says who sees which
+        return None
     for field in meta.concrete_fields:
         target = field.related_model if (field.many_to_one or field.one_to_one) else None
         if target is None:
@@ -240,3 +242,11 @@ def keep_to_congress(queryset):
     if path is None or congress_id is None:
         return queryset
     return queryset.filter(**{f"{path}_id": congress_id})
+
+
+def each_congress():
+    """Every congress in turn, active while the caller works for it (daily work that reads each
+    congress's own rule profile: reminders, deadlines)."""
+    for congress in _congresses().objects.order_by("pk"):
+        with activate(congress):
+            yield congress

@@ -10,18 +10,24 @@ from huey.contrib.djhuey import db_periodic_task, db_task, periodic_task
 
 from congress import jobs as job_runner
 from congress.models import Job
+from congress.tenancy import each_congress
 from suggestions.figures.drift import check_and_record
 from suggestions.imports import jobs
 from suggestions.imports.cleanup import remove_stale_previews
-from suggestions.notifications import send_due_reminders
+from suggestions.notifications import send_due_reminders, send_promise_reminders
 
 logger = logging.getLogger(__name__)
 
 
 @db_periodic_task(crontab(hour="7", minute="0"))
 def send_reminders():
-    """Daily at 07:00 local time; safe to run twice (each reminder has a key)."""
-    return send_due_reminders(timezone.localdate())
+    """Daily at 07:00 local time, each congress under its own rule profile: replies and
+    promised follow-ups due within the window, and overdue ones. Safe to run twice (each
+    reminder has a key)."""
+    today = timezone.localdate()
+    return sum(
+        send_due_reminders(today) + send_promise_reminders(today) for _congress in each_congress()
+    )
 
 
 @periodic_task(crontab(minute="17"))

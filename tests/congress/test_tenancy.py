@@ -1,10 +1,12 @@
 """Many congresses in one installation: each congress's site, and its rows kept to it."""
 
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from congress.models import Congress, HandlingUnit, Session
 from congress.tenancy import activate, url_in
 from suggestions.models import Suggestion
+from tests.conftest import START
 
 
 def test_the_city_stays_at_the_root_and_a_county_has_its_own_site(client, session, county):
@@ -59,3 +61,34 @@ def test_addresses_on_another_congress_site(rf, county):
     assert url_in(county.congress, "/suggestions/") == "/c/xiaoyi/suggestions/"
     assert url_in(city, "/suggestions/") == "/suggestions/"
     assert reverse("suggestions:list") == "/suggestions/"
+
+
+def test_each_congress_handles_under_its_own_rule_profile(build, unit_x, county, staff):
+    """孝义市's own 办法 gives units two months to reply; the city's default gives three."""
+    county.congress.rules = {"REPLY_MONTHS": 2}
+    county.congress.save()
+    city_case = build(Suggestion.Status.ASSIGNED, lead_unit=unit_x)
+    with activate(county.congress):
+        county_case = build(
+            Suggestion.Status.ASSIGNED,
+            session=county.session,
+            lead_deputy=county.deputy,
+            lead_unit=county.unit,
+        )
+    city_due = city_case.assignments.get().due_on
+    county_due = county_case.assignments.get().due_on
+    assert (city_due.month - START.month, county_due.month - START.month) == (3, 2)
+
+
+def test_operators_manage_congresses_and_staff_see_their_own(client, staff, county):
+    admin = get_user_model().objects.create_superuser("root", "root@example.com", "pw-12345!")
+    client.force_login(admin)
+    listing = client.get("/admin/congress/congress/").content.decode()
+    assert "孝义市人民代表大会" in listing and "吕梁市人民代表大会" in listing
+    client.force_login(county.staff)
+    assert client.get("/admin/congress/congress/").status_code == 302  # not the city's staff
+    own = client.get("/c/xiaoyi/admin/congress/congress/")
+    assert own.status_code == 200
+    assert "吕梁市人民代表大会</a>" not in own.content.decode()  # the city above: not theirs
+    change = client.get(f"/c/xiaoyi/admin/congress/congress/{county.congress.pk}/change/")
+    assert change.status_code == 200 and 'name="name"' not in change.content.decode()

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from congress.tenancy import each_congress
 from suggestions.notifications import send_due_reminders, send_promise_reminders
 
 
@@ -12,5 +13,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         today = timezone.localdate()
-        sent = send_due_reminders(today) + send_promise_reminders(today)
+        sent = sum(
+            send_due_reminders(today) + send_promise_reminders(today)
+            for _congress in each_congress()  # each under its own rule profile
+        )
         self.stdout.write(f"{sent} reminder(s) sent.")
