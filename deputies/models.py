@@ -12,6 +12,7 @@ class Deputy(models.Model):
     """A deputy (人大代表). Contact details and ID data are private: never on a public page."""
 
     class Level(models.TextChoices):
+        COUNTY = "county", _("county deputy")
         MUNICIPAL = "municipal", _("municipal deputy")
         PROVINCIAL = "provincial", _("provincial deputy")
         NATIONAL = "national", _("national deputy")
