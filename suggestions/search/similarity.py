@@ -113,13 +113,15 @@ def similar(title, content, *, before_session=None, exclude_session=None, limit=
     """
     from django.db.models import Count
 
+    from congress.tenancy import keep_to_congress
     from suggestions.models import Suggestion, TextBand
 
     grams = bigrams(title, content)
     keys = band_keys(grams)
     if not keys:
         return []
-    bands = TextBand.objects.filter(key__in=keys)
+    # The congress's own suggestions only: a county's recurring matter is not the city's.
+    bands = keep_to_congress(TextBand.objects.filter(key__in=keys))
     if before_session is not None:
         bands = bands.filter(suggestion__session__opens_on__lt=before_session.opens_on)
     if exclude_session is not None:
