@@ -151,7 +151,7 @@ def log_action(obj, action, *, by=None, on=None, note="", changes=None, **detail
         actor=by,
         changes=changes or {},
         note=note,
-        congress_id=tenancy.active_id(),
+        congress_id=tenancy.congress_id_of(obj) or tenancy.active_id(),
     )
 
 

@@ -105,12 +105,16 @@ class ScopedQuery(Query):
     run in a later request shows that request's congress. Updates keep to it too."""
 
     congress_path = "congress"
+    unset_path = None  # a link that, left empty, makes the row the default congress's
 
     def scope(self):
-        congress_id = active_id()
-        if congress_id is None:
+        congress = active()
+        if congress is None:
             return None
-        return Q(**{f"{self.congress_path}_id": congress_id})
+        kept = Q(**{f"{self.congress_path}_id": congress.pk})
+        if self.unset_path and congress.is_default:
+            kept |= Q(**{f"{self.unset_path}__isnull": True})
+        return kept
 
     def get_compiler(self, using=None, connection=None, elide_empty=True):
         scope = self.scope()
@@ -138,19 +142,24 @@ class ScopedManager(models.Manager):
     class attribute, so the related managers Django derives from this one keep it."""
 
     path = "congress"
+    unset = None
 
     def get_queryset(self):
         queryset = super().get_queryset()
         queryset.query.__class__ = ScopedQuery
         queryset.query.congress_path = self.path
+        queryset.query.unset_path = self.unset
         return queryset
 
 
-def scoped(queryset_class=None, path="congress"):
-    """A ScopedManager over `queryset_class` (the model's own queryset methods kept)."""
+def scoped(queryset_class=None, path="congress", unset=None):
+    """A ScopedManager over `queryset_class` (the model's own queryset methods kept).
+
+    `unset`: a nullable link on the path (a report's session) whose rows, when it is empty,
+    belong to the default congress (a report of a year, written before congresses had one)."""
     base = ScopedManager.from_queryset(queryset_class) if queryset_class else ScopedManager
     name = f"{(queryset_class or ScopedQuery).__name__}ScopedBy{path.title().replace('__', '')}"
-    return type(name, (base,), {"path": path})()
+    return type(name, (base,), {"path": path, "unset": unset})()
 
 
 def everywhere(queryset_class=None):
@@ -196,9 +205,18 @@ class CongressMiddleware:
         request.congress = congress
         try:
             with activate(congress):
-                return self.get_response(request)
+                response = self.get_response(request)
         finally:
             set_script_prefix(prefix)  # the test client does not reset it between requests
+        if response.streaming:  # a streamed export runs its queries after this returns
+            response.streaming_content = _while_active(congress, response.streaming_content)
+        return response
+
+
+def _while_active(congress, chunks):
+    """Stream `chunks` with `congress` active, as the view that made them had it."""
+    with activate(congress):
+        yield from chunks
 
 
 def site(request):
@@ -233,6 +251,21 @@ def path_to_congress(model):
         if isinstance(target._default_manager, ScopedManager):
             return f"{field.name}__{target._default_manager.path}"
     return None
+
+
+def congress_id_of(obj):
+    """The pk of the congress `obj` belongs to, following its links; None when it belongs to
+    no one congress (shared rows, or a link left empty)."""
+    manager = type(obj)._default_manager
+    path = manager.path if isinstance(manager, ScopedManager) else path_to_congress(type(obj))
+    if path is None:
+        return None
+    *links, last = path.split("__")
+    for link in links:
+        obj = getattr(obj, link, None)
+        if obj is None:
+            return None
+    return getattr(obj, f"{last}_id", None)
 
 
 def keep_to_congress(queryset):

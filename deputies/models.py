@@ -308,6 +308,9 @@ class DutyActivity(models.Model):
     title = models.CharField(_("title"), max_length=200)
     note = models.TextField(_("note"), blank=True)
 
+    objects = scoped(path="deputy__delegation__congress")
+    everywhere = everywhere()
+
     class Meta:
         ordering = ["-held_on", "-id"]
         verbose_name = _("duty activity")

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from congress.models import Session
+from congress.tenancy import everywhere, scoped
 from deputies.models import Deputy
 from suggestions.models import Suggestion
 
@@ -49,7 +50,8 @@ class SupportPayment(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
-    objects = SupportPaymentQuerySet.as_manager()
+    objects = scoped(SupportPaymentQuerySet, path="deputy__delegation__congress")
+    everywhere = everywhere(SupportPaymentQuerySet)
 
     class Meta:
         ordering = ["-paid_on", "id"]
@@ -180,6 +182,10 @@ class Report(models.Model):
         related_name="+",
         verbose_name=_("last edited by"),
     )
+
+    # A year's report has no session: it is the default congress's (see tenancy.scoped).
+    objects = scoped(path="session__congress", unset="session")
+    everywhere = everywhere()
 
     class Meta:
         ordering = ["-generated_at", "-id"]

@@ -163,6 +163,9 @@ class Contact(models.Model):
         verbose_name=_("recorded by"),
     )
 
+    objects = scoped(path="assignment__unit__congress")
+    everywhere = everywhere()
+
     class Meta:
         ordering = ["contacted_on", "id"]
         verbose_name = _("contact with the deputy")
@@ -187,6 +190,9 @@ class CoHandlerOpinion(models.Model):
         related_name="+",
         verbose_name=_("sent by"),
     )
+
+    objects = scoped(path="assignment__unit__congress")
+    everywhere = everywhere()
 
     class Meta:
         ordering = ["sent_on", "id"]
@@ -261,6 +267,9 @@ class ReturnRequest(UnitRequest):
         verbose_name=_("assignment"),
     )
 
+    objects = scoped(path="suggestion__session__congress")
+    everywhere = everywhere()
+
     class Meta(UnitRequest.Meta):
         verbose_name = _("return request")
         verbose_name_plural = _("return requests")
@@ -284,6 +293,9 @@ class ExtensionRequest(UnitRequest):
     )
     requested_due_on = models.DateField(_("requested due date"))
     approved_due_on = models.DateField(_("approved due date"), null=True, blank=True)
+
+    objects = scoped(path="assignment__unit__congress")
+    everywhere = everywhere()
 
     class Meta(UnitRequest.Meta):
         verbose_name = _("extension request")
@@ -409,7 +421,8 @@ class Reply(models.Model):
         _("promise not tracked"), default=False, db_default=False, editable=False
     )
 
-    objects = ReplyQuerySet.as_manager()
+    objects = scoped(ReplyQuerySet, path="suggestion__session__congress")
+    everywhere = everywhere(ReplyQuerySet)
 
     class Meta:
         ordering = ["replied_on", "id"]
@@ -500,6 +513,9 @@ class Evaluation(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     comment_is_public = models.BooleanField(_("comment may be published"), default=False)
     evaluated_on = models.DateField(_("evaluated on"))
+
+    objects = scoped(path="suggestion__session__congress")
+    everywhere = everywhere()
 
     class Meta:
         ordering = ["round", "evaluated_on", "id"]

@@ -17,6 +17,7 @@ from congress.models import (  # noqa: F401  (Category: many modules import it f
     Session,
     WorkingCommittee,
 )
+from congress.tenancy import everywhere, scoped
 from suggestions.models.suggestion import Suggestion
 
 
@@ -82,6 +83,9 @@ class Event(models.Model):
     is_public = models.BooleanField(_("shown to the public"), default=True)
     # Steps replayed from a spreadsheet of work done outside the app (a concluded session).
     imported = models.BooleanField(_("imported from a file"), default=False)
+
+    objects = scoped(path="suggestion__session__congress")
+    everywhere = everywhere()
 
     class Meta:
         ordering = ["occurred_on", "id"]

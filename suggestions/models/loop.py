@@ -17,6 +17,7 @@ from congress.models import (  # noqa: F401  (Category: many modules import it f
     Session,
     WorkingCommittee,
 )
+from congress.tenancy import everywhere, scoped
 from deputies.models import Deputy
 from suggestions.models.handling import Reply
 from suggestions.models.suggestion import Suggestion
@@ -58,6 +59,9 @@ class KeySupervision(models.Model):
     )
     chosen_on = models.DateField(_("chosen on"))
 
+    objects = scoped(path="suggestion__session__congress")
+    everywhere = everywhere()
+
     class Meta:
         verbose_name = _("key suggestion supervision")
         verbose_name_plural = _("key suggestion supervisions")
@@ -89,6 +93,9 @@ class SupervisionMeeting(models.Model):
         Suggestion, blank=True, related_name="meetings", verbose_name=_("suggestions covered")
     )
 
+    objects = scoped(path="session__congress")
+    everywhere = everywhere()
+
     class Meta:
         ordering = ["-held_on"]
         verbose_name = _("supervision meeting")
@@ -115,6 +122,9 @@ class SpecialReport(models.Model):
     satisfied = models.PositiveIntegerField(_("satisfied votes"), default=0)
     basically_satisfied = models.PositiveIntegerField(_("basically satisfied votes"), default=0)
     dissatisfied = models.PositiveIntegerField(_("dissatisfied votes"), default=0)
+
+    objects = scoped(path="session__congress")
+    everywhere = everywhere()
 
     class Meta:
         ordering = ["-heard_on"]
@@ -153,6 +163,9 @@ class FlagReview(models.Model):
         verbose_name=_("reviewed by"),
     )
 
+    objects = scoped(path="suggestion__session__congress")
+    everywhere = everywhere()
+
     class Meta:
         ordering = ["-reviewed_on", "-id"]
         verbose_name = _("flag review")
@@ -188,6 +201,9 @@ class ImplementationRating(models.Model):
     comment_is_public = models.BooleanField(_("comment may be published"), default=False)
     rated_on = models.DateField(_("rated on"))
 
+    objects = scoped(path="suggestion__session__congress")
+    everywhere = everywhere()
+
     class Meta:
         ordering = ["rated_on", "id"]
         verbose_name = _("implementation rating")
@@ -217,6 +233,9 @@ class TextBand(models.Model):
         Suggestion, on_delete=models.CASCADE, related_name="bands", verbose_name=_("suggestion")
     )
     key = models.BigIntegerField(_("fingerprint"))
+
+    objects = scoped(path="suggestion__session__congress")
+    everywhere = everywhere()
 
     class Meta:
         verbose_name = _("text fingerprint band")
@@ -258,6 +277,9 @@ class SimilarLink(models.Model):
         related_name="+",
         verbose_name=_("decided by"),
     )
+
+    objects = scoped(path="suggestion__session__congress")
+    everywhere = everywhere()
 
     class Meta:
         ordering = ["-score", "id"]

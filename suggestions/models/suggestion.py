@@ -565,6 +565,9 @@ class ProblemLink(models.Model):
         verbose_name=_("suggestion"),
     )
 
+    objects = scoped(path="suggestion__session__congress")
+    everywhere = everywhere()
+
     class Meta:
         verbose_name = _("problem taken up")
         verbose_name_plural = _("problems taken up")
@@ -586,6 +589,9 @@ class CoSigner(models.Model):
         Deputy, on_delete=models.PROTECT, related_name="signatures", verbose_name=_("deputy")
     )
     confirmed_on = models.DateField(_("confirmed on"), null=True, blank=True)
+
+    objects = scoped(path="suggestion__session__congress")
+    everywhere = everywhere()
 
     class Meta:
         verbose_name = _("co-signer")

@@ -14,7 +14,10 @@ from suggestions.models import Notification
 
 @login_required
 def notification_list(request):
-    notes = Notification.objects.filter(user=request.user).select_related("suggestion")
+    # A person's notifications from every congress they work in, each linked to its own site.
+    notes = Notification.objects.filter(user=request.user).select_related(
+        "suggestion__session__congress"
+    )
     if request.method == "POST":
         notes.unread().update(read_at=timezone.now())
         messages.success(request, _("All notifications marked as read."))
