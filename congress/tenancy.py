@@ -104,13 +104,17 @@ class ScopedQuery(Query):
     when it is built: a queryset made once (a form's choices, a filter's, a module's) and
     run in a later request shows that request's congress. Updates keep to it too."""
 
-    congress_path = "congress"
-
     def scope(self):
         congress_id = active_id()
         if congress_id is None:
             return None
-        return Q(**{f"{self.congress_path}_id": congress_id})
+        # The manager names the path on each query it makes. A query Django makes of the same
+        # class for itself has none: the subquery of an exclude() across a many-valued
+        # relation (`self.__class__(model)`), run inside the scoped query that made it.
+        path = vars(self).get("congress_path")
+        if path is None:
+            return None
+        return Q(**{f"{path}_id": congress_id})
 
     def get_compiler(self, using=None, connection=None, elide_empty=True):
         scope = self.scope()
