@@ -199,7 +199,14 @@ def pending(using=DEFAULT_DB_ALIAS):
     A rolled-back savepoint drops its callback with it (Django's on_commit)."""
     connection = connections[using]
     here = set(connection.savepoint_ids)
-    for savepoints, callback, _robust in connection.run_on_commit:
+    newest = connection.savepoint_ids[-1] if connection.savepoint_ids else None
+    # Newest first, and no further back than this block's start: a callback registered inside
+    # the block carries its savepoint (ids are unique within a transaction), one without it came
+    # before. A long transaction (the demo's, an import's) would otherwise rescan every earlier
+    # service's callbacks at each write.
+    for savepoints, callback, _robust in reversed(connection.run_on_commit):
+        if newest is not None and newest not in savepoints:
+            break
         if isinstance(callback, PendingBump) and savepoints == here:
             return callback
     bump = PendingBump()

@@ -104,16 +104,22 @@ class ScopedQuery(Query):
     when it is built: a queryset made once (a form's choices, a filter's, a module's) and
     run in a later request shows that request's congress. Updates keep to it too."""
 
-    congress_path = "congress"
     unset_path = None  # a link that, left empty, makes the row the default congress's
 
     def scope(self):
         congress = active()
         if congress is None:
             return None
-        kept = Q(**{f"{self.congress_path}_id": congress.pk})
-        if self.unset_path and congress.is_default:
-            kept |= Q(**{f"{self.unset_path}__isnull": True})
+        # The manager names the path on each query it makes. A query Django makes of the same
+        # class for itself has none: the subquery of an exclude() across a many-valued
+        # relation (`self.__class__(model)`), run inside the scoped query that made it.
+        path = vars(self).get("congress_path")
+        if path is None:
+            return None
+        kept = Q(**{f"{path}_id": congress.pk})
+        unset = vars(self).get("unset_path")
+        if unset and congress.is_default:
+            kept |= Q(**{f"{unset}__isnull": True})
         return kept
 
     def get_compiler(self, using=None, connection=None, elide_empty=True):

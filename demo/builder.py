@@ -26,6 +26,7 @@ from congress.models import (
 )
 from congress.roles import staff_group
 from demo.closed_sessions import ClosedSessions
+from demo.counties import Counties
 from demo.current_session import CurrentSession
 from demo.fixtures import DEMO_MARKER_TERM, FIXTURES, PASSWORD, is_loaded, load  # noqa: F401
 from demo.station_work import StationWork
@@ -41,13 +42,14 @@ from suggestions.models import (
 )
 
 
-class DemoBuilder(ClosedSessions, CurrentSession, StationWork):
+class DemoBuilder(ClosedSessions, CurrentSession, StationWork, Counties):
     def __init__(self, today=None):
         self.today = today or timezone.localdate()
         self.rng = random.Random(20201231)
         self.ref = load("reference.json")
         self.topics = load("topics.json")
         self.phone_serial = 0
+        self.wide_places = ("全市", "市区")  # a suggestion about the whole city, or its centre
 
     def fake_phone(self):
         self.phone_serial += 1
@@ -70,28 +72,29 @@ class DemoBuilder(ClosedSessions, CurrentSession, StationWork):
         self.station_work_now()
         reports_demo.build(self)  # 2020's support for deputies, meetings' leaders, committee work
         self.co_signing_request()
+        self.counties()  # last: each draws from its own random stream
 
     # --- accounts and structure ------------------------------------------------------------
 
     def users(self):
-        User = get_user_model()
-        # The six logins share one password, hashed once: each hash is a deliberate half
-        # second or so of PBKDF2, which a newcomer's first `make run` need not pay six times.
-        hashed = make_password(PASSWORD)
-
-        def login(name, **fields):
-            return User.objects.create(
-                username=name, email=f"{name}@congress.example", password=hashed, **fields
-            )
-
+        # The demo's logins share one password, hashed once: each hash is a deliberate half
+        # second or so of PBKDF2, which a newcomer's first `make run` need not pay each time.
+        self.hashed = make_password(PASSWORD)
+        self.staff_group = staff_group()
+        login = self.login
         self.admin = login("admin", is_staff=True, is_superuser=True)
         # An invented staff member; the history names her role beside her.
         self.staff = login("staff", is_staff=True, first_name="王敏")
-        self.staff.groups.add(staff_group())
+        self.staff.groups.add(self.staff_group)
         self.deputy_user = login("deputy")
         self.deputy2_user = login("deputy2")
         self.unit_user = login("unit")
         self.keeper_user = login("keeper", first_name="联络站管理员")
+
+    def login(self, name, **fields):
+        return get_user_model().objects.create(
+            username=name, email=f"{name}@congress.example", password=self.hashed, **fields
+        )
 
     def structure(self):
         self.term = Term.objects.create(
@@ -257,7 +260,7 @@ class DemoBuilder(ClosedSessions, CurrentSession, StationWork):
         lead = lead or self.rng.choice(self.municipal)
         place = lead.delegation.name.removesuffix("代表团")
         if self.rng.random() < 0.3:
-            place = "全市" if self.rng.random() < 0.5 else "市区"
+            place = self.wide_places[0] if self.rng.random() < 0.5 else self.wide_places[1]
         measures = "；".join(
             f"{cn}是{m}" for cn, m in zip("一二三", topic["measures"], strict=False)
         )
@@ -274,7 +277,7 @@ class DemoBuilder(ClosedSessions, CurrentSession, StationWork):
             submitted_on=submitted_on or session.opens_on + datetime.timedelta(days=1),
         )
         co_pool = [d for d in self.by_delegation[lead.delegation_id] if d.pk != lead.pk]
-        co_signers = self.rng.sample(co_pool, k=self.rng.randint(0, 4))
+        co_signers = self.rng.sample(co_pool, k=min(len(co_pool), self.rng.randint(0, 4)))
         if lead.pk != self.me.pk and self.rng.random() < 0.08:
             co_signers = [d for d in co_signers if d.pk != self.me.pk] + [self.me]
         suggestion = services.enter_suggestion(

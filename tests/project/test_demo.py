@@ -5,7 +5,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from congress.models import HandlingUnit, Session
+from congress.models import Congress, HandlingUnit, Session
+from congress.roles import is_congress_staff
+from congress.tenancy import activate
 from deputies.models import Deputy, LiaisonStation, Problem
 from suggestions.models import Event, Suggestion
 from tests.conftest import on_today
@@ -19,6 +21,14 @@ def demo(django_db_setup, django_db_blocker):
         yield len(mail.outbox)  # e-mails the load sent
         # Module-scoped data outlives the per-test transactions: clean it up by hand.
         call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def in_the_city(db):
+    """The city's demo is read as the city's site reads it: its own rows only (the counties
+    have their own tests below)."""
+    with activate(Congress.objects.default()):
+        yield
 
 
 def test_loading_the_demo_sends_no_mail(demo, db):
@@ -236,3 +246,117 @@ def test_demo_problems_go_to_the_body_responsible_for_them(demo, db):
         if DemoBuilder.PROBLEM_UNITS[p.summary] != p.unit.short_name
     ]
     assert wrong == []
+
+
+# --- the counties ------------------------------------------------------------------------------
+
+COUNTIES = {
+    "离石区": "lishi",
+    "孝义市": "xiaoyi",
+    "汾阳市": "fenyang",
+    "文水县": "wenshui",
+    "交城县": "jiaocheng",
+    "兴县": "xingxian",
+    "临县": "linxian",
+    "柳林县": "liulin",
+    "石楼县": "shilou",
+    "岚县": "lanxian",
+    "方山县": "fangshan",
+    "中阳县": "zhongyang",
+    "交口县": "jiaokou",
+}
+
+
+def test_the_13_county_congresses_sit_under_the_city_each_with_its_own_division(demo, db):
+    city = Congress.objects.default()
+    counties = list(Congress.objects.below(city))
+    assert {c.short_name: c.slug for c in counties} == COUNTIES
+    for county in counties:
+        assert county.level == "county" and county.name == f"{county.short_name}人民代表大会"
+        assert county.division.name == county.short_name  # the city's division of that name
+
+
+@pytest.mark.parametrize("slug", COUNTIES.values())
+def test_each_county_has_its_own_sessions_units_deputies_and_suggestions(demo, db, slug):
+    county = Congress.objects.get(slug=slug)
+    with activate(county):
+        sessions = list(Session.objects.all())
+        assert 1 <= len(sessions) <= 2
+        assert {s.congress for s in sessions} == {county}
+        assert Session.objects.current().term.name.startswith(county.short_name)
+        units = list(HandlingUnit.objects.values_list("name", flat=True))
+        assert 4 <= len(units) <= 6
+        assert all(name.startswith(county.short_name) for name in units)
+        assert f"{county.short_name}人民法院" in units
+        assert 1 <= Deputy.objects.values("delegation").distinct().count() <= 2
+        assert 4 <= Deputy.objects.count() <= 8
+        suggestions = Suggestion.objects.all()
+        assert 6 <= suggestions.count() <= 12
+        assert {"submitted", "registered", "assigned", "replied", "closed"} <= set(
+            suggestions.values_list("status", flat=True)
+        )
+        # Written through the services: every suggestion has its history, every one handled
+        # went to the county's own units, and the session before this one is concluded.
+        assert not suggestions.filter(events__isnull=True).exists()
+        assert (
+            not suggestions.exclude(assignments__isnull=True)
+            .exclude(assignments__unit__congress=county)
+            .exists()
+        )
+        assert Session.objects.concluded().count() == 1
+        own = suggestions.count()
+    assert Suggestion.everywhere.filter(session__congress=county).count() == own
+
+
+def test_the_counties_summary_rows_and_flags_are_as_counted(demo, db):
+    from suggestions.figures.drift import check
+
+    with activate(None):  # the nightly check's view: every congress
+        assert check(repair=False).total == 0
+
+
+def test_xiaoyi_is_staff_of_xiaoyis_congress_only(demo, db):
+    from django.contrib.auth import get_user_model
+
+    xiaoyi = get_user_model().objects.get(username="xiaoyi")
+    staff = get_user_model().objects.get(username="staff")
+    assert xiaoyi.is_staff and xiaoyi.password == staff.password  # demo12345, like the rest
+    assert [c.slug for c in xiaoyi.staffed_congresses.all()] == ["xiaoyi"]
+    assert is_congress_staff(xiaoyi, Congress.objects.get(slug="xiaoyi"))
+    others = Congress.objects.exclude(slug="xiaoyi")
+    assert not [c.slug for c in others if is_congress_staff(xiaoyi, c)]
+
+
+def test_two_levels_holds_a_seat_in_the_city_and_one_in_xiaoyi_with_work_in_each(demo, db):
+    seats = Deputy.everywhere.filter(user__username="two_levels").select_related(
+        "delegation__congress"
+    )
+    by_congress = {seat.delegation.congress.slug: seat for seat in seats}
+    assert set(by_congress) == {"lvliang", "xiaoyi"}
+    assert by_congress["lvliang"].delegation.name == "孝义市代表团"
+    assert by_congress["lvliang"].name == by_congress["xiaoyi"].name  # one person
+    for slug, seat in by_congress.items():
+        led = Suggestion.everywhere.filter(lead_deputy=seat)
+        assert led.exists(), slug
+        assert {s.session.congress.slug for s in led} == {slug}
+
+
+def test_two_levels_sees_both_seats_work_on_each_site(demo, db, client):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="two_levels"))
+    for site, slug in [("/", "lvliang"), ("/c/xiaoyi/", "xiaoyi")]:
+        seat = Deputy.everywhere.get(user__username="two_levels", delegation__congress__slug=slug)
+        title = Suggestion.everywhere.filter(lead_deputy=seat).latest("pk").title
+        page = client.get(f"{site}workbench/")
+        assert page.status_code == 200 and title in page.content.decode(), site
+
+
+def test_each_countys_site_shows_its_own_suggestions(demo, db, client):
+    county = Congress.objects.get(slug="fenyang")
+    page = client.get("/c/fenyang/suggestions/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    with activate(county):
+        public = Suggestion.objects.public().first()
+    assert public is not None and public.title in body

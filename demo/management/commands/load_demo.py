@@ -10,7 +10,10 @@ DUMMY_MAIL = "django.core.mail.backends.dummy.EmailBackend"
 
 
 class Command(BaseCommand):
-    help = "Load the demo congress (the 7th session of the 3rd congress and a current session)."
+    help = (
+        "Load the demo: the city's congress (the 7th session of the 3rd congress and a current "
+        "session) and its 13 county-level congresses."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -44,6 +47,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo loaded. Logins (password demo12345): "
-                "admin, staff, deputy, deputy2, unit, keeper."
+                "admin, staff, deputy, deputy2, unit, keeper; xiaoyi (staff of 孝义市, and each "
+                "county's staff by its site's name: lishi, fenyang, ...), two_levels (a deputy "
+                "of the city and of 孝义市)."
             )
         )

@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from congress.models import Session
+from congress.models import Congress, Session
+from congress.tenancy import activate
 from suggestions.imports import writing
 from suggestions.imports.plan import plan_import
 from suggestions.imports.reading import MAX_FILE_BYTES, ImportFileError, read_file
@@ -19,21 +20,44 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--session", required=True, help="session id or exact name")
+        parser.add_argument(
+            "--congress",
+            help="the slug of the congress whose session this is (default: the default congress)",
+        )
         parser.add_argument("--dry-run", action="store_true", help="check only, save nothing")
         parser.add_argument(
             "--sheet", action="append", default=[], help="read only this sheet (repeatable)"
         )
 
-    def handle(self, *args, file, session, dry_run=False, sheet=(), **options):
-        found = (
-            Session.objects.filter(pk=int(session))
-            if session.isdigit()
-            else Session.objects.filter(name=session)
+    def handle(self, *args, congress=None, **options):
+        """Everything runs for one congress: its sessions, deputies, delegations and units are
+        the ones looked up, and what is written belongs to it."""
+        chosen = (
+            Congress.objects.filter(slug=congress).first()
+            if congress
+            else Congress.objects.default()
         )
-        chosen = found.first()
+        if chosen is None:
+            slugs = ", ".join(Congress.objects.values_list("slug", flat=True))
+            raise CommandError(f"No congress {congress!r}. Congresses: {slugs}")
+        with activate(chosen):
+            self.import_into(chosen, **options)
+
+    def import_into(self, congress, *, file, session, dry_run=False, sheet=(), **options):
+        lookup = {"pk": int(session)} if session.isdigit() else {"name": session}
+        chosen = Session.objects.filter(**lookup).first()
         if chosen is None:
             names = "; ".join(f"{s.pk} {s.name}" for s in Session.objects.order_by("pk"))
-            raise CommandError(f"No session {session!r}. Sessions: {names or 'none'}")
+            elsewhere = Session.everywhere.filter(**lookup).select_related("congress").first()
+            hint = (
+                f" It is a session of {elsewhere.congress}: add --congress "
+                f"{elsewhere.congress.slug}."
+                if elsewhere
+                else ""
+            )
+            raise CommandError(
+                f"No session {session!r} in {congress}. Sessions: {names or 'none'}.{hint}"
+            )
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No file at {path}")
