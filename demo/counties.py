@@ -139,7 +139,7 @@ class Counties:
             name = self.person_name()
         return Deputy.objects.create(
             name=name,
-            level=Deputy.Level.MUNICIPAL,  # a deputy of this congress's own level
+            level=Deputy.Level.COUNTY,  # a deputy of this congress's own level
             delegation=delegation,
             gender=self.rng.choice(["male", "male", "female"]),
             ethnicity="汉族",
