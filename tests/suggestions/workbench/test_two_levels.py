@@ -227,3 +227,6 @@ def test_problems_are_taken_up_into_the_congress_of_the_site_the_deputy_acts_fro
         assert county_one.session == Session.objects.current() == county.session
     assert county_one.lead_deputy == county_seat
     assert Problem.objects.get(pk=road.pk).suggestion == county_one
+    # The problem's page at the city's site links to the suggestion on the county's.
+    page = client.get(reverse("stations_work:problem", args=[road.pk])).content.decode()
+    assert f"/c/xiaoyi/workbench/suggestions/{county_one.pk}/" in page
