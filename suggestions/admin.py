@@ -258,7 +258,6 @@ class SuggestionAdmin(admin.ModelAdmin):
         "not_registered_reason",
         "handled_as_letter",
         "merged_into",
-        "transferred_to",
         "assigned_on",
         "due_on",
         "first_replied_on",
