@@ -58,13 +58,20 @@ class Viewer:
         """The person's name and phone: staff, the station's keepers, the unit handling it."""
         return self.keeps(problem.station_id) or problem.unit_id in self.unit_ids
 
+    def seat_on(self, suggestion):
+        """The person's seat that leads or co-signs `suggestion`: their seat in the congress
+        being worked for, or (a suggestion transferred across levels keeps its deputy rows)
+        another of their seats; None if they are not on it."""
+        signers = {sig.deputy_id for sig in suggestion.signatures.all()}
+        on_it = [s for s in self.seats if s.pk == suggestion.lead_deputy_id or s.pk in signers]
+        return next((s for s in on_it if s == self.deputy), on_it[0] if on_it else None)
+
     def is_lead_deputy(self, suggestion):
-        return self.deputy is not None and suggestion.lead_deputy_id == self.deputy.pk
+        return any(seat.pk == suggestion.lead_deputy_id for seat in self.seats)
 
     def is_co_signer(self, suggestion):
-        return self.deputy is not None and any(
-            sig.deputy_id == self.deputy.pk for sig in suggestion.signatures.all()
-        )
+        seats = {seat.pk for seat in self.seats}
+        return any(sig.deputy_id in seats for sig in suggestion.signatures.all())
 
 
 def viewer_for(request):

@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,9 +14,36 @@ from congress.models import Delegation, HandlingUnit
 from deputies.models import Deputy, DutyActivity
 
 
+def deputies_of_every_level(station):
+    """Who may be recorded at a reception of `station`: deputies of every level come to a
+    station (五级代表进站), so this reads across congresses (`Deputy.everywhere`), kept simple:
+    the deputies attached to the station, whatever their congress; and the serving deputies of
+    the station's county-level division, of any congress: those of a delegation from that
+    division (the city's 离石区代表团) and those of the congress that is the division's own
+    (离石区人民代表大会, whatever its delegations are called)."""
+    division = station.division_id
+    return (
+        Deputy.everywhere.filter(
+            Q(stations=station)
+            | Q(is_active=True)
+            & (Q(delegation__division=division) | Q(delegation__congress__division=division))
+        )
+        .distinct()
+        .select_related("delegation__congress")
+        .order_by("delegation__congress__level", "delegation__order", "name", "pk")
+    )
+
+
+class DeputyOfALevelField(BoundedModelMultipleChoiceField):
+    """A deputy named with their congress beside the name: 丁代表 · 孝义市（城区代表团）."""
+
+    def label_from_instance(self, deputy):
+        return f"{deputy.name} · {deputy.delegation.congress.short_name}"
+
+
 class ReceptionForm(forms.Form):
     held_on = forms.DateField(label=_("Date"), widget=DATE_INPUT)
-    deputies = BoundedModelMultipleChoiceField(
+    deputies = DeputyOfALevelField(
         label=_("Deputies who came"),
         queryset=Deputy.objects.none(),
         widget=PickerSelectMultiple,
@@ -27,19 +55,13 @@ class ReceptionForm(forms.Form):
 
     def __init__(self, *args, station, **kwargs):
         super().__init__(*args, **kwargs)
-        # The station's own deputies first; any serving deputy may come.
-        self.fields["deputies"].queryset = (
-            (
-                station.deputies.all()
-                | Deputy.objects.filter(is_active=True, delegation__division=station.division)
-            )
-            .distinct()
-            .select_related("delegation")
-        )
+        # The station's own deputies first; any serving deputy of its county, of any level, may
+        # come.
+        self.fields["deputies"].queryset = deputies_of_every_level(station)
         picker = self.fields["deputies"].widget
-        picker.first = set(station.deputies.values_list("pk", flat=True))
+        picker.first = set(Deputy.everywhere.filter(stations=station).values_list("pk", flat=True))
         picker.first_label = _("This station's deputies")
-        picker.rest_label = _("Other deputies of the county")
+        picker.rest_label = _("Other deputies of the county, of every level")
 
     def clean_held_on(self):
         held_on = self.cleaned_data["held_on"]

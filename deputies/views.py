@@ -56,11 +56,17 @@ def station_list(request):
     )
 
 
+def _of_every_level():
+    """Deputies of any congress, each with theirs (the page names it beside the name)."""
+    return Deputy.everywhere.select_related("delegation__congress")
+
+
 @require_GET
 def station_detail(request, pk):
     station = get_object_or_404(
         LiaisonStation.objects.select_related("division").prefetch_related(
-            Prefetch("deputies", Deputy.objects.select_related("delegation"))
+            # A station hosts the deputies of every level (五级代表进站): each congress's.
+            Prefetch("deputies", _of_every_level())
         ),
         pk=pk,
     )
@@ -76,6 +82,7 @@ def station_detail(request, pk):
             ),
         )
         .order_by("-held_on", "-pk")
+        .prefetch_related(Prefetch("deputies", _of_every_level()))
     )
     page = Paginator(receptions, 20).get_page(request.GET.get("page"))
     return render(

@@ -17,8 +17,12 @@ def visible_suggestions(viewer):
     if viewer.is_staff:
         return Suggestion.objects.all()
     match = Q(assignments__unit__in=viewer.unit_ids)
-    if viewer.deputy:
-        match |= Q(lead_deputy=viewer.deputy) | Q(signatures__deputy=viewer.deputy)
+    if viewer.seats:
+        # Every seat of the person: a suggestion transferred from another level keeps its lead
+        # deputy's row there. The default manager still keeps to this site's congress, so the
+        # county's suggestions open on the county's site only.
+        seats = [seat.pk for seat in viewer.seats]
+        match |= Q(lead_deputy__in=seats) | Q(signatures__deputy__in=seats)
     ids = Suggestion.objects.filter(match).values("pk")
     return Suggestion.objects.filter(pk__in=ids)
 

@@ -2,6 +2,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Case, When
 from django.utils.translation import gettext_lazy as _
 
 from congress.forms import (  # noqa: F401
@@ -10,7 +11,8 @@ from congress.forms import (  # noqa: F401
     PickerSelect,
     PickerSelectMultiple,
 )
-from congress.models import HandlingUnit, Leader, WorkingCommittee
+from congress.models import Congress, HandlingUnit, Leader, WorkingCommittee
+from congress.tenancy import congress_of_work
 from suggestions.attachments import MAX_BYTES, validate_attachment
 from suggestions.models import (
     Contact,
@@ -21,6 +23,7 @@ from suggestions.models import (
     SupervisionMeeting,
     WorkflowError,
 )
+from suggestions.services.checks import transfer_targets
 
 NUMBER_SEPARATORS = re.compile(r"[\s,，、;；]+")
 
@@ -33,6 +36,25 @@ class MergeForm(forms.Form):
         # The page lists the session's suggestions it may join (a datalist of that id).
         widget=forms.NumberInput(attrs={"list": "merge-candidates"}),
     )
+
+
+class TransferForm(forms.Form):
+    """Where to pass a suggestion on (转交): the congress above or one below the congress being
+    worked for (the suggestion's own: staff see only their congress's suggestions)."""
+
+    to_congress = forms.ModelChoiceField(label=_("Transfer to"), queryset=None, empty_label=None)
+    reason = forms.CharField(
+        label=_("Why it belongs to that congress"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        targets = [c.pk for c in transfer_targets(congress_of_work())]
+        # The congress above first, then those below in their order (as transfer_targets).
+        order = Case(*(When(pk=pk, then=i) for i, pk in enumerate(targets)), default=len(targets))
+        self.fields["to_congress"].queryset = Congress.objects.filter(pk__in=targets).order_by(
+            order
+        )
 
 
 class RefuseForm(forms.Form):

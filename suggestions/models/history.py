@@ -30,6 +30,8 @@ class Event(models.Model):
         REGISTERED = "registered", _("registered")
         NOT_REGISTERED = "not_registered", _("not registered")
         MERGED = "merged", _("merged")
+        TRANSFERRED = "transferred", _("transferred to another congress")
+        RECEIVED = "received", _("received by transfer from another congress")
         ASSIGNED = "assigned", _("assigned")
         RESPONSIBLE_NAMED = "responsible_named", _("responsible person named")
         CONTACTED = "contacted", _("deputy contacted")

@@ -138,15 +138,17 @@ class SuggestionQuerySet(models.QuerySet):
     def with_rating_state(self, deputy):
         """Annotate awaits_my_rating: this deputy may rate the current reply now. The same rule
         as `services.checks.check_evaluate`, in SQL: the lead deputy rates a replied suggestion;
-        a confirmed co-signer may add a rating after the lead's too; nobody rates a round twice."""
+        a confirmed co-signer may add a rating after the lead's too; nobody rates a round twice.
+        `deputy` may be a list: one person's seats in several congresses."""
+        deputies = _deputies(deputy)
         rated = _row("Evaluation").objects.filter(
-            suggestion=OuterRef("pk"), deputy=deputy, round=OuterRef("rating_round")
+            suggestion=OuterRef("pk"), deputy__in=deputies, round=OuterRef("rating_round")
         )
         confirmed = CoSigner.objects.filter(
-            suggestion=OuterRef("pk"), deputy=deputy, confirmed_on__isnull=False
+            suggestion=OuterRef("pk"), deputy__in=deputies, confirmed_on__isnull=False
         )
         Status = Suggestion.Status
-        may_rate = Q(lead_deputy=deputy, status=Status.REPLIED) | (
+        may_rate = Q(lead_deputy__in=deputies, status=Status.REPLIED) | (
             Q(Exists(confirmed)) & Q(status__in=[Status.REPLIED, Status.EVALUATED])
         )
         return self.annotate(
@@ -261,9 +263,10 @@ class SuggestionQuerySet(models.QuerySet):
         return self.filter(**{f"{column}__lt": today})
 
     def involving_deputy(self, deputy):
-        """Suggestions the deputy leads or was asked to co-sign."""
-        signed = CoSigner.objects.filter(deputy=deputy).values("suggestion")
-        return self.filter(Q(lead_deputy=deputy) | Q(pk__in=signed))
+        """Suggestions the deputy (or any of a list of seats) leads or was asked to co-sign."""
+        deputies = _deputies(deputy)
+        signed = CoSigner.objects.filter(deputy__in=deputies).values("suggestion")
+        return self.filter(Q(lead_deputy__in=deputies) | Q(pk__in=signed))
 
     def like_title(self, title, *, cutoff=0.75, limit=5):
         """Suggestions (drafts aside) whose title reads like `title`, most alike first: one
@@ -282,6 +285,11 @@ class SuggestionQuerySet(models.QuerySet):
         return [{"pk": pk, "number": number, "title": t} for _r, pk, number, t in found[:limit]]
 
 
+def _deputies(deputy):
+    """A deputy, or a person's seats, as a list of deputies."""
+    return list(deputy) if isinstance(deputy, list | tuple | set) else [deputy]
+
+
 def _title_core(title):
     core = title.strip().removeprefix("关于").removesuffix("的建议").removesuffix("建议")
     return core.strip()
@@ -293,6 +301,7 @@ class Suggestion(models.Model):
         SUBMITTED = "submitted", _("submitted")
         NOT_REGISTERED = "not_registered", _("not registered")
         MERGED = "merged", _("merged into another")
+        TRANSFERRED = "transferred", _("transferred to another congress")
         REGISTERED = "registered", _("registered")
         ASSIGNED = "assigned", _("assigned")
         REPLIED = "replied", _("replied")
@@ -306,7 +315,13 @@ class Suggestion(models.Model):
 
     # The one list of each status set; querysets, stats, filters, the API and pages read these.
     AWAITING_REPLY = [Status.ASSIGNED, Status.RE_HANDLING]
-    NOT_PUBLIC = [Status.DRAFT, Status.SUBMITTED, Status.NOT_REGISTERED, Status.MERGED]
+    NOT_PUBLIC = [
+        Status.DRAFT,
+        Status.SUBMITTED,
+        Status.NOT_REGISTERED,
+        Status.MERGED,
+        Status.TRANSFERRED,
+    ]
     # Registered for handling: everything but NOT_PUBLIC (a test checks the two cover Status).
     PUBLIC_STATUSES = [
         Status.REGISTERED,
@@ -378,6 +393,16 @@ class Suggestion(models.Model):
         blank=True,
         related_name="merged_suggestions",
         verbose_name=_("merged into"),
+    )
+    # Passed on (转交) to the congress above or below, whose government the matter belongs to:
+    # the suggestion it became there, in that congress's session (a row of another congress).
+    transferred_to = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="transferred_from",
+        verbose_name=_("transferred to"),
     )
     assigned_on = models.DateField(_("assigned on"), null=True, blank=True)
     due_on = models.DateField(_("reply due on"), null=True, blank=True)

@@ -9,6 +9,7 @@ raises `WorkflowError` with a message for the user and changes nothing.
 - `replies`: replies, revisions, follow-ups of promises, publication
 - `evaluation`: the deputy's evaluation, closing, rating the implementation
 - `loop`: key suggestions, meetings, special reports, flags, recurring links
+- `transfer`: passing a suggestion on (转交) to the congress above or below
 - `sessions`: concluding a session (its suggestions become history), reopening one
 - `editing`: staff's corrections; `checks`: each step's precondition; `common`: shared helpers
 
@@ -55,9 +56,11 @@ from suggestions.services.checks import (  # noqa: F401
     check_revise_reply,
     check_send_co_opinion,
     check_submit,
+    check_transfer,
     check_update_suggestion,
     current_reply,
     may_publish,
+    transfer_targets,
 )
 from suggestions.services.common import (  # noqa: F401
     assignment_deadline,
@@ -109,3 +112,4 @@ from suggestions.services.sessions import (  # noqa: F401
     conclude_session,
     reopen,
 )
+from suggestions.services.transfer import transfer  # noqa: F401

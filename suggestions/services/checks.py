@@ -260,6 +260,33 @@ def check_merge(suggestion):
     )
 
 
+def transfer_targets(congress):
+    """The congresses a suggestion of `congress` (or its id) may be passed on to (转交): the
+    one directly above and those directly below, read from the per-process list of congresses
+    (a page that asks for every suggestion asks the database nothing)."""
+    from congress.tenancy import known_congresses
+
+    found = {c.pk: c for c in known_congresses().values() if c is not None}
+    congress = found.get(getattr(congress, "pk", congress))
+    if congress is None:
+        return []
+    return sorted(
+        (c for c in found.values() if c.pk == congress.parent_id or c.parent_id == congress.pk),
+        key=lambda c: (c.pk != congress.parent_id, c.order, c.pk),
+    )
+
+
+def check_transfer(suggestion):
+    """Passed on only before a unit has it, and only where there is a congress to pass it to."""
+    _require_status(
+        suggestion,
+        [Status.SUBMITTED, Status.REGISTERED],
+        _("Only a suggestion not yet assigned to a unit can be transferred."),
+    )
+    if not transfer_targets(suggestion.session.congress_id):
+        raise WorkflowError(_("There is no congress directly above or below this one."))
+
+
 # --- closing the loop: implementation, flags, recurring suggestions --------------------------
 
 

@@ -41,6 +41,7 @@ from suggestions.forms import (
     ReturnForm,
     StaffDecisionForm,
     SubmitForm,
+    TransferForm,
 )
 from suggestions.models import (
     Assignment,
@@ -80,11 +81,11 @@ class SuggestionAction:
 
 
 def _deputy_call(fn):
-    return lambda v, s, a, d: fn(suggestion=s, deputy=v.deputy, by=v.user)
+    return lambda v, s, a, d: fn(suggestion=s, deputy=v.seat_on(s), by=v.user)
 
 
 def _deputy_check(fn):
-    return lambda v, s, a: fn(s, v.deputy)
+    return lambda v, s, a: fn(s, v.seat_on(s))
 
 
 def _suggestion_check(fn):
@@ -120,7 +121,7 @@ ACTIONS = {
     "evaluate": SuggestionAction(
         EvaluateForm,
         "deputy",
-        lambda v, s, a, d: services.evaluate(suggestion=s, deputy=v.deputy, by=v.user, **d),
+        lambda v, s, a, d: services.evaluate(suggestion=s, deputy=v.seat_on(s), by=v.user, **d),
         _("Thank you: your rating is recorded."),
         _deputy_check(services.check_evaluate),
     ),
@@ -128,7 +129,7 @@ ACTIONS = {
         ImplementationForm,
         "deputy",
         lambda v, s, a, d: services.rate_implementation(
-            suggestion=s, deputy=v.deputy, by=v.user, **d
+            suggestion=s, deputy=v.seat_on(s), by=v.user, **d
         ),
         _("Thank you: your rating of what was done is recorded."),
         _deputy_check(services.check_rate_implementation),
@@ -240,6 +241,13 @@ ACTIONS = {
         ),
         _("Merged; it now points to the suggestion it joined."),
         _suggestion_check(services.check_merge),
+    ),
+    "transfer": SuggestionAction(
+        TransferForm,
+        "staff",
+        lambda v, s, a, d: services.transfer(suggestion=s, by=v.user, **d),
+        _("Transferred; the congress it went to and the deputy are told."),
+        _suggestion_check(services.check_transfer),
     ),
     "assign": SuggestionAction(
         AssignForm,
@@ -422,6 +430,9 @@ def suggestion_page(request, suggestion, viewer, bound=None, status=200, similar
             "supervision__leader",
             "supervision__vice_mayor",
             "supervision__committee",
+            # Passed on (转交): the suggestion of the other congress, and that congress.
+            "transferred_to__session__congress",
+            "transferred_from__session__congress",
         )
         .prefetch_related(
             Prefetch("signatures", CoSigner.objects.select_related("deputy")),
@@ -488,7 +499,7 @@ def suggestion_page(request, suggestion, viewer, bound=None, status=200, similar
         e
         if viewer.is_staff
         or e.comment_is_public
-        or (viewer.deputy and e.deputy_id == viewer.deputy.pk)
+        or any(e.deputy_id == seat.pk for seat in viewer.seats)
         else _without_comment(e)
         for e in suggestion.evaluations.all()
     ]

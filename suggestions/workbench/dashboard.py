@@ -17,7 +17,7 @@ from suggestions.workbench.unit import unit_section
 def dashboard(request):
     viewer = viewer_for(request)
     context = {"viewer": viewer, "today": timezone.localdate()}
-    if viewer.deputy:
+    if viewer.seats:  # a seat in this congress or another: one workbench for every level
         context.update(deputy_section(request, viewer))
     if viewer.is_keeper:
         context.update(keeper_section(viewer))

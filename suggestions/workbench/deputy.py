@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from congress.models import Session
+from congress.templatetags.levels import reverse_in
+from congress.tenancy import activate
 from deputies.models import Deputy
 from suggestions import services
 from suggestions.access import get_visible_suggestion, viewer_for
@@ -27,16 +29,21 @@ AWAITING_A_REPLY = [S.SUBMITTED, S.REGISTERED, *Suggestion.AWAITING_REPLY]
 
 
 def deputy_section(request, viewer):
-    """The deputy's suggestions grouped by what they wait for: my rating, a reply, nothing.
+    """The person's suggestions in every congress they sit in (a deputy of the city and of a
+    county has one workbench), grouped by what they wait for: my rating, a reply, nothing.
     Each group is a page of its own (?finished_page=2): a deputy who leads thousands waits for
-    one page of each, in a fixed number of queries. Those of concluded sessions are history, not
-    work: counted, listed in the duty record."""
-    involved = Suggestion.objects.involving_deputy(viewer.deputy)
+    one page of each, in a fixed number of queries whatever the rows or seats. Each row is
+    labelled with its congress and links to its page on that congress's site, where it is
+    acted on. Those of concluded sessions are history, not work: counted, listed in the duty
+    record."""
+    seats = viewer.seats
+    # Across congresses on purpose, and only the person's own seats' suggestions.
+    involved = Suggestion.everywhere.involving_deputy(seats)
     mine = (
         involved.exclude(at_rest())
         .with_lead_unit()
-        .with_rating_state(viewer.deputy)
-        .select_related("session", "lead_deputy")
+        .with_rating_state(seats)
+        .select_related("session__congress", "lead_deputy")
     )
     newest = ("-session__opens_on", "-pk")
     groups = [
@@ -59,15 +66,43 @@ def deputy_section(request, viewer):
         ),
     ]
     pages = []
-    for key, title, rows in groups:
-        page = Paginator(rows, DEPUTY_PAGE).get_page(request.GET.get(f"{key}_page"))
-        pages.append((key, title, list(page), page))
+    # Run with no congress active: the lead unit and rating subqueries of another congress's
+    # rows would otherwise keep to this site's congress and find nothing.
+    with activate(None):
+        for key, title, rows in groups:
+            page = Paginator(rows, DEPUTY_PAGE).get_page(request.GET.get(f"{key}_page"))
+            pages.append((key, title, list(page), page))
+        history = involved.filter(at_rest()).count()
+        to_confirm = list(
+            CoSigner.objects.filter(deputy__in=seats, confirmed_on__isnull=True)
+            .select_related("suggestion__lead_deputy", "suggestion__session__congress")
+            .order_by("pk")[:QUEUE_SIZE]
+        )
+    seat_ids = {seat.pk for seat in seats}
+    for _key, _title, rows, _page in pages:
+        for row in rows:
+            row.site_url = reverse_in(row.session.congress, "workbench:suggestion", row.pk)
+            row.led_by_me = row.lead_deputy_id in seat_ids
+    for signature in to_confirm:
+        suggestion = signature.suggestion
+        signature.site_url = reverse_in(
+            suggestion.session.congress, "workbench:suggestion", suggestion.pk
+        )
     return {
         "deputy_groups": pages,
-        "deputy_history": involved.filter(at_rest()).count(),
-        "to_confirm": CoSigner.objects.filter(
-            deputy=viewer.deputy, confirmed_on__isnull=True
-        ).select_related("suggestion__lead_deputy")[:QUEUE_SIZE],
+        "deputy_history": history,
+        "to_confirm": to_confirm,
+        # Where each seat's work begins: a new suggestion and the duty record, on its site.
+        "deputy_seats": [
+            {
+                "seat": seat,
+                "congress": seat.delegation.congress,
+                "draft_url": reverse_in(seat.delegation.congress, "workbench:draft_new"),
+                "record_url": reverse_in(seat.delegation.congress, "workbench:duty_record"),
+            }
+            for seat in seats
+        ],
+        "many_levels": len({seat.delegation.congress_id for seat in seats}) > 1,
     }
 
 

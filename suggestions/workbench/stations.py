@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from congress.errors import WorkflowError
 from congress.models import Session
+from congress.templatetags.levels import reverse_in
 from congress.viewer import PERSON_RELATIONS, require_staff, viewer_for
 from congress.views import service_form_page
 from deputies import services
@@ -142,6 +143,9 @@ def _suggestion_url(viewer, problem):
     linked = problem.suggestion
     if linked is None:
         return None
+    if linked.lead_deputy_id in {seat.pk for seat in viewer.seats}:
+        # Taken up by this person, perhaps from their seat at another level: on its own site.
+        return reverse_in(linked.session.congress, "workbench:suggestion", linked.pk)
     if visible_suggestions(viewer).filter(pk=linked.pk).exists():
         return reverse("workbench:suggestion", args=[linked.pk])
     if Suggestion.objects.public().filter(pk=linked.pk).exists():
