@@ -289,3 +289,11 @@ def each_congress():
     for congress in _congresses().objects.order_by("pk"):
         with activate(congress):
             yield congress
+
+
+def reverse_in(congress, viewname, *args):
+    """`reverse(viewname, args)` on `congress`'s site, whichever site this request is on."""
+    from django.urls import reverse
+
+    here = reverse(viewname, args=args)  # under this site's script prefix
+    return url_in(congress, "/" + here[len(get_script_prefix()) :])

@@ -66,6 +66,10 @@ def _transfer(*, suggestion, to_congress, reason, by, on):
         raise WorkflowError(
             _("A suggestion can be transferred only to the congress directly above or below.")
         )
+    # Read on this side before working for the other: the source's rows keep to its congress.
+    signed = list(
+        source.signatures.filter(confirmed_on__isnull=False).select_related("deputy").order_by("pk")
+    )
     with activate(to_congress):
         session = Session.objects.current()
         if session is None or session.is_concluded:
@@ -77,12 +81,7 @@ def _transfer(*, suggestion, to_congress, reason, by, on):
         # Deputy row crosses levels (a city deputy's suggestion now handled by the county), and
         # so does the delegation they came with.
         lead = _seat_in(source.lead_deputy, to_congress)
-        co_signers = [
-            _seat_in(signature.deputy, to_congress)
-            for signature in source.signatures.filter(confirmed_on__isnull=False)
-            .select_related("deputy")
-            .order_by("pk")
-        ]
+        co_signers = [_seat_in(signature.deputy, to_congress) for signature in signed]
         arrived = enter_suggestion(
             suggestion=Suggestion(
                 session=session,

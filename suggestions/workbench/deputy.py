@@ -10,8 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from congress.models import Session
-from congress.templatetags.levels import reverse_in
-from congress.tenancy import activate
+from congress.tenancy import activate, reverse_in
 from deputies.models import Deputy
 from suggestions import services
 from suggestions.access import get_visible_suggestion, viewer_for

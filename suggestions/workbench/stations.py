@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from congress.errors import WorkflowError
 from congress.models import Session
-from congress.templatetags.levels import reverse_in
+from congress.tenancy import reverse_in
 from congress.viewer import PERSON_RELATIONS, require_staff, viewer_for
 from congress.views import service_form_page
 from deputies import services
