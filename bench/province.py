@@ -9,8 +9,9 @@ and evaluations written with COPY (`bench/scale.py`'s `Table`; no history events
 here reads them). The summary rows are then rebuilt by the project's own recount
 (`recount_summaries`). Then it times, through Django's test client, the public home page (with
 its roll-up) of the province, of one city and of one county, a county's list and units pages,
-and the staff roll-up of the province: the first request, the cold one after a write, the
-median of --repeat (the page cache serving the rest) and the cold request's queries.
+and the staff roll-up of the province: the first request, then the medians of --repeat cold
+requests (every page stale, as after a write) and warm ones (the page cache's copy), the cold
+request's queries, and `rollup()` itself.
 
     psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE province_bench"
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/province_bench \\
@@ -23,6 +24,7 @@ import datetime
 import json
 import os
 import random
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -38,6 +40,7 @@ django.setup()
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.scale import (  # noqa: E402  (the builder's pieces; scale.py stays as it is)
@@ -45,9 +48,10 @@ from bench.scale import (  # noqa: E402  (the builder's pieces; scale.py stays a
     OLD,
     PLACES,
     REACHED,
+    QueryCounter,
     Table,
+    bump,
     pick,
-    server_times,
 )
 from congress.models import (  # noqa: E402
     Congress,
@@ -59,6 +63,7 @@ from congress.models import (  # noqa: E402
 )
 from congress.tenancy import activate  # noqa: E402
 from deputies.models import Deputy  # noqa: E402
+from suggestions.figures import rollup  # noqa: E402
 from suggestions.models import Assignment, Category, Evaluation, Reply, Suggestion  # noqa: E402
 
 D = datetime.date
@@ -274,6 +279,38 @@ def suggestion_rows(tables, rng, topics, categories, session, number, current, u
         )
 
 
+def timed(request):
+    """(ms, queries) of one call."""
+    counted = QueryCounter()
+    with connection.execute_wrapper(counted):
+        start = time.perf_counter()
+        result = request()
+        ms = (time.perf_counter() - start) * 1000
+    return ms, counted.queries, result
+
+
+def page_times(urls, repeat, user=None):
+    """{name: (first ms, cold ms, warm ms, cold queries)}: the first request in this process,
+    then `repeat` times a cold one (every page stale, as after a write: rendered) followed by a
+    warm one (the page cache's copy); cold and warm are medians."""
+    client = Client()
+    if user:
+        client.force_login(user)
+    result = {}
+    for name, url in urls.items():
+        first, _q, response = timed(lambda url=url: client.get(url))
+        assert response.status_code == 200, (url, response.status_code)
+        cold, warm, queries = [], [], 0
+        for _ in range(repeat):
+            bump()
+            ms, queries, response = timed(lambda url=url: client.get(url))
+            assert response.status_code == 200, (url, response.status_code)
+            cold.append(ms)
+            warm.append(timed(lambda url=url: client.get(url))[0])
+        result[name] = (first, statistics.median(cold), statistics.median(warm), queries)
+    return result
+
+
 def measure(repeat, out=print):
     province = Congress.objects.get(slug="p-bench")
     city = Congress.objects.default()
@@ -281,24 +318,35 @@ def measure(repeat, out=print):
     urls = {
         f"province home ({province.children.count()} cities)": f"/c/{province.slug}/",
         f"city home ({city.children.count()} counties)": "/",
-        "county home": f"/c/{county.slug}/",
+        "city home, all sessions": "/?session=all",
+        "county home (nothing below)": f"/c/{county.slug}/",
         "county list": f"/c/{county.slug}/suggestions/",
         "county units": f"/c/{county.slug}/units/",
-        "city home, all sessions": "/?session=all",
     }
     admin = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
         "bench-admin", "bench@example.com", "bench-12345!"
     )
-    staff = {"province staff roll-up": f"/c/{province.slug}/workbench/below/"}
-    suggestions = Suggestion.everywhere.count()
+    staff = {"province staff roll-up (no page cache)": f"/c/{province.slug}/workbench/below/"}
     out(
-        f"{suggestions} suggestions, {Congress.objects.count()} congresses, "
-        f"{Session.everywhere.count()} sessions; load average {os.getloadavg()}"
+        f"{Suggestion.everywhere.count()} suggestions, {Congress.objects.count()} congresses, "
+        f"{Session.everywhere.count()} sessions; load average before "
+        f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}"
     )
-    out(f"{'page':40} {'first ms':>9} {'cold ms':>8} {'median ms':>9} {'queries':>8}")
-    for rows in (server_times(urls, repeat), server_times(staff, repeat, user=admin)):
-        for name, (first, cold, median, queries) in rows.items():
-            out(f"{name:40} {first:9.1f} {cold:8.1f} {median:9.1f} {queries:8}")
+    out(f"{'page':42} {'first ms':>9} {'cold ms':>8} {'warm ms':>8} {'queries':>8}")
+    for rows in (page_times(urls, repeat), page_times(staff, repeat, user=admin)):
+        for name, (first, cold, warm, queries) in rows.items():
+            out(f"{name:42} {first:9.1f} {cold:8.1f} {warm:8.1f} {queries:8}")
+    for label, congress, options in [
+        ("rollup(province), current sessions", province, {}),
+        ("rollup(province), all time", province, {"all_time": True}),
+        ("rollup(city), current sessions", city, {}),
+        ("rollup(city, staff=True), year 2025", city, {"year": 2025, "staff": True}),
+    ]:
+        runs = [timed(lambda c=congress, o=options: rollup.rollup(c, **o)) for _ in range(repeat)]
+        out(
+            f"{label:42} {'':9} {statistics.median(r[0] for r in runs):8.1f} {'':8} {runs[-1][1]:8}"
+        )
+    out(f"load average after {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 def main():

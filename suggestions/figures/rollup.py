@@ -69,6 +69,11 @@ class Rollup:
     def __bool__(self):
         return bool(self.rows)
 
+    @property
+    def all_rows(self):
+        """The rows, then the total."""
+        return [*self.rows, self.total]
+
 
 def _chosen_sessions(children, year, all_time, today):
     """{congress id: [(session id, name)]}: the sessions opened in `year`, every session
