@@ -13,9 +13,11 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from congress import tenancy
+from congress.models import Congress
 from reports.figures import Figure, Figures, scope_of, work_items
 from reports.models import CommitteeWork
-from suggestions.figures import stats
+from suggestions.figures import rollup, stats
 from suggestions.models import Assignment, KeySupervision, SpecialReport
 
 PLACEHOLDER = re.compile(r"\{([a-z_A-Z]+)\}")
@@ -126,6 +128,9 @@ def compose(report):
         ),
         _support(f, v),
     ]
+    below = _below(report)
+    if below:
+        sections.insert(4, below)  # after the handling units, before problems and next steps
     return numbered(sections)
 
 
@@ -390,6 +395,59 @@ def _units(report, scope):
         _("Dissatisfied"),
     ]
     return Section(_("Handling units"), [Table(header, rows)])
+
+
+@dataclass
+class SiteLink:
+    """A congress below, linking to its own public site."""
+
+    congress: Congress
+
+    @property
+    def url(self):
+        return tenancy.url_in(self.congress, "/")
+
+    def __str__(self):
+        return self.congress.short_name
+
+
+def _below(report):
+    """The congresses below (a city's counties): their figures for the sessions they opened
+    in the report's year, from their summary rows; None for a congress with none below."""
+    congress = report.session.congress if report.session_id else tenancy.active()
+    year = report.session.opens_on.year if report.session_id else report.year
+    below = rollup.rollup(congress or Congress.objects.default(), year=year)
+    if not below:
+        return None
+
+    def rate(value):
+        return "—" if value is None else f"{value}%"
+
+    rows = [
+        [
+            SiteLink(row.congress) if row.congress else _("Total"),
+            str(row.figures.received),
+            str(row.figures.registered),
+            str(row.figures.replied),
+            str(row.figures.closed),
+            rate(row.figures.on_time_rate),
+            rate(row.figures.satisfaction_rate),
+        ]
+        for row in [*below.rows, below.total]
+    ]
+    header = [
+        _("Congress"),
+        _("Received"),
+        _("Registered"),
+        _("Replied"),
+        _("Closed"),
+        _("Replied on time"),
+        _("Satisfaction rate"),
+    ]
+    caption = _("The sessions each congress below opened in %(year)s, from their summary rows.") % {
+        "year": year
+    }
+    return Section(_("Congresses below"), [Table(header, rows, caption)])
 
 
 def _support(f, v):

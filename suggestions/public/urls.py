@@ -1,6 +1,8 @@
 from django.urls import path
 
+from congress import tenancy
 from congress.pages import cached_routes, of_all_sessions, of_session, of_suggestion, page
+from suggestions.figures import rollup
 from suggestions.filters import SuggestionFilter
 from suggestions.public import views
 
@@ -25,10 +27,18 @@ urlpatterns = [
 # (congress/pages.py); a request with any other parameter is rendered and not stored.
 SESSION = ["session"]
 LIST = [*SuggestionFilter.base_filters, "page"]
+
+
+def home_scopes(request, **kwargs):
+    """The home page shows its sessions and the roll-up of the congresses below: a change in
+    any of theirs makes it stale too."""
+    return of_session()(request, **kwargs) | rollup.cache_scopes(tenancy.active())
+
+
 cached_routes(
     app_name,
     {
-        "home": page(SESSION, of_session()),
+        "home": page(SESSION, home_scopes),
         "list": page(LIST, of_session(absent="all")),
         "detail": page([], of_suggestion("pk")),
         "print": page([], of_suggestion("pk")),

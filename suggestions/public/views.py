@@ -7,11 +7,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
+from congress import tenancy
 from congress.files import protected_file_response
 from congress.models import HandlingUnit, Session
 from suggestions import exports, services, tasks
 from suggestions.access import may_download
-from suggestions.figures import loop, stats
+from suggestions.figures import loop, rollup, stats
 from suggestions.models import FLAGS, Assignment, Reply, SpecialReport, Suggestion
 from suggestions.public import listing
 from suggestions.search import keywords as search
@@ -58,8 +59,22 @@ def home(request):
                 "satisfaction_rate_reply": figures.satisfaction_rate,
             },
             "publish_days": services.rule("PUBLISH_DAYS"),
+            "below": rollup_of_home(request, session),
         },
     )
+
+
+def rollup_of_home(request, session):
+    """The congresses below this one, beside the session shown: all time with "all", the
+    sessions opened in the chosen session's year when one is chosen, else each one's current
+    session. Nothing (and no query) for a congress with none below it."""
+    wanted = request.GET.get("session", "")
+    congress = tenancy.active()
+    if session is None:
+        return rollup.rollup(congress, all_time=True)
+    if wanted == str(session.pk):
+        return rollup.rollup(congress, year=session.opens_on.year)
+    return rollup.rollup(congress)
 
 
 def special_reports(session):

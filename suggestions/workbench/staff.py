@@ -9,12 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from congress import tenancy
 from congress.forms import is_id
 from congress.models import Session
 from congress.views import service_form_page
 from suggestions import exports, services
 from suggestions.access import require_staff
-from suggestions.figures import loop
+from suggestions.figures import loop, rollup
 from suggestions.forms import (
     AssignForm,
     MeetingForm,
@@ -43,6 +44,7 @@ def staff_section(request, viewer):
         "queues": staff_queues(),
         "assign_form": AssignForm(),
         "sessions": Session.objects.all(),
+        "has_below": bool(rollup.children_of(tenancy.active())),
     }
 
 
@@ -181,6 +183,42 @@ def sessions(request):
     for session in rows:
         session.waiting = waiting.get(session.pk, 0)
     return render(request, "workbench/sessions.html", {"sessions": rows, "viewer": viewer})
+
+
+@login_required
+@require_GET
+def below(request):
+    """The congresses below this one side by side and summed, read-only, from their summary
+    rows: each one's current session, or the sessions opened in ?year=."""
+    viewer = require_staff(request)
+    congress = tenancy.active()
+    wanted = request.GET.get("year", "").strip()
+    year = int(wanted) if wanted.isdigit() and 1949 <= int(wanted) <= 9999 else None
+    if wanted and year is None:
+        messages.error(request, _("Choose a year from the list."))
+    children = rollup.children_of(congress)
+    years = (
+        sorted(
+            {
+                d.year
+                for d in Session.everywhere.filter(congress__in=children).dates("opens_on", "year")
+            },
+            reverse=True,
+        )
+        if children
+        else []
+    )
+    return render(
+        request,
+        "workbench/below.html",
+        {
+            "viewer": viewer,
+            "below": rollup.rollup(congress, year=year, staff=True),
+            "staff": True,
+            "year": year,
+            "years": years,
+        },
+    )
 
 
 @login_required

@@ -22,6 +22,7 @@ urlpatterns = [
     path("replies/<int:pk>/publish/", staff.publish, name="publish"),
     path("requests/<slug:kind>/<int:pk>/", staff.decide, name="decide"),
     path("sessions/", staff.sessions, name="sessions"),
+    path("below/", staff.below, name="below"),
     path("sessions/<int:pk>/conclude/", staff.conclude, name="conclude_session"),
     path("meetings/new/", staff.meeting_new, name="meeting_new"),
     path("reports/new/", staff.report_new, name="report_new"),
