@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from congress.models import Congress
 from suggestions.models import Suggestion
 
 pytestmark = pytest.mark.django_db
@@ -87,9 +88,11 @@ def back_office(build, unit_x, reception, staff):
 
 
 def data_shown():
-    """Values people typed or a browser sent, shown as they are: login names and what axes
-    recorded of each request (its path, and `<unknown>` where the client sent no header)."""
+    """Values people typed or a browser sent, shown as they are: login names, a congress's site
+    address (lvliang) and what axes recorded of each request (its path, and `<unknown>` where
+    the client sent no header)."""
     values = set(get_user_model().objects.values_list("username", flat=True))
+    values |= set(Congress.objects.values_list("slug", flat=True))
     for model in (AccessAttempt, AccessLog):
         for row in model.objects.values("user_agent", "path_info", "http_accept"):
             values |= set(row.values())
