@@ -266,17 +266,24 @@ def test_no_page_of_either_site_shows_the_other_congress_rows(client, world, adm
                 response = client.get(prefix + reverse(name))
                 if name == "workbench:notifications":  # one's own, at any site (see below)
                     texts = [t for t in texts if not any(t in n for n in own_notes(user))]
+                if name == "workbench:dashboard" and role == "deputy":
+                    # A deputy's own suggestions follow them to every site's workbench (one
+                    # workbench for a deputy at two levels), each linking to its own site.
+                    own = {s.title for s in world[actor_side].suggestions}
+                    texts = [t for t in texts if t not in own]
                 assert response.status_code in (200, 302, 403, 405), (name, site, role)
                 assert_shows_none(response, texts, f"{prefix}{reverse(name)} · {actor_side} {role}")
 
 
 def test_search_finds_only_the_site_own_suggestions(client, world):
-    for _side, role, user in actors(world):
+    for side, role, user in actors(world):
         login(client, user)
         for site, prefix in SITES.items():
             away = world[other(site)]
             for suggestion in away.suggestions:
                 for path in ("/suggestions/", "/workbench/"):
+                    if role == "deputy" and side != site and path == "/workbench/":
+                        continue  # a deputy's own suggestions follow them (see above)
                     response = client.get(prefix + path, {"q": suggestion.title[:4]})
                     assert_shows_none(response, [suggestion.title], f"{prefix}{path} · {role}")
 
