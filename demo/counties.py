@@ -232,6 +232,25 @@ class Counties:
             else:
                 self.closed_round(s, assigned_on=current.opens_on + days(8), reply_class="A")
                 services.close(suggestion=s, by=self.staff, on=today - days(5))
+        for _extra in range(self.rng.randint(0, 4)):  # counties differ: more replied, some rated
+            s = new(current, next(number), next(leads))
+            services.register(suggestion=s, by=self.staff, on=current.opens_on + days(5))
+            reply = self.handle(
+                s,
+                assigned_on=current.opens_on + days(self.rng.randint(8, 20)),
+                reply_class=self.rng.choice("AABBCD"),
+                replied_after=self.rng.randint(30, 62),
+                face=self.rng.random() < 0.7,
+            )
+            if self.rng.random() < 0.6:
+                services.evaluate(
+                    suggestion=s,
+                    deputy=s.lead_deputy,
+                    satisfaction=self.rng.choice(["satisfied", "satisfied", "basically_satisfied"]),
+                    contacted=True,
+                    by=self.staff,
+                    on=reply.replied_on + days(7),
+                )
         if self.rng.random() < 0.5:
             s = new(current, next(number), next(leads))
             services.refuse_registration(
