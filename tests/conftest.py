@@ -155,42 +155,57 @@ def leader(db):
     return Leader.objects.create(name="常委甲", kind=Leader.Kind.STANDING_COMMITTEE)
 
 
-@pytest.fixture
-def county(db):
-    """孝义市's congress, a county under the city, with what it needs to handle suggestions:
-    a session, a delegation and its deputy (login county_deputy), a unit (login county_unit)
-    and its staff (login county_staff). Its site is /c/xiaoyi/."""
+def make_county(name, slug, *, session, delegation, deputy, opens_on, order=0):
+    """A county-level congress under the city with what it needs to handle suggestions: a
+    session, a delegation and its deputy (login <slug>_deputy, or county_deputy for 孝义市),
+    a unit (<slug>_unit) and its staff (<slug>_staff). Its site is /c/<slug>/."""
+    logins = "county" if slug == "xiaoyi" else slug
     congress = Congress.objects.create(
-        name="孝义市人民代表大会",
-        short_name="孝义市",
-        slug="xiaoyi",
+        name=f"{name}人民代表大会",
+        short_name=name,
+        slug=slug,
         level=Congress.Level.COUNTY,
         parent=Congress.objects.default(),
+        order=order,
     )
     with activate(congress):
         term = Term.objects.create(number=17, name="第十七届", starts_on=datetime.date(2021, 9, 1))
-        session = Session.objects.create(
+        sitting = Session.objects.create(
             term=term,
             number=1,
-            name="十七届一次会议",
-            opens_on=datetime.date(2026, 1, 6),
-            closes_on=datetime.date(2026, 1, 8),
+            name=session,
+            opens_on=opens_on,
+            closes_on=opens_on + datetime.timedelta(days=2),
         )
-        division, _ = Division.objects.get_or_create(name="孝义市")
-        delegation = Delegation.objects.create(name="城区代表团", division=division)
-        unit = make_unit("孝义市住建局", "county_unit")
-        deputy = make_deputy(delegation, "丁县代表", "county_deputy")
-        county_staff = make_user("county_staff", is_staff=True)
+        division, _ = Division.objects.get_or_create(name=name)
+        group = Delegation.objects.create(name=delegation, division=division)
+        unit = make_unit(f"{name}住建局", f"{logins}_unit")
+        member = make_deputy(group, deputy, f"{logins}_deputy")
+        county_staff = make_user(f"{logins}_staff", is_staff=True)
         county_staff.groups.add(staff_group())
         congress.staff.add(county_staff)
     return SimpleNamespace(
         congress=congress,
         term=term,
-        session=session,
-        delegation=delegation,
+        session=sitting,
+        delegation=group,
         unit=unit,
-        deputy=deputy,
+        deputy=member,
         staff=county_staff,
+    )
+
+
+@pytest.fixture
+def county(db):
+    """孝义市's congress, a county under the city (see make_county): logins county_staff,
+    county_unit and county_deputy (丁县代表); its site is /c/xiaoyi/."""
+    return make_county(
+        "孝义市",
+        "xiaoyi",
+        session="十七届一次会议",
+        delegation="城区代表团",
+        deputy="丁县代表",
+        opens_on=datetime.date(2026, 1, 6),
     )
 
 

@@ -3,7 +3,6 @@ read-only, from their summary rows, in a constant number of queries; on its publ
 (which goes stale when a county's figures change), on the staff workbench and in its report."""
 
 import datetime
-from types import SimpleNamespace
 
 import pytest
 from django.core.cache import caches
@@ -11,15 +10,14 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from congress.models import Congress, Delegation, Division, Session, Term
-from congress.roles import staff_group
+from congress.models import Congress, Session
 from congress.tenancy import activate
 from reports.compose import SiteLink, compose
 from reports.models import Report
 from suggestions import services
 from suggestions.figures import rollup, stats
 from suggestions.models import Suggestion
-from tests.conftest import START, make_deputy, make_unit, make_user
+from tests.conftest import START, make_county
 
 S = Suggestion.Status
 pytestmark = pytest.mark.django_db
@@ -35,38 +33,14 @@ def _cache_not_parked():
 @pytest.fixture
 def fenyang(db):
     """A second county under the city, 汾阳市, as the `county` fixture makes 孝义市."""
-    congress = Congress.objects.create(
-        name="汾阳市人民代表大会",
-        short_name="汾阳市",
-        slug="fenyang",
-        level=Congress.Level.COUNTY,
-        parent=Congress.objects.default(),
+    return make_county(
+        "汾阳市",
+        "fenyang",
+        session="汾阳十七届一次会议",
+        delegation="汾阳城区代表团",
+        deputy="戊县代表",
+        opens_on=datetime.date(2026, 1, 9),
         order=2,
-    )
-    with activate(congress):
-        term = Term.objects.create(number=17, name="第十七届", starts_on=datetime.date(2021, 9, 1))
-        session = Session.objects.create(
-            term=term,
-            number=1,
-            name="汾阳十七届一次会议",
-            opens_on=datetime.date(2026, 1, 9),
-            closes_on=datetime.date(2026, 1, 11),
-        )
-        division, _ = Division.objects.get_or_create(name="汾阳市")
-        delegation = Delegation.objects.create(name="汾阳城区代表团", division=division)
-        unit = make_unit("汾阳市住建局", "fenyang_unit")
-        deputy = make_deputy(delegation, "戊县代表", "fenyang_deputy")
-        staff = make_user("fenyang_staff", is_staff=True)
-        staff.groups.add(staff_group())
-        congress.staff.add(staff)
-    return SimpleNamespace(
-        congress=congress,
-        term=term,
-        session=session,
-        delegation=delegation,
-        unit=unit,
-        deputy=deputy,
-        staff=staff,
     )
 
 
