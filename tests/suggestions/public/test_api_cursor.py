@@ -159,3 +159,41 @@ def test_stations_walk_by_cursor_each_once(client, delegation, deputy_a):
     assert [r["id"] for r in rows] == [s.pk for s in want] and count == 23
     rows, _pages, _count = walk(client, "/api/v1/stations", limit=3, division=other.pk)
     assert [r["id"] for r in rows] == [s.pk for s in want if s.division_id == other.pk]
+
+
+def test_a_sparse_filter_over_many_sessions_reads_several_sessions_a_query_in_order(
+    client, session, category, deputy_a, staff, django_assert_max_num_queries
+):
+    """Most sessions hold no match: the page reads 1, 2, 4 … sessions a query, in the list's
+    order (newest session first, then by number), each row once, whatever the page size."""
+    from suggestions.models import Category
+
+    rare = Category.objects.create(name="稀有类别")
+    for k in range(1, 12):
+        older = Session.objects.create(
+            term=session.term,
+            number=session.number + k,
+            name=f"旧会议{k}",
+            opens_on=session.opens_on - datetime.timedelta(days=100 * k),
+            closes_on=session.closes_on - datetime.timedelta(days=100 * k),
+        )
+        for i in range(3):
+            s = services.enter_suggestion(
+                suggestion=Suggestion(
+                    session=older,
+                    title=f"建议{k}-{i}",
+                    content="内容。",
+                    category=rare if (k % 3 == 0 and i != 1) else category,
+                    lead_deputy=deputy_a,
+                    delegation=deputy_a.delegation,
+                ),
+                by=staff,
+            )
+            services.register(suggestion=s, by=staff)
+    want = expected(category=rare)
+    assert len(want) == 6
+    for limit in [1, 2, 5, 50]:
+        rows, _pages, count = walk(client, limit=limit, category=rare.pk)
+        assert [r["id"] for r in rows] == want and count == 6
+    with django_assert_max_num_queries(10):  # 12 sessions: 4 reads (1 + 2 + 4 + 5 sessions)
+        client.get(URL, {"category": rare.pk, "limit": 40})  # not cached yet
