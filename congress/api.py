@@ -52,7 +52,7 @@ def cached_endpoints(endpoints):
     pages.cached_routes(
         api.urls_namespace,
         {
-            name: pages.page([*params, *PAGING], scopes)
+            name: pages.page([*params, *PAGING], scopes, strict=True)
             for name, (params, scopes) in endpoints.items()
         },
     )
