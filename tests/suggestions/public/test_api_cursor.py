@@ -197,3 +197,18 @@ def test_a_sparse_filter_over_many_sessions_reads_several_sessions_a_query_in_or
         assert [r["id"] for r in rows] == want and count == 6
     with django_assert_max_num_queries(10):  # 12 sessions: 4 reads (1 + 2 + 4 + 5 sessions)
         client.get(URL, {"category": rare.pk, "limit": 40})  # not cached yet
+
+
+def test_a_keyword_search_is_counted_up_to_the_lists_cap(client, two_sessions, monkeypatch):
+    """Counting every match of a common word reads every matching row: the first page counts
+    up to the public list's cap, and says null past it; the walk still gives every row."""
+    from suggestions.search import keywords
+
+    everything = client.get(URL, {"q": "供暖", "limit": 200}).json()
+    assert everything["count"] == len(everything["items"]) > 5
+    monkeypatch.setattr(keywords, "CAP", 5)
+    rows, _pages, count = walk(client, limit=4, q="供暖")
+    assert count is None
+    assert [r["id"] for r in rows] == [r["id"] for r in everything["items"]]
+    monkeypatch.setattr(keywords, "CAP", len(rows))
+    assert client.get(URL, {"q": "供暖", "limit": 3}).json()["count"] == len(rows)
