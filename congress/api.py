@@ -150,7 +150,7 @@ class Pages(PaginationBase):
         items: list[Any]
         count: int | None = Field(
             description="Rows in all pages; null on pages after the first, and for a keyword "
-            "search that more than 1,000 rows match."
+            "search, or filters over all sessions, that more than 1,000 rows match."
         )
         next: str | None = Field(description="The cursor of the next page; null on the last.")
 
