@@ -406,6 +406,7 @@ def pages():
         "/suggestions/?q=供暖": "/suggestions/?q=供暖",
         "/suggestions/?q=供暖 (session)": f"/suggestions/?session={session.pk}&q=供暖",
         "/suggestions/?q=12": "/suggestions/?q=12",
+        "/suggestions/?status=closed": "/suggestions/?status=closed",
         "/suggestions/ four filters": f"/suggestions/?{filters}",
         "/suggestions/?page=400": "/suggestions/?page=400",
         "/suggestions/ last page": f"/suggestions/?page={last_page}",
@@ -423,6 +424,7 @@ def pages():
         "API /suggestions (all)": "/api/v1/suggestions",
         "API /suggestions?offset=9000": "/api/v1/suggestions?offset=9000",
         "API /suggestions?q=供暖": "/api/v1/suggestions?q=供暖",
+        "API /suggestions?unit=<busiest>": f"/api/v1/suggestions?unit={busiest}",
         "API /suggestions four filters": f"/api/v1/suggestions?{filters}",
         "API /suggestions/<id>": f"/api/v1/suggestions/{sample.pk}",
         "API /statistics (all time)": "/api/v1/statistics",
@@ -569,10 +571,10 @@ def python_load(url, seconds, connections):
     return len(latencies) / seconds, p99
 
 
-# A query string the cache has not seen, new on every request, so each request is rendered:
-# on the pages, a parameter no cached route declares (rendered, never stored); on the API,
-# which refuses unknown parameters, a random offset (rendered, then stored under its own key).
-# What random query strings cost the site.
+# A query string the cache has not seen, new on every request: on the pages, a parameter no
+# cached route declares (a cache-buster: dropped, so the page is the cached one); on the API,
+# which refuses unknown parameters, a random offset, a value of a known parameter the cache has
+# not seen (rendered, then stored under its own key). What random query strings cost the site.
 UNKNOWN_QUERY_LUA = """
 counter = 0
 request = function()
@@ -681,6 +683,18 @@ class Gunicorn:
     def url(self, path):
         return self.base + urllib.parse.quote(path, safe="/?=&")
 
+    def settle(self, timeout=30):
+        """Wait for the requests wrk left queued (gunicorn renders them after wrk hung up) to
+        drain: until the bare view answers within 50 ms, so one load does not spill into the
+        next one's figures."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            start = time.perf_counter()
+            urllib.request.urlopen(f"{self.base}/__bare__/").read()  # noqa: S310
+            if time.perf_counter() - start < 0.05:
+                return
+            time.sleep(0.2)
+
 
 def throughput(urls, port, seconds, rounds, writes=0, connections=16):
     """{name: (req/s, p99 ms, bare req/s)} with gunicorn serving the project and a bare view,
@@ -692,7 +706,9 @@ def throughput(urls, port, seconds, rounds, writes=0, connections=16):
                 urllib.request.urlopen(server.url(url)).read()  # noqa: S310
                 bare, page, p99 = [], [], []
                 for _ in range(rounds):
+                    server.settle()
                     bare.append(wrk(server.url("/__bare__/"), seconds, connections)[0])
+                    server.settle()
                     rps, ms = wrk(server.url(url), seconds, connections)
                     page.append(rps)
                     p99.append(ms)
@@ -711,6 +727,7 @@ def unknown_queries(urls, port, seconds, connections=64):
         with Gunicorn(port) as server:
             result = {}
             for name, url in urls.items():
+                server.settle()
                 result[name] = wrk(server.url(url), seconds, connections, script=script)
             return result
     finally:
