@@ -21,6 +21,7 @@ import datetime
 import io
 import json
 import os
+import queue
 import random
 import re
 import shutil
@@ -595,45 +596,66 @@ class Writes:
     """`per_second` writes a second, spread over the bench's sessions, while pages are loaded:
     a suggestion picked at random is saved (its title, unchanged) in a change-set, as a service
     writes, which recounts its summary groups and bumps what a real write bumps (its page, its
-    session, the pages over all sessions) and takes a row lock."""
+    session, the pages over all sessions) and takes a row lock. A write's recount takes a good
+    part of a second here, so the writes are started on schedule by a pool of writers (each
+    with its own connection), as concurrent requests would make them; `rate()` says how many
+    a second landed."""
 
-    def __init__(self, per_second):
+    def __init__(self, per_second, writers=None):
         self.per_second = per_second
+        self.writers = writers or min(32, max(1, 2 * per_second))
         self.done = 0
+        self.lock = threading.Lock()
         self.stop = threading.Event()
-        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.ticks = queue.Queue()
+        self.threads = [
+            threading.Thread(target=self.write, daemon=True) for _ in range(self.writers)
+        ]
+        self.clock = threading.Thread(target=self.schedule, daemon=True)
 
     def __enter__(self):
         if self.per_second:
+            self.rows = list(
+                Suggestion.objects.filter(session__term__number__gte=BENCH_TERM)
+                .order_by("?")
+                .values_list("pk", "session_id", "title")[:5000]
+            )
+            self.rng = random.Random(21)
             self.started = time.perf_counter()
-            self.thread.start()
+            for thread in [*self.threads, self.clock]:
+                thread.start()
         return self
 
     def __exit__(self, *exc):
         if self.per_second:
             self.stop.set()
-            self.thread.join()
+            self.clock.join()
+            for _ in self.threads:
+                self.ticks.put(None)
+            for thread in self.threads:
+                thread.join()
             self.elapsed = time.perf_counter() - self.started
 
-    def run(self):
+    def schedule(self):
+        interval, due = 1 / self.per_second, time.perf_counter()
+        while not self.stop.is_set():
+            self.ticks.put(self.rng.choice(self.rows))
+            due += interval
+            self.stop.wait(max(0.0, due - time.perf_counter()))
+
+    def write(self):
         from suggestions.figures import summaries
 
-        rows = list(
-            Suggestion.objects.filter(session__term__number__gte=BENCH_TERM)
-            .order_by("?")
-            .values_list("pk", "session_id", "title")[:5000]
-        )
-        rng = random.Random(21)
-        interval, due = 1 / self.per_second, time.perf_counter()
         try:
-            while not self.stop.is_set():
-                pk, session_id, title = rng.choice(rows)
+            while (row := self.ticks.get()) is not None:
+                if self.stop.is_set():
+                    continue  # the load is over: what is still queued is dropped
+                pk, session_id, title = row
                 with summaries.change_set():
                     suggestion = Suggestion(pk=pk, session_id=session_id, title=title)
                     suggestion.save(update_fields=["title"])
-                self.done += 1
-                due += interval
-                self.stop.wait(max(0.0, due - time.perf_counter()))
+                with self.lock:
+                    self.done += 1
         finally:
             connection.close()
 
