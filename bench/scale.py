@@ -21,6 +21,7 @@ import datetime
 import io
 import json
 import os
+import queue
 import random
 import re
 import shutil
@@ -28,6 +29,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -392,6 +394,10 @@ def pages():
         .first()
     )
     station = LiaisonStation.objects.order_by("pk").first()
+    # Four filters over all sessions: a category, a status, the busiest unit, a delegation.
+    category = Category.objects.filter(name__startswith="基准").order_by("pk").first()
+    delegation = Delegation.objects.filter(name__startswith="基准").order_by("pk").first()
+    filters = f"category={category.pk}&status=closed&unit={busiest}&delegation={delegation.pk}"
     public = Suggestion.objects.public().count()
     last_page = max(1, -(-public // 20))
     return {
@@ -401,6 +407,8 @@ def pages():
         "/suggestions/?q=供暖": "/suggestions/?q=供暖",
         "/suggestions/?q=供暖 (session)": f"/suggestions/?session={session.pk}&q=供暖",
         "/suggestions/?q=12": "/suggestions/?q=12",
+        "/suggestions/?status=closed": "/suggestions/?status=closed",
+        "/suggestions/ four filters": f"/suggestions/?{filters}",
         "/suggestions/?page=400": "/suggestions/?page=400",
         "/suggestions/ last page": f"/suggestions/?page={last_page}",
         "/suggestions/<id>/": f"/suggestions/{sample.pk}/",
@@ -416,6 +424,9 @@ def pages():
         "/stations/figures/": "/stations/figures/",
         "API /suggestions (all)": "/api/v1/suggestions",
         "API /suggestions?offset=9000": "/api/v1/suggestions?offset=9000",
+        "API /suggestions?q=供暖": "/api/v1/suggestions?q=供暖",
+        "API /suggestions?unit=<busiest>": f"/api/v1/suggestions?unit={busiest}",
+        "API /suggestions four filters": f"/api/v1/suggestions?{filters}",
         "API /suggestions/<id>": f"/api/v1/suggestions/{sample.pk}",
         "API /statistics (all time)": "/api/v1/statistics",
         "API /statistics/units (all time)": "/api/v1/statistics/units",
@@ -451,13 +462,16 @@ def login_pages():
     }
 
 
-def server_times(urls, repeat, user=None):
-    """{name: (first ms, cold ms, median ms, queries)} through Django's test client.
+def server_times(urls, repeat, user=None, cold_repeat=5):
+    """{name: (first ms, cold ms, cached ms, queries)} through Django's test client.
 
-    *First* is the page's first request in this process (templates compiled, nothing cached);
-    then the public page version is bumped, as a write bumps it, and *cold* is the first
-    request after that (what the first visitor after a write waits in a running server); the
-    median is over `repeat` requests from the cold one on."""
+    *First* is the page's first request in this process (templates compiled, nothing cached).
+    *Cold* is the median of `cold_repeat` requests each made right after every cached page was
+    made stale (`bump`, as a write to the reference data does), so nothing is served from the
+    cache: what a page costs to render, and what a visitor with a query string the cache does
+    not know waits. *Cached* is the median of `repeat` requests in a row, the first rendering
+    the page and the others served from the cache (for pages behind login, never cached,
+    every request renders). Queries are those of a cold request."""
     client = Client()
     if user:
         client.force_login(user)
@@ -467,23 +481,27 @@ def server_times(urls, repeat, user=None):
         response = client.get(url)
         first[name] = (time.perf_counter() - start) * 1000
         assert response.status_code == 200, (url, response.status_code)
-    bump()
     result = {}
     for name, url in urls.items():
-        timings = []
-        cold_queries = None
-        for _ in range(repeat):
+        cold, queries = [], None
+        for _ in range(cold_repeat):
+            bump()
             # Queries are counted by a bare wrapper: Django's CaptureQueriesContext formats and
             # logs every statement, which the server does not.
             counted = QueryCounter()
             with connection.execute_wrapper(counted):
                 start = time.perf_counter()
                 response = client.get(url)
-                timings.append((time.perf_counter() - start) * 1000)
+                cold.append((time.perf_counter() - start) * 1000)
             assert response.status_code == 200, (url, response.status_code)
-            if cold_queries is None:
-                cold_queries = counted.queries
-        result[name] = (first[name], timings[0], statistics.median(timings), cold_queries)
+            queries = counted.queries if queries is None else queries
+        timings = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        result[name] = (first[name], statistics.median(cold), statistics.median(timings), queries)
     return result
 
 
@@ -508,83 +526,136 @@ def bump():
         pass
 
 
-def wrk(url, seconds, connections=16):
+def wrk(url, seconds, connections=16, script=None):
+    """(req/s, p99 ms) of `url` under wrk (1 thread), or the Python fallback's."""
     if shutil.which("wrk"):
-        out = subprocess.run(
-            ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", url],
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout
+        command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
+        command += ["--timeout", "10s"] + (["-s", str(script)] if script else []) + [url]
+        out = subprocess.run(command, capture_output=True, text=True, check=False).stdout
         match = re.search(r"Requests/sec:\s+([\d.]+)", out)
         errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-        if errors:
-            return 0.0
-        return float(match.group(1)) if match else 0.0
+        timeouts = re.search(r"Socket errors:.*timeout (\d+)", out)
+        if errors or (timeouts and int(timeouts.group(1))) or not match:
+            return 0.0, float("inf")
+        return float(match.group(1)), wrk_ms(re.search(r"\s99%\s+([\d.]+)(us|ms|s)\b", out))
+    if script:
+        sys.exit("The unknown-query-string load needs wrk: apt-get install wrk (benchmarks.md)")
     return python_load(url, seconds, connections)
 
 
-def python_load(url, seconds, connections):
-    """Fallback load generator: threads issuing requests back to back."""
-    import threading
+def wrk_ms(match):
+    if not match:
+        return float("nan")
+    value, unit = float(match.group(1)), match.group(2)
+    return value * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
-    done = []
+
+def python_load(url, seconds, connections):
+    """Fallback load generator (no wrk): threads issuing requests back to back."""
+    latencies = []
     stop = time.perf_counter() + seconds
 
     def worker():
-        n = 0
         while time.perf_counter() < stop:
+            start = time.perf_counter()
             with urllib.request.urlopen(url) as response:  # noqa: S310  (our own server)
                 response.read()
-            n += 1
-        done.append(n)
+            latencies.append((time.perf_counter() - start) * 1000)
 
     threads = [threading.Thread(target=worker) for _ in range(connections)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return sum(done) / seconds
+    latencies.sort()
+    p99 = latencies[int(0.99 * (len(latencies) - 1))] if latencies else float("nan")
+    return len(latencies) / seconds, p99
+
+
+# A query string the cache has not seen, new on every request: on the pages, a parameter no
+# cached route declares (a cache-buster: dropped, so the page is the cached one); on the API,
+# which refuses unknown parameters, a random offset, a value of a known parameter the cache has
+# not seen (rendered, then stored under its own key). What random query strings cost the site.
+UNKNOWN_QUERY_LUA = """
+counter = 0
+request = function()
+    counter = counter + 1
+    local sep = string.find(wrk.path, "?", 1, true) and "&" or "?"
+    local extra
+    if string.sub(wrk.path, 1, 5) == "/api/" then
+        extra = "offset=" .. math.random(0, 99999)
+    else
+        extra = "nocache=" .. counter .. "-" .. math.random(1, 1000000000)
+    end
+    return wrk.format(nil, wrk.path .. sep .. extra)
+end
+"""
 
 
 class Writes:
     """`per_second` writes a second, spread over the bench's sessions, while pages are loaded:
-    a suggestion picked at random is saved (its title, unchanged), which bumps what a real
-    write bumps (its page, its session, the pages over all sessions) and takes a row lock."""
+    a suggestion picked at random is saved (its title, unchanged) in a change-set, as a service
+    writes, which recounts its summary groups and bumps what a real write bumps (its page, its
+    session, the pages over all sessions) and takes a row lock. A write's recount takes a good
+    part of a second here, so the writes are started on schedule by a pool of writers (each
+    with its own connection), as concurrent requests would make them; `rate()` says how many
+    a second landed."""
 
-    def __init__(self, per_second):
+    def __init__(self, per_second, writers=None):
         self.per_second = per_second
+        self.writers = writers or min(32, max(1, 2 * per_second))
         self.done = 0
+        self.lock = threading.Lock()
         self.stop = threading.Event()
-        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.ticks = queue.Queue()
+        self.threads = [
+            threading.Thread(target=self.write, daemon=True) for _ in range(self.writers)
+        ]
+        self.clock = threading.Thread(target=self.schedule, daemon=True)
 
     def __enter__(self):
         if self.per_second:
+            self.rows = list(
+                Suggestion.objects.filter(session__term__number__gte=BENCH_TERM)
+                .order_by("?")
+                .values_list("pk", "session_id", "title")[:5000]
+            )
+            self.rng = random.Random(21)
             self.started = time.perf_counter()
-            self.thread.start()
+            for thread in [*self.threads, self.clock]:
+                thread.start()
         return self
 
     def __exit__(self, *exc):
         if self.per_second:
             self.stop.set()
-            self.thread.join()
+            self.clock.join()
+            for _ in self.threads:
+                self.ticks.put(None)
+            for thread in self.threads:
+                thread.join()
             self.elapsed = time.perf_counter() - self.started
 
-    def run(self):
-        rows = list(
-            Suggestion.objects.filter(session__term__number__gte=BENCH_TERM)
-            .order_by("?")
-            .values_list("pk", "session_id", "title")[:5000]
-        )
-        rng = random.Random(21)
+    def schedule(self):
         interval, due = 1 / self.per_second, time.perf_counter()
+        while not self.stop.is_set():
+            self.ticks.put(self.rng.choice(self.rows))
+            due += interval
+            self.stop.wait(max(0.0, due - time.perf_counter()))
+
+    def write(self):
+        from suggestions.figures import summaries
+
         try:
-            while not self.stop.is_set():
-                pk, session_id, title = rng.choice(rows)
-                Suggestion(pk=pk, session_id=session_id, title=title).save(update_fields=["title"])
-                self.done += 1
-                due += interval
-                self.stop.wait(max(0.0, due - time.perf_counter()))
+            while (row := self.ticks.get()) is not None:
+                if self.stop.is_set():
+                    continue  # the load is over: what is still queued is dropped
+                pk, session_id, title = row
+                with summaries.change_set():
+                    suggestion = Suggestion(pk=pk, session_id=session_id, title=title)
+                    suggestion.save(update_fields=["title"])
+                with self.lock:
+                    self.done += 1
         finally:
             connection.close()
 
@@ -592,81 +663,147 @@ class Writes:
         return self.done / self.elapsed if self.per_second else 0.0
 
 
-def throughput(urls, port, seconds, rounds, writes=0):
-    """{name: (req/s, bare req/s)} with gunicorn serving the project and a bare view, while
-    `writes` writes a second land (`Writes`)."""
-    env = {**os.environ, "DEBUG": "0", "BENCH_BARE_VIEW": "1"}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "bench.bare_wsgi:application",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--chdir",
-            str(ROOT),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
+class Gunicorn:
+    """The project and a bare view under gunicorn (2 sync workers, DEBUG off)."""
+
+    def __init__(self, port):
+        self.base = f"http://127.0.0.1:{port}"
+        self.port = port
+
+    def __enter__(self):
+        env = {**os.environ, "DEBUG": "0", "BENCH_BARE_VIEW": "1"}
+        self.server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "bench.bare_wsgi:application",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--chdir",
+                str(ROOT),
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+            start_new_session=True,
+        )
         for _ in range(100):
             try:
-                urllib.request.urlopen(f"{base}/__bare__/").read()  # noqa: S310
+                urllib.request.urlopen(f"{self.base}/__bare__/").read()  # noqa: S310
                 break
             except OSError:
                 time.sleep(0.2)
+        return self
+
+    def __exit__(self, *exc):
+        os.killpg(self.server.pid, signal.SIGTERM)
+        self.server.wait(timeout=30)
+
+    def url(self, path):
+        return self.base + urllib.parse.quote(path, safe="/?=&")
+
+    def settle(self, timeout=30):
+        """Wait for the requests wrk left queued (gunicorn renders them after wrk hung up) to
+        drain: until the bare view answers within 50 ms, so one load does not spill into the
+        next one's figures."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            start = time.perf_counter()
+            urllib.request.urlopen(f"{self.base}/__bare__/").read()  # noqa: S310
+            if time.perf_counter() - start < 0.05:
+                return
+            time.sleep(0.2)
+
+
+def throughput(urls, port, seconds, rounds, writes=0, connections=16):
+    """{name: (req/s, p99 ms, bare req/s)} with gunicorn serving the project and a bare view,
+    while `writes` writes a second land (`Writes`)."""
+    with Gunicorn(port) as server:
         result = {}
         with Writes(writes) as load:
             for name, url in urls.items():
-                urllib.request.urlopen(base + urllib.parse.quote(url, safe="/?=&")).read()  # noqa: S310
-                bare, page = [], []
+                urllib.request.urlopen(server.url(url)).read()  # noqa: S310
+                bare, page, p99 = [], [], []
                 for _ in range(rounds):
-                    bare.append(wrk(f"{base}/__bare__/", seconds))
-                    page.append(wrk(base + urllib.parse.quote(url, safe="/?=&"), seconds))
-                result[name] = (statistics.median(page), statistics.median(bare))
+                    server.settle()
+                    bare.append(wrk(server.url("/__bare__/"), seconds, connections)[0])
+                    server.settle()
+                    rps, ms = wrk(server.url(url), seconds, connections)
+                    page.append(rps)
+                    p99.append(ms)
+                result[name] = (statistics.median(page), max(p99), statistics.median(bare))
         if writes:
             print(f"writes during the load: {load.done} ({load.rate():.1f}/s)", flush=True)
         return result
+
+
+def unknown_queries(urls, port, seconds, connections=64):
+    """{name: (req/s, p99 ms)} of each page with a query parameter the cache does not know,
+    new on every request, at `connections` connections."""
+    script = Path(tempfile.mkstemp(suffix=".lua")[1])
+    script.write_text(UNKNOWN_QUERY_LUA)
+    try:
+        with Gunicorn(port) as server:
+            result = {}
+            for name, url in urls.items():
+                server.settle()
+                result[name] = wrk(server.url(url), seconds, connections, script=script)
+            return result
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        script.unlink()
 
 
-def measure(repeat=15, load=True, port=8105, seconds=3, rounds=1, out=print, only="", writes=0):
+def measure(
+    repeat=15,
+    load=True,
+    port=8105,
+    seconds=3,
+    rounds=1,
+    out=print,
+    only="",
+    writes=0,
+    cold_repeat=5,
+    unknown=False,
+):
     urls = {name: url for name, url in pages().items() if re.search(only, name)}
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     bump()  # nothing cached from an earlier run
-    times = server_times(urls, repeat)
+    times = server_times(urls, repeat, cold_repeat=cold_repeat)
     loads = throughput(urls, port, seconds, rounds, writes) if load else {}
+    unknowns = unknown_queries(urls, port, seconds) if unknown else {}
     for name, (user, url) in login_pages().items():
         if not re.search(only, name):
             continue
-        times.update(server_times({name: url}, repeat, user=user))
+        times.update(server_times({name: url}, repeat, user=user, cold_repeat=cold_repeat))
     out(
         f"\n{Suggestion.objects.count():,} suggestions, {Assignment.objects.count():,} "
         f"assignments, {Event.objects.count():,} events, database {connection.vendor}"
         + (f", {writes} writes/s during the load" if writes else "")
-        + "\n"
+        + f"; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n"
     )
-    out("| page | first ms | cold ms | median ms | queries | req/s | ratio to bare view |")
-    out("| --- | --- | --- | --- | --- | --- | --- |")
+    out(
+        "| page | first ms | cold ms | cached ms | queries | req/s | ratio to bare view | p99 ms "
+        "| unknown query: req/s, p99 ms (64 conn.) |"
+    )
+    out("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for name, (first, cold, median, queries) in times.items():
         if name in loads:
-            rps, bare = loads[name]
-            rate = f"{rps:,.0f} | {100 * rps / bare:.0f} % (bare {bare:,.0f})"
+            rps, p99, bare = loads[name]
+            rate = f"{rps:,.0f} | {100 * rps / bare:.0f} % (bare {bare:,.0f}) | {p99:,.0f}"
         else:
-            rate = "— | —"
+            rate = "— | — | —"
+        if name in unknowns:
+            rps, p99 = unknowns[name]
+            rate += f" | {rps:,.0f}, {p99:,.0f}"
+        else:
+            rate += " | —"
         out(f"| `{name}` | {first:,.1f} | {cold:,.1f} | {median:,.1f} | {queries} | {rate} |")
-    return times, loads
+    return times, loads, unknowns
 
 
 def main():
@@ -674,6 +811,11 @@ def main():
     parser.add_argument("--suggestions", type=int, default=1_000_000)
     parser.add_argument("--per-session", type=int, default=10_000)
     parser.add_argument("--reuse", action="store_true", help="measure the database as it is")
+    parser.add_argument(
+        "--no-recount",
+        action="store_true",
+        help="with --reuse: skip rebuilding the summary rows (no code change since the last run)",
+    )
     parser.add_argument("--no-wrk", action="store_true", help="server times only, no gunicorn")
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--seconds", type=int, default=3, help="each wrk run")
@@ -682,6 +824,12 @@ def main():
     parser.add_argument("--only", default="", help="the pages whose name matches this regex")
     parser.add_argument(
         "--writes", type=int, default=0, help="writes a second, over the sessions, during the load"
+    )
+    parser.add_argument("--cold-repeat", type=int, default=5, help="cold requests per page")
+    parser.add_argument(
+        "--unknown",
+        action="store_true",
+        help="also load each page at 64 connections with a query parameter the cache ignores",
     )
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
@@ -698,7 +846,7 @@ def main():
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE")
         print(f"built in {time.perf_counter() - started:.0f} s", flush=True)
-    else:
+    elif not args.no_recount:
         rebuild_summaries()  # the code may have changed since the build
         if connection.vendor == "postgresql":
             # The rebuild rewrote every summary row: vacuumed, as autovacuum soon would, so the
@@ -713,6 +861,8 @@ def main():
         args.rounds,
         only=args.only,
         writes=args.writes,
+        cold_repeat=args.cold_repeat,
+        unknown=args.unknown,
     )
 
 

@@ -52,7 +52,7 @@ def cached_endpoints(endpoints):
     pages.cached_routes(
         api.urls_namespace,
         {
-            name: pages.page([*params, *PAGING], scopes)
+            name: pages.page([*params, *PAGING], scopes, strict=True)
             for name, (params, scopes) in endpoints.items()
         },
     )
@@ -107,10 +107,13 @@ class Keyset:
     cost of a page does not grow with its depth), or by offset (deprecated).
 
     `after(key, n)` gives the first n rows after `key` (None: from the start) and raises
-    BadCursor for a key it cannot have made; `key_of(row)` is a row's sort key."""
+    BadCursor for a key it cannot have made; `key_of(row)` is a row's sort key;
+    `first_count()`, the count the first page by cursor gives (by default every row's; null
+    allowed where counting every row would cost more than the page)."""
 
-    def __init__(self, window, mapper, *, after, key_of):
+    def __init__(self, window, mapper, *, after, key_of, first_count=None):
         self.window, self.mapper, self.after, self.key_of = window, mapper, after, key_of
+        self.first_count = first_count or self.count
 
     def count(self):
         return self.window.count()
@@ -145,7 +148,10 @@ class Pages(PaginationBase):
 
     class Output(Schema):
         items: list[Any]
-        count: int | None = Field(description="Rows in all pages; null on pages after the first.")
+        count: int | None = Field(
+            description="Rows in all pages; null on pages after the first, and for a keyword "
+            "search, or filters over all sessions, that more than 1,000 rows match."
+        )
         next: str | None = Field(description="The cursor of the next page; null on the last.")
 
     def paginate_queryset(self, keyset, pagination, request, **params):
@@ -164,7 +170,7 @@ class Pages(PaginationBase):
             except BadCursor as error:
                 raise HttpError(400, str(error)) from error
             if key is None:
-                count = keyset.count()
+                count = keyset.first_count()
         return {
             "items": [keyset.mapper(row) for row in rows],
             "count": count,

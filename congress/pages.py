@@ -1,8 +1,10 @@
 """Whole anonymous public pages from the cache, each under the versions of what it shows.
 
 Each cached route declares its query parameters and the scopes its page depends on
-(`cached_routes`, next to the app's URLs); any other route, or a request with a parameter its
-route does not declare, is rendered as usual and not stored. A stored page keeps the versions
+(`cached_routes`, next to the app's URLs); any other route is rendered as usual and not stored.
+A parameter a route does not declare is dropped from the request (the page is the same without
+it), except on strict routes (the API, which refuses unknown parameters): there the request is
+rendered as usual and not stored. A stored page keeps the versions
 (`congress.cache`) it was rendered under, and is served while they are current. When one moved,
 the first visitor takes a short lock and renders it again; the others meanwhile get the previous
 copy (stale while revalidate), or, with no copy at all, wait a moment for the one being rendered.
@@ -40,10 +42,13 @@ ROUTES = {}
 class Route:
     params: frozenset
     scopes: Callable  # (request, **url kwargs) -> scopes, asked on the primary before a render
+    # strict: a parameter the route does not declare is the view's to answer (the API refuses
+    # it), so such a request bypasses the cache; otherwise the parameter is dropped.
+    strict: bool = False
 
 
-def page(params=(), scopes=None):
-    return Route(frozenset(params), scopes or (lambda request, **kwargs: set()))
+def page(params=(), scopes=None, strict=False):
+    return Route(frozenset(params), scopes or (lambda request, **kwargs: set()), strict)
 
 
 def cached_routes(namespace, routes):
@@ -112,8 +117,26 @@ def route_of(request):
     return (route, match.kwargs) if route else (None, None)
 
 
+def drop_undeclared(request, route):
+    """Take the parameters the route does not declare (`?utm_source=…`, a random cache-buster)
+    out of the request, so the page is served, or rendered and stored, as without them: the
+    view reads only declared parameters, and the page's own links and forms (which repeat the
+    query) then carry none of them either. Random query strings neither fill the cache nor
+    render a page each."""
+    undeclared = set(request.GET) - route.params
+    if not undeclared or route.strict:
+        return
+    query = request.GET.copy()
+    for name in undeclared:
+        del query[name]
+    query._mutable = False
+    request.GET = query
+    request.META["QUERY_STRING"] = query.urlencode()
+
+
 def page_key(request, route):
-    """The page's key, or None when the query holds a parameter the route does not declare."""
+    """The page's key, or None when the query holds a parameter the route does not declare
+    (left there by a strict route)."""
     names = set(request.GET)
     if names - route.params:
         return None
@@ -168,6 +191,7 @@ class PublicPageCacheMiddleware:
         if route is None:
             return self.get_response(request)
         request.get_host()  # DisallowedHost: 400, as the page rendered would answer
+        drop_undeclared(request, route)
         key = page_key(request, route)
         if key is None or not cache.available():
             return self.get_response(request)

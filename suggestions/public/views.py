@@ -132,6 +132,10 @@ def suggestion_list(request):
             objects, list(sessions.order_by("-opens_on", "pk").values_list("pk", "opens_on"))
         )
         paginator = listing.SessionPaginator(found, PAGE_SIZE)
+    elif filterset.is_valid() and not filterset.form.cleaned_data.get("session"):
+        sessions = Session.objects.order_by("-opens_on", "pk").values_list("pk", "opens_on")
+        window = listing.FilteredWindow(objects, list(sessions), search.CAP)
+        paginator = listing.SessionPaginator(window, PAGE_SIZE)
     else:
         paginator = Paginator(objects, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))

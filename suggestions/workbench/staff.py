@@ -83,12 +83,16 @@ def staff_queues():
         .select_related("suggestion", "assignment__unit")
         .order_by("replied_on")
     )
-    # Counted as all unpublished minus the few revised ones: two index-only counts, where an
-    # anti-join would read every reply.
+    # Counted as all unpublished replies (index-only) minus those at rest (read from the
+    # concluded sessions' side) minus the few revised ones. Excluding the ones at rest in the
+    # count itself joined every unpublished reply to its suggestion and session (400 ms at a
+    # million suggestions); an anti-join for the revised ones would read every reply.
     revised = Reply.objects.filter(
         supersedes__isnull=False, supersedes__is_published=False
     ).exclude(at_rest("suggestion__"))
-    to_publish_count = unpublished.count() - revised.count()
+    resting = Reply.objects.filter(at_rest("suggestion__"), is_published=False)
+    all_unpublished = Reply.objects.filter(is_published=False).count()
+    to_publish_count = all_unpublished - resting.count() - revised.count()
     return {
         "suggestions": result,
         "returns": loop.first_and_total(returns, QUEUE_SIZE),

@@ -159,3 +159,61 @@ def test_stations_walk_by_cursor_each_once(client, delegation, deputy_a):
     assert [r["id"] for r in rows] == [s.pk for s in want] and count == 23
     rows, _pages, _count = walk(client, "/api/v1/stations", limit=3, division=other.pk)
     assert [r["id"] for r in rows] == [s.pk for s in want if s.division_id == other.pk]
+
+
+@pytest.mark.parametrize("cap", [1000, 2])
+def test_a_sparse_filter_over_many_sessions_reads_several_sessions_a_query_in_order(
+    client, session, category, deputy_a, staff, django_assert_max_num_queries, monkeypatch, cap
+):
+    """Most sessions hold no match: the page reads the few matches' keys at once (up to the
+    cap), or else 1, 2, 4 … sessions a query, in the list's order (newest session first, then
+    by number), each row once, whatever the page size."""
+    from suggestions.models import Category
+    from suggestions.search import keywords
+
+    monkeypatch.setattr(keywords, "CAP", cap)
+
+    rare = Category.objects.create(name="稀有类别")
+    for k in range(1, 12):
+        older = Session.objects.create(
+            term=session.term,
+            number=session.number + k,
+            name=f"旧会议{k}",
+            opens_on=session.opens_on - datetime.timedelta(days=100 * k),
+            closes_on=session.closes_on - datetime.timedelta(days=100 * k),
+        )
+        for i in range(3):
+            s = services.enter_suggestion(
+                suggestion=Suggestion(
+                    session=older,
+                    title=f"建议{k}-{i}",
+                    content="内容。",
+                    category=rare if (k % 3 == 0 and i != 1) else category,
+                    lead_deputy=deputy_a,
+                    delegation=deputy_a.delegation,
+                ),
+                by=staff,
+            )
+            services.register(suggestion=s, by=staff)
+    want = expected(category=rare)
+    assert len(want) == 6
+    for limit in [1, 2, 5, 50]:
+        rows, _pages, count = walk(client, limit=limit, category=rare.pk)
+        assert [r["id"] for r in rows] == want and count == (6 if cap > 6 else None)
+    with django_assert_max_num_queries(10):  # 12 sessions: 4 reads (1 + 2 + 4 + 5 sessions)
+        client.get(URL, {"category": rare.pk, "limit": 40})  # not cached yet
+
+
+def test_a_keyword_search_is_counted_up_to_the_lists_cap(client, two_sessions, monkeypatch):
+    """Counting every match of a common word reads every matching row: the first page counts
+    up to the public list's cap, and says null past it; the walk still gives every row."""
+    from suggestions.search import keywords
+
+    everything = client.get(URL, {"q": "供暖", "limit": 200}).json()
+    assert everything["count"] == len(everything["items"]) > 5
+    monkeypatch.setattr(keywords, "CAP", 5)
+    rows, _pages, count = walk(client, limit=4, q="供暖")
+    assert count is None
+    assert [r["id"] for r in rows] == [r["id"] for r in everything["items"]]
+    monkeypatch.setattr(keywords, "CAP", len(rows))
+    assert client.get(URL, {"q": "供暖", "limit": 3}).json()["count"] == len(rows)

@@ -114,3 +114,47 @@ def test_a_units_page_lists_its_suggestions_as_the_live_query_does(client, build
 def test_the_deep_page_index_covers_exactly_the_public_suggestions():
     index = next(i for i in Suggestion._meta.indexes if i.name == "suggestion_public_order")
     assert dict(index.condition.children)["status__in"] == Suggestion.PUBLIC_STATUSES
+
+
+@pytest.mark.parametrize("cap", [1000, 7])
+def test_a_filtered_list_over_all_sessions_pages_as_the_offset_over_all_rows_did(
+    client, build, session, category, deputy_a, staff, unit_x, monkeypatch, cap
+):
+    """Counted up to the cap and paged within it, newest session first (two sessions open the
+    same day and interleave by number); past the cap, the list says so."""
+    from suggestions.search import keywords
+
+    monkeypatch.setattr(keywords, "CAP", cap)
+    for k, days in [(1, 100), (2, 100), (3, 300), (4, 500), (5, 700)]:
+        older = Session.objects.create(
+            term=session.term,
+            number=session.number + k,
+            name=f"旧会议{k}",
+            opens_on=session.opens_on - datetime.timedelta(days=days),
+            closes_on=session.closes_on - datetime.timedelta(days=days),
+        )
+        for i in range(4):
+            s = services.enter_suggestion(
+                suggestion=Suggestion(
+                    session=older,
+                    title=f"旧建议{k}-{i}",
+                    content="内容。",
+                    category=category,
+                    lead_deputy=deputy_a,
+                    delegation=deputy_a.delegation,
+                ),
+                by=staff,
+            )
+            services.register(suggestion=s, by=staff)
+    for i in range(6):
+        build(Status.CLOSED if i % 2 else Status.REGISTERED, lead_unit=unit_x)
+    want, total = expected(0, 100, status=Status.REGISTERED)
+    assert total == 23
+    rows = []
+    for page in range(1, -(-min(total, cap) // 20) + 1):
+        found, count = numbers(client, status=Status.REGISTERED, page=page)
+        rows += found
+        assert count == min(total, cap)
+    assert rows == want[: min(total, cap)]
+    response = client.get(reverse("suggestions:list"), {"category": category.pk})
+    assert response.context["capped"] == (cap < 26)
