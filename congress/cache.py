@@ -75,6 +75,11 @@ def all_sessions(congress_pk):
 _session_congress = {}
 
 
+def forget_sessions():
+    """Forget which congress each session is in (tests: a rolled-back id is given again)."""
+    _session_congress.clear()
+
+
 def congress_of_session(pk):
     """The congress a session belongs to (it never moves: kept per process)."""
     if pk not in _session_congress:
