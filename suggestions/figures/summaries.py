@@ -242,7 +242,7 @@ def recount(session_id, group, keys=None):
             row.update(loop.get(key, {}))
     if group == G.UNIT:
         columns += PROMISE_COLUMNS
-        promises = Reply.objects.promises().filter(suggestion__session=session_id)
+        promises = unit_replies(Reply.objects.promises(), session_id, keys)
         promises = _grouped(promises, "assignment__unit", keys, promise_counts())
         for key, row in counted.items():
             row.update(promises.get(key, dict.fromkeys(PROMISE_COLUMNS, 0)))
@@ -259,6 +259,28 @@ def recount(session_id, group, keys=None):
             unique_fields=["session", "group", "key"],
             update_fields=columns,
         )
+
+
+def unit_replies(replies, session_id, keys):
+    """These replies of the session, only those to these units' assignments when `keys`.
+
+    The units' assignments in the session are read first (a few hundred ids), and their
+    replies by the reply's assignment index: filtered by unit through a join, PostgreSQL
+    hashed the unit's assignments of every session and scanned every reply of every session
+    (40 ms a recount at 100,000 suggestions, ten times that at a million), and a subquery in
+    place of the list kept that plan. Over UNIT_IDS_AT_ONCE ids (a bulk change set touching
+    many units) the subquery is used instead: the same rows, within SQLite's variable limit."""
+    replies = replies.filter(suggestion__session=session_id)
+    if keys is not None:
+        assignments = Assignment.objects.filter(
+            suggestion__session=session_id, unit__in=keys
+        ).values_list("pk", flat=True)
+        ids = list(assignments[: UNIT_IDS_AT_ONCE + 1])
+        replies = replies.filter(assignment__in=assignments if len(ids) > UNIT_IDS_AT_ONCE else ids)
+    return replies
+
+
+UNIT_IDS_AT_ONCE = 5_000
 
 
 def _grouped(rows, field, keys, columns):
@@ -352,7 +374,7 @@ def open_promises(replies):
 
 
 def recount_open_promises(session_id, keys=None):
-    replies = Reply.objects.filter(suggestion__session=session_id)
+    replies = unit_replies(Reply.objects.all(), session_id, keys)
     stored = OpenPromise.objects.filter(session=session_id)
     if keys is not None:
         replies = replies.filter(assignment__unit__in=keys)
