@@ -183,7 +183,7 @@ def edit_report(*, report, by, **narrative):
         raise SupportError(_("Only the narrative of a report can be edited."))
     if "title" in narrative and not narrative["title"].strip():
         raise SupportError(_("A report needs a title."))
-    report = Report.objects.select_for_update().get(pk=report.pk)
+    report = Report.objects.select_for_update(of=("self",)).get(pk=report.pk)
     narrative = {name: value.strip() for name, value in narrative.items()}
     changes = changes_of(report, narrative)
     for name, value in narrative.items():

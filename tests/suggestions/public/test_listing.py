@@ -19,7 +19,9 @@ def numbers(client, **params):
 
 
 def expected(start, stop, **filters):
-    rows = Suggestion.objects.public().filter(**filters).order_by("-session__opens_on", "number")
+    rows = (
+        Suggestion.objects.public().filter(**filters).order_by("-session__opens_on", "number", "pk")
+    )
     return [(s.session_id, s.number) for s in rows[start:stop]], rows.count()
 
 
