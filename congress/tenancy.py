@@ -128,6 +128,10 @@ class ScopedQuery(Query):
         query.__class__ = Query
         if scope is not None:
             query.add_q(scope)
+            if query.select_for_update and not query.select_for_update_of:
+                # Lock the rows asked for, not the session or unit the scope joined to reach
+                # the congress (every write in a session would queue on its session's row).
+                query.select_for_update_of = ("self",)
         return query.get_compiler(using, connection, elide_empty)
 
     def chain(self, klass=None):

@@ -92,3 +92,11 @@ def test_operators_manage_congresses_and_staff_see_their_own(client, staff, coun
     assert "吕梁市人民代表大会</a>" not in own.content.decode()  # the city above: not theirs
     change = client.get(f"/c/xiaoyi/admin/congress/congress/{county.congress.pk}/change/")
     assert change.status_code == 200 and 'name="name"' not in change.content.decode()
+
+
+def test_a_locked_row_locks_only_itself_not_what_its_congress_is_reached_through(county):
+    """A suggestion reaches its congress through its session: a write that locks a suggestion
+    must not lock the session's row too (every write of the session would queue on it)."""
+    with activate(county.congress):
+        compiled = Suggestion.objects.select_for_update().query.get_compiler("default").query
+    assert compiled.select_for_update_of == ("self",)
