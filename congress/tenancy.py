@@ -104,8 +104,6 @@ class ScopedQuery(Query):
     when it is built: a queryset made once (a form's choices, a filter's, a module's) and
     run in a later request shows that request's congress. Updates keep to it too."""
 
-    unset_path = None  # a link that, left empty, makes the row the default congress's
-
     def scope(self):
         congress = active()
         if congress is None:

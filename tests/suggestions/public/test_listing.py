@@ -6,7 +6,6 @@ import pytest
 from django.urls import reverse
 
 from congress.models import Session
-from suggestions import services
 from suggestions.models import Suggestion
 
 Status = Suggestion.Status
@@ -53,18 +52,7 @@ def test_pages_that_span_two_sessions_follow_on(client, build, session, category
         closes_on=session.closes_on - datetime.timedelta(days=365),
     )
     for i in range(25):
-        s = services.enter_suggestion(
-            suggestion=Suggestion(
-                session=older,
-                title=f"旧建议{i}",
-                content="内容。",
-                category=category,
-                lead_deputy=deputy_a,
-                delegation=deputy_a.delegation,
-            ),
-            by=staff,
-        )
-        services.register(suggestion=s, by=staff)
+        build(Status.REGISTERED, session=older, title=f"旧建议{i}", content="内容。")
     for _ in range(13):
         build(Status.REGISTERED)
     for page in (1, 2):
@@ -136,18 +124,7 @@ def test_a_filtered_list_over_all_sessions_pages_as_the_offset_over_all_rows_did
             closes_on=session.closes_on - datetime.timedelta(days=days),
         )
         for i in range(4):
-            s = services.enter_suggestion(
-                suggestion=Suggestion(
-                    session=older,
-                    title=f"旧建议{k}-{i}",
-                    content="内容。",
-                    category=category,
-                    lead_deputy=deputy_a,
-                    delegation=deputy_a.delegation,
-                ),
-                by=staff,
-            )
-            services.register(suggestion=s, by=staff)
+            build(Status.REGISTERED, session=older, title=f"旧建议{k}-{i}", content="内容。")
     for i in range(6):
         build(Status.CLOSED if i % 2 else Status.REGISTERED, lead_unit=unit_x)
     want, total = expected(0, 100, status=Status.REGISTERED)
