@@ -238,6 +238,7 @@ def suggestion_rows(tables, rng, topics, categories, session, number, current, u
         return
     aid = ta.add(
         suggestion_id=sid,
+        session_id=session.pk,
         unit_id=rng.choice(units).pk,
         role="lead",
         assigned_on=assigned_on,
@@ -258,6 +259,7 @@ def suggestion_rows(tables, rng, topics, categories, session, number, current, u
             }
         tr.add(
             suggestion_id=sid,
+            session_id=session.pk,
             assignment_id=aid,
             reply_class=reply_class,
             text="经研究，答复如下。",

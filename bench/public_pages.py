@@ -111,6 +111,7 @@ def fill(sessions, per_session):
             (
                 Assignment(
                     suggestion=s,
+                    session_id=s.session_id,
                     unit=rng.choice(units),
                     role="lead",
                     assigned_on=opens,
@@ -127,6 +128,7 @@ def fill(sessions, per_session):
             (
                 Reply(
                     suggestion=a.suggestion,
+                    session_id=a.session_id,
                     assignment=a,
                     reply_class=a.suggestion.reply_class,
                     text="答复正文。" * 30,

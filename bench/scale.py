@@ -279,6 +279,7 @@ def build(total, per_session, seed=1, progress=print):
                 lead_unit = rng.choices(units, unit_weights)[0]
                 aid = ta.add(
                     suggestion_id=sid,
+                    session_id=session.pk,
                     unit_id=lead_unit.pk,
                     role="lead",
                     assigned_on=assigned_on,
@@ -292,6 +293,7 @@ def build(total, per_session, seed=1, progress=print):
                     if co != lead_unit:
                         ta.add(
                             suggestion_id=sid,
+                            session_id=session.pk,
                             unit_id=co.pk,
                             role="co",
                             assigned_on=assigned_on,
@@ -316,6 +318,7 @@ def build(total, per_session, seed=1, progress=print):
                     }
                 tr.add(
                     suggestion_id=sid,
+                    session_id=session.pk,
                     assignment_id=aid,
                     reply_class=reply_class,
                     text=f"对《{topic['title'].format(place=place)}》的答复。经研究，" * 3,

@@ -4,6 +4,7 @@ column recounted, compared with what was stored, and the drift reported and repa
 The change-sets (`summaries.change_set`) keep these rows exact as every write commits; this is
 the check that they did: `manage.py check_derived`, and the worker each night
 (`suggestions.tasks.check_derived_rows`), whose last result /healthz shows. A drift found here
+(or an assignment or reply whose copy of its suggestion's session is not the suggestion's)
 is a write that went around the change-sets (a raw UPDATE, a restored backup of one table, a
 bug): the report names the rows, so the write can be found.
 """
@@ -20,7 +21,14 @@ from suggestions.models import FlagsToReview, OpenPromise, ReplyDays, Suggestion
 
 G = Tally.Group
 EXAMPLES = 10  # rows named per kind of drift; the count is always whole
-KINDS = ["tally", "reply_days", "open_promises", "flags_to_review", "suggestion_flags"]
+KINDS = [
+    "tally",
+    "reply_days",
+    "open_promises",
+    "flags_to_review",
+    "suggestion_flags",
+    "copied_sessions",
+]
 
 
 def _stored(session_id):
@@ -72,8 +80,8 @@ class Report:
         self.drifted = dict.fromkeys(KINDS, 0)
         self.examples = []
 
-    def add(self, kind, where, stored, counted):
-        self.drifted[kind] += 1
+    def add(self, kind, where, stored, counted, rows=1):
+        self.drifted[kind] += rows
         if sum(1 for e in self.examples if e.startswith(kind)) < EXAMPLES:
             self.examples.append(f"{kind} {where}: stored {stored}, counted {counted}")
 
@@ -101,6 +109,12 @@ def check(repair=True):
     One transaction per session, under the session's lock (`summaries.lock_sessions`), so a
     service writing meanwhile waits for one session's recount, never for the whole check."""
     report = Report()
+    with transaction.atomic():  # first: the recounts below read the sessions copied
+        moved = summaries.copy_sessions()
+        if moved:
+            where = "assignments and replies"
+            report.add("copied_sessions", where, "another session", "their suggestion's", moved)
+        transaction.set_rollback(not repair)
     sessions = _sessions()
     for session_id in sessions:
         with transaction.atomic():
@@ -122,7 +136,7 @@ def _check_session(session_id, report):
     for pk in summaries.refresh_flags(suggestions):
         report.add("suggestion_flags", f"suggestion {pk}", "other columns", "rewritten")
     before = _stored(session_id)
-    for group in G.values:
+    for group in summaries.RECOUNT_ORDER:
         summaries.recount(session_id, group)
     summaries.recount_flags_to_review(session_id)
     after = _stored(session_id)

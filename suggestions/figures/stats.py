@@ -494,7 +494,7 @@ def session_units(session, unit=None, today=None):
     rows = _tallies(session, Tally.Group.UNIT)
     overdue = Assignment.objects.filter(Assignment.overdue_q(today))
     if session:
-        overdue = overdue.filter(suggestion__session=session)
+        overdue = overdue.filter(session=session)
     units = HandlingUnit.objects.all()
     if unit:
         rows, overdue, units = rows.filter(key=unit.pk), overdue.filter(unit=unit), [unit]

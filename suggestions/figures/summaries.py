@@ -35,12 +35,13 @@ Every change-set also bumps the public pages' cache version (`congress.cache`).
 import contextlib
 import contextvars
 import functools
+import itertools
 import logging
 from collections import Counter
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, signals
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery, Sum, signals
 
 from congress.cache import bump_now_and_on_commit
 from suggestions.models import (
@@ -215,9 +216,15 @@ def recount(session_id, group, keys=None):
 
     A category's rows also carry the loop's figures (a session's are the sum of its
     categories', each recount reading one category's suggestions, not the session's); a unit's
-    rows also its promises, and its `ReplyDays` and `OpenPromise` rows are recounted with them."""
+    rows also its promises, and its `ReplyDays` and `OpenPromise` rows are recounted with them.
+    The session's total is the sum of its category rows (every suggestion has a category), so
+    it is recounted after them (`RECOUNT_ORDER`), from a dozen rows, not the session's
+    suggestions."""
+    if group == G.TOTAL:
+        _recount_total(session_id)
+        return
     if group == G.UNIT:
-        rows = Assignment.objects.filter(suggestion__session=session_id)
+        rows = Assignment.objects.filter(session=session_id)
         columns = unit_counts()
     elif group == G.CATEGORY:
         rows = Suggestion.objects.filter(session=session_id)
@@ -225,15 +232,10 @@ def recount(session_id, group, keys=None):
     else:
         rows = Suggestion.objects.filter(session=session_id)
         columns = suggestion_counts()
-    field = FIELDS.get(group)
-    if field and keys is not None:
+    field = FIELDS[group]
+    if keys is not None:
         rows = rows.filter(**{f"{field}__in": keys})
-    if field:
-        counted = {row.pop(field): row for row in rows.order_by().values(field).annotate(**columns)}
-    else:
-        counted = {0: rows.aggregate(**columns)}
-        if not counted[0]["suggestions"]:
-            counted = {}
+    counted = {row.pop(field): row for row in rows.order_by().values(field).annotate(**columns)}
     columns = list(columns)
     if group == G.CATEGORY:
         columns += [c for c in LOOP_COLUMNS if c not in columns]
@@ -248,6 +250,10 @@ def recount(session_id, group, keys=None):
             row.update(promises.get(key, dict.fromkeys(PROMISE_COLUMNS, 0)))
         recount_reply_days(session_id, keys)
         recount_open_promises(session_id, keys)
+    _write_tallies(session_id, group, keys, counted, columns)
+
+
+def _write_tallies(session_id, group, keys, counted, columns):
     stale = Tally.objects.filter(session=session_id, group=group)
     if keys is not None:
         stale = stale.filter(key__in=keys)
@@ -261,6 +267,18 @@ def recount(session_id, group, keys=None):
         )
 
 
+def _recount_total(session_id):
+    sums = Tally.objects.filter(session=session_id, group=G.CATEGORY).aggregate(
+        **{column: Sum(column) for column in SUGGESTION_COLUMNS}
+    )
+    counted = {0: sums} if sums["suggestions"] else {}
+    _write_tallies(session_id, G.TOTAL, None, counted, SUGGESTION_COLUMNS)
+
+
+# The total is summed from the category rows: recounted after them.
+RECOUNT_ORDER = [G.CATEGORY, G.DELEGATION, G.UNIT, G.TOTAL]
+
+
 def unit_replies(replies, session_id, keys):
     """These replies of the session, only those to these units' assignments when `keys`.
 
@@ -270,11 +288,11 @@ def unit_replies(replies, session_id, keys):
     (40 ms a recount at 100,000 suggestions, ten times that at a million), and a subquery in
     place of the list kept that plan. Over UNIT_IDS_AT_ONCE ids (a bulk change set touching
     many units) the subquery is used instead: the same rows, within SQLite's variable limit."""
-    replies = replies.filter(suggestion__session=session_id)
+    replies = replies.filter(session=session_id)
     if keys is not None:
-        assignments = Assignment.objects.filter(
-            suggestion__session=session_id, unit__in=keys
-        ).values_list("pk", flat=True)
+        assignments = Assignment.objects.filter(session=session_id, unit__in=keys).values_list(
+            "pk", flat=True
+        )
         ids = list(assignments[: UNIT_IDS_AT_ONCE + 1])
         replies = replies.filter(assignment__in=assignments if len(ids) > UNIT_IDS_AT_ONCE else ids)
     return replies
@@ -300,6 +318,8 @@ def _category_loop(session_id, keys):
     ]
     loop = {}  # a category with none of them is left out: its row takes the columns' 0
     for rows, columns in parts:
+        # By the suggestion's session: through the (session, category) index to the few
+        # categories recounted (by the reply's own session, every promise of the session).
         rows = rows.filter(suggestion__session=session_id)
         for key, counts in _grouped(rows, "suggestion__category", keys, columns).items():
             loop.setdefault(key, {}).update(counts)
@@ -312,7 +332,7 @@ def recount_reply_days(session_id, keys=None):
 
     The all-sessions rows change by an increment (`replies = replies + n`), which two sessions'
     services may apply at once without either losing the other's."""
-    assignments = Assignment.objects.filter(suggestion__session=session_id)
+    assignments = Assignment.objects.filter(session=session_id)
     stored = ReplyDays.objects.filter(session=session_id)
     if keys is not None:
         assignments = assignments.filter(unit__in=keys)
@@ -345,19 +365,30 @@ def recount_reply_days(session_id, keys=None):
 
 def _add_to_all_sessions(change):
     """Add {(unit, days): n} to the all-sessions rows, in (unit, days) order (two services
-    adding at once take the rows' locks in the same order), a thousand rows a statement."""
+    adding at once take the rows' locks in the same order): a run of additions a thousand rows
+    a statement, a subtraction (a reply moved or gone) an UPDATE of its row, which exists (the
+    row proposed by an upsert must itself satisfy replies >= 0 on SQLite)."""
     table = connection.ops.quote_name(ReplyDays._meta.db_table)
-    items = list(change.items())
-    for start in range(0, len(items), 1000):
-        chunk = items[start : start + 1000]
-        values = ", ".join(["(NULL, %s, %s, %s)"] * len(chunk))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (session_id, unit, days, replies) VALUES {values} "
-                "ON CONFLICT (unit, days) WHERE session_id IS NULL "
-                f"DO UPDATE SET replies = {table}.replies + excluded.replies",
-                [x for (unit, days), n in chunk for x in (unit, days, n)],
-            )
+    items = sorted(change.items())
+    with connection.cursor() as cursor:
+        for subtract, run in itertools.groupby(items, key=lambda item: item[1] < 0):
+            run = list(run)
+            if subtract:
+                cursor.executemany(
+                    f"UPDATE {table} SET replies = replies + %s "
+                    "WHERE session_id IS NULL AND unit = %s AND days = %s",
+                    [(n, unit, days) for (unit, days), n in run],
+                )
+                continue
+            for start in range(0, len(run), 1000):
+                chunk = run[start : start + 1000]
+                values = ", ".join(["(NULL, %s, %s, %s)"] * len(chunk))
+                cursor.execute(
+                    f"INSERT INTO {table} (session_id, unit, days, replies) VALUES {values} "
+                    "ON CONFLICT (unit, days) WHERE session_id IS NULL "
+                    f"DO UPDATE SET replies = {table}.replies + excluded.replies",
+                    [x for (unit, days), n in chunk for x in (unit, days, n)],
+                )
     units = sorted({unit for unit, _days in change})
     ReplyDays.objects.filter(session=None, unit__in=units, replies=0).delete()
 
@@ -488,7 +519,7 @@ def rebuild():
     ReplyDays.objects.all().delete()
     OpenPromise.objects.all().delete()
     for session_id in Suggestion.objects.order_by().values_list("session", flat=True).distinct():
-        for group in G.values:
+        for group in RECOUNT_ORDER:
             recount(session_id, group)
     rebuild_flags()
 
@@ -541,7 +572,7 @@ class Changes:
                     (session_id, G.DELEGATION, delegation_id),
                 }
             for session_id, unit_id in Assignment.objects.filter(suggestion__in=chunk).values_list(
-                "suggestion__session", "unit"
+                "session", "unit"
             ):
                 self.groups.add((session_id, G.UNIT, unit_id))
 
@@ -559,6 +590,7 @@ class Changes:
 
     def apply(self):
         if self.suggestions:
+            copy_sessions(self.suggestions)
             self.add_groups(self.suggestions)
         sessions = {session_id for session_id, _group, _key in self.groups} | self.sessions
         lock_sessions(sessions)
@@ -566,13 +598,36 @@ class Changes:
         for session_id, group, key in self.groups:
             if session_id not in self.sessions:
                 keys.setdefault((session_id, group), set()).add(key)
-        for (session_id, group), wanted in sorted(keys.items()):
+        for (session_id, group), wanted in sorted(
+            keys.items(), key=lambda item: (item[0][0], RECOUNT_ORDER.index(item[0][1]))
+        ):
             recount(session_id, group, None if group == G.TOTAL else sorted(wanted))
         for session_id in sorted(self.sessions):
-            for group in G.values:
+            for group in RECOUNT_ORDER:
                 recount(session_id, group)
         self.refresh_flags(sessions)
         bump_now_and_on_commit()  # whatever the writes changed, pages showing it are stale
+
+
+def copy_sessions(suggestion_ids=None):
+    """Rewrite the session copied onto assignments and replies (`copied_session`) where it is
+    not their suggestion's (one moved to another session), these suggestions' only when given.
+    Run before the groups after the change are read, so a move recounts the new session's
+    units; returns how many rows it rewrote."""
+    session = Subquery(
+        Suggestion.everywhere.filter(pk=OuterRef("suggestion")).values("session")[:1]
+    )
+    rewritten = 0
+    for model in (Assignment, Reply):
+        rows = model.everywhere.exclude(session=F("suggestion__session"))
+        if suggestion_ids is None:
+            rewritten += rows.update(session=session)
+            continue
+        ids = sorted(suggestion_ids)
+        for start in range(0, len(ids), CHUNK):
+            chunk = rows.filter(suggestion__in=ids[start : start + CHUNK])
+            rewritten += chunk.update(session=session)
+    return rewritten
 
 
 CHUNK = 500  # suggestion ids in one `IN (…)`: a demo or an import touches thousands

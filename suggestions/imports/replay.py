@@ -244,11 +244,12 @@ def _write_batch(batch, session, by, texts):
         lead_replied_on = None if r.rehandling_due_on else r.replied_on  # and owes a new reply
         person = r.plan.responsible_person
         assignments.append(
-            (r.suggestion.pk, r.plan.lead_unit.pk, Role.LEAD.value, r.assigned_on, lead_due_on)
-            + (r.due_on, person, lead_replied_on)
+            (r.suggestion.pk, session.pk, r.plan.lead_unit.pk, Role.LEAD.value, r.assigned_on)
+            + (lead_due_on, r.due_on, person, lead_replied_on)
         )
         assignments += [
-            (r.suggestion.pk, unit.pk, Role.CO.value, r.assigned_on, r.due_on, r.due_on, "", None)
+            (r.suggestion.pk, session.pk, unit.pk, Role.CO.value, r.assigned_on, r.due_on)
+            + (r.due_on, "", None)
             for unit in r.plan.co_units
         ]
     insert(Assignment, ASSIGNMENT_COLUMNS, assignments)
@@ -265,7 +266,8 @@ def _write_batch(batch, session, by, texts):
                 plan.reply_class, "", None, None, r.replied_on, imported=True
             )
             replies.append(
-                (pk, leads[pk], Reply.Kind.REPLY.value, 1, plan.reply_class, texts.reply_text)
+                (pk, session.pk, leads[pk], Reply.Kind.REPLY.value, 1, plan.reply_class)
+                + (texts.reply_text,)
                 + (texts.signature, r.replied_on, r.due_on, "", "", actor)
                 + (promised["promise"], promised["promised_by"], promised["promise_year_only"])
             )
@@ -303,6 +305,7 @@ SUGGESTION_COLUMNS = [  # what an import gives a new suggestion; the rest take t
 ]
 ASSIGNMENT_COLUMNS = [
     "suggestion_id",
+    "session_id",
     "unit_id",
     "role",
     "assigned_on",
@@ -313,6 +316,7 @@ ASSIGNMENT_COLUMNS = [
 ]
 REPLY_COLUMNS = [
     "suggestion_id",
+    "session_id",
     "assignment_id",
     "kind",
     "round",

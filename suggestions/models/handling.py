@@ -38,6 +38,18 @@ from suggestions.rules import (
 )
 
 
+def copied_session(db_index=True):
+    """A row's copy of its suggestion's session (assignments, replies)."""
+    return models.ForeignKey(
+        Session,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=db_index,
+        verbose_name=_("session"),
+    )
+
+
 class AssignmentQuerySet(models.QuerySet):
     def replying(self):
         """The assignments that owe a reply of their own: the lead unit and split units."""
@@ -73,6 +85,10 @@ class Assignment(models.Model):
         related_name="assignments",
         verbose_name=_("handling unit"),
     )
+    # The suggestion's session, copied (`save`; kept in step by the change-sets, checked by
+    # `drift`): a unit's figures of a session are recounted from that unit's rows of it by
+    # (session, unit), not by joining a million suggestions to find the session's.
+    session = copied_session(db_index=False)  # (session, unit) below serves it
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
     assigned_on = models.DateField(_("assigned on"))
     due_on = models.DateField(_("due on"))
@@ -103,6 +119,7 @@ class Assignment(models.Model):
             ),
         ]
         indexes = [
+            models.Index(fields=["session", "unit"], name="assignment_session_unit"),
             models.Index(fields=["unit", "due_on"], name="assignment_unit_due"),
             # A unit's finished work in its workbench's order, read a page at a time.
             models.Index(fields=["unit", "-due_on", "id"], name="assignment_unit_done"),
@@ -116,6 +133,11 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.unit} · {self.get_role_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.session_id is None:
+            self.session_id = self.suggestion.session_id
+        super().save(*args, **kwargs)
 
     @property
     def owes_reply(self):
@@ -362,6 +384,7 @@ class Reply(models.Model):
     assignment = models.ForeignKey(
         Assignment, on_delete=models.PROTECT, related_name="replies", verbose_name=_("assignment")
     )
+    session = copied_session()  # as an assignment's: found and counted without the suggestion
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.REPLY)
     round = models.PositiveSmallIntegerField(_("round"), default=1)
     reply_class = models.CharField(_("class"), max_length=1, choices=ReplyClass.choices)
@@ -421,7 +444,7 @@ class Reply(models.Model):
         _("promise not tracked"), default=False, db_default=False, editable=False
     )
 
-    objects = scoped(ReplyQuerySet, path="suggestion__session__congress")
+    objects = scoped(ReplyQuerySet, path="session__congress")
     everywhere = everywhere(ReplyQuerySet)
 
     class Meta:
@@ -444,6 +467,10 @@ class Reply(models.Model):
             models.Index(
                 fields=["replied_on"], condition=Q(is_published=False), name="reply_to_publish"
             ),
+            # ... and how many there are in a congress's sessions, counted index-only.
+            models.Index(
+                fields=["session"], condition=Q(is_published=False), name="reply_unpublished"
+            ),
             # A unit's open promises, soonest first (its workbench): walked in order among the
             # few still open, not sorted out of every reply the unit ever sent.
             models.Index(
@@ -459,6 +486,11 @@ class Reply(models.Model):
 
     def __str__(self):
         return f"{self.suggestion.number_label} · {self.get_kind_display()} {self.reply_class}"
+
+    def save(self, *args, **kwargs):
+        if self.session_id is None:
+            self.session_id = self.suggestion.session_id
+        super().save(*args, **kwargs)
 
     @property
     def shown_text(self):

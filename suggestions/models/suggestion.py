@@ -474,6 +474,11 @@ class Suggestion(models.Model):
             models.Index(fields=["session", "status"], name="suggestion_session_status"),
             models.Index(fields=["status", "due_on"], name="suggestion_status_due"),
             models.Index(fields=["session", "category"], name="suggestion_session_category"),
+            # The public list and API filtered over all sessions by category, then delegation
+            # and status: one index range, not a bitmap AND of two 80,000-row indexes.
+            models.Index(
+                fields=["category", "delegation", "status"], name="suggestion_category_filters"
+            ),
             # Staff queues: a status's oldest first, among a million rows.
             models.Index(fields=["status", "id"], name="suggestion_status_pk"),
             models.Index(fields=["status", "first_replied_on"], name="suggestion_status_replied"),

@@ -252,8 +252,8 @@ def unit_detail(request, pk):
     # A unit's replies are on suggestions registered for handling, so its promises need no
     # join to `mine`; over all sessions they are walked in date order (`current`).
     promises = Reply.objects.promises(walked=session is None).filter(assignment__unit=unit)
-    if session:
-        promises = promises.filter(suggestion__session=session)
+    if session:  # the assignment's session too: its (session, unit) index, not all the unit's
+        promises = promises.filter(session=session, assignment__session=session)
     promises = promises.select_related("suggestion__session").order_by("promised_by", "pk")
     paginator = Paginator(promises, PAGE_SIZE)
     # How many: the unit's summary rows count the same promises (replies exist only on

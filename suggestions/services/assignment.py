@@ -72,6 +72,7 @@ def assign(*, suggestion, lead_unit=None, co_units=(), separate_units=(), by, on
     Assignment.objects.bulk_create(
         Assignment(
             suggestion=suggestion,
+            session_id=suggestion.session_id,
             unit=unit,
             role=role,
             assigned_on=on,

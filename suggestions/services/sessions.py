@@ -36,7 +36,7 @@ def conclude_session(*, session, by, on=None, only=None):
     closing = Suggestion.objects.select_for_update().filter(
         session=session, status__in=CLOSED_BY_CONCLUDING
     )
-    promises = Reply.objects.promises_open().filter(suggestion__session=session)
+    promises = Reply.objects.promises_open().filter(session=session)
     if only is not None:
         closing = closing.filter(pk__in=only)
         promises = promises.filter(suggestion__in=only)

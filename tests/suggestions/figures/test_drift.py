@@ -66,6 +66,26 @@ def test_rows_of_a_session_without_suggestions_are_drift(build, unit_x, session)
     assert not Tally.objects.filter(key=999_999).exists()
 
 
+def test_a_handling_row_with_another_session_than_its_suggestions_is_drift(build, unit_x, session):
+    from congress.models import Session
+    from suggestions.models import Assignment
+
+    build(Status.CLOSED, lead_unit=unit_x)
+    other = Session.objects.create(
+        term=session.term,
+        number=2,
+        name="九届二次会议",
+        opens_on=datetime.date(2027, 1, 10),
+        closes_on=datetime.date(2027, 1, 13),
+    )
+    Assignment.objects.update(session=other)  # a raw UPDATE: no change-set sees it
+    report = drift.check()
+    assert report.drifted["copied_sessions"] == 1
+    assert set(Assignment.objects.values_list("session", flat=True)) == {session.pk}
+    assert_in_step(session, "repaired")
+    assert drift.check().total == 0
+
+
 def test_the_nightly_job_checks_and_healthz_shows_its_last_result(drifted, client):
     HUEY.get("self-check:derived_rows")  # no result left over from another test
     assert client.get("/healthz").json()["checks"]["derived_rows"] == {"checked_at": None}

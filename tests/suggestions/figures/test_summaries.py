@@ -483,6 +483,33 @@ def test_a_suggestion_edited_in_the_admin_moves_to_its_new_category(build, sessi
     assert_in_step(session, "category changed by hand")
 
 
+def test_a_suggestion_moved_to_another_session_takes_its_handling_along(
+    build, session, unit_x, staff
+):
+    """Assignments and replies carry their suggestion's session (so a unit's figures of a
+    session are counted from its own rows): a move rewrites them, and both sessions' figures
+    follow."""
+    from congress.models import Session
+    from suggestions.models import Assignment, Reply
+
+    suggestion = build(Status.CLOSED, lead_unit=unit_x, reply_class="B")
+    later = Session.objects.create(
+        term=session.term,
+        number=2,
+        name="九届二次会议",
+        opens_on=datetime.date(2027, 1, 10),
+        closes_on=datetime.date(2027, 1, 13),
+    )
+    services.update_suggestion(
+        suggestion=suggestion, changes={"session": later}, by=staff, reason="登记错了会次"
+    )
+    assert set(Assignment.objects.values_list("session", flat=True)) == {later.pk}
+    assert set(Reply.objects.values_list("session", flat=True)) == {later.pk}
+    assert not Tally.objects.filter(session=session, group="unit").exists()
+    assert Tally.objects.get(session=later, group="unit", key=unit_x.pk).lead == 1
+    assert_in_step(later, "moved to the next session")
+
+
 def test_each_language_has_its_own_cached_page(client, build):
     from django.conf import settings
     from django.test import Client
