@@ -8,6 +8,8 @@ rendered as usual and not stored. A stored page keeps the versions
 (`congress.cache`) it was rendered under, and is served while they are current. When one moved,
 the first visitor takes a short lock and renders it again; the others meanwhile get the previous
 copy (stale while revalidate), or, with no copy at all, wait a moment for the one being rendered.
+While writes keep coming, a page is rendered again at most once every
+PUBLIC_PAGE_REFRESH_SECONDS (`single_flight`).
 
 Nothing per visitor is stored: only anonymous GETs (no session or message cookie), only a 200
 that sets no cookie and holds no CSRF token, and the Host is validated before a copy is served.
@@ -229,16 +231,26 @@ class PublicPageCacheMiddleware:
 
 def single_flight(key, stale, render):
     """One render per change: whoever takes the lock renders; the others get the stale copy,
-    or, with none, wait up to WAIT_SECONDS for the fresh one (then render it themselves)."""
+    or, with none, wait up to WAIT_SECONDS for the fresh one (then render it themselves).
+
+    Under a stream of writes, a page rendered again because it was stale keeps the lock for
+    PUBLIC_PAGE_REFRESH_SECONDS after the render: meanwhile its visitors get that copy, so a
+    page over all sessions is rendered at most once per interval, not once per write (10 a
+    second at national scale). The first change after a quiet spell shows at once: a page
+    rendered with no copy before, or after the interval has passed, frees the lock at once."""
     lock = f"lock:{key}"
     taken = cache.safely(lambda c: c.add(lock, 1, LOCK_SECONDS))
     if taken is cache.FAILED:
         return render()
     if taken:
+        refresh = settings.PUBLIC_PAGE_REFRESH_SECONDS if stale is not None else 0
         try:
             return render()
         finally:
-            cache.safely(lambda c: c.delete(lock))
+            if refresh:
+                cache.safely(lambda c: c.set(lock, 1, refresh))
+            else:
+                cache.safely(lambda c: c.delete(lock))
     if stale is not None:
         return replay(stale)
     deadline = time.monotonic() + WAIT_SECONDS

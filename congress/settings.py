@@ -204,6 +204,9 @@ CACHES = {
 }
 # How long a stored public page is kept at most; a write to what it shows outdates it sooner.
 PUBLIC_PAGE_SECONDS = int(os.environ.get("PUBLIC_PAGE_SECONDS", 600))
+# While writes keep outdating a page, it is rendered again at most once per this many seconds
+# (its visitors get the copy before meanwhile); the first change after a quiet spell shows at once.
+PUBLIC_PAGE_REFRESH_SECONDS = int(os.environ.get("PUBLIC_PAGE_REFRESH_SECONDS", 2))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

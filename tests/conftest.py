@@ -56,6 +56,16 @@ def _writes_outside_a_change_set_fail():
     yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _every_change_rendered_at_once():
+    """Tests read each change on the next page; tests/congress/test_page_cache.py sets the
+    refresh interval a stream of writes gets in production."""
+    from django.conf import settings
+
+    settings.PUBLIC_PAGE_REFRESH_SECONDS = 0
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _on_today():
     with on_today():

@@ -13,7 +13,7 @@ from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 from django.http import HttpResponse
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -195,6 +195,23 @@ def test_with_no_copy_at_all_visitors_wait_for_the_one_render():
         t.join()
     assert len(renders) == 1
     assert [r.content for r in results] == [b"fresh"] * 3
+
+
+def test_under_a_stream_of_writes_a_page_is_rendered_at_most_once_per_interval(build, settings):
+    settings.PUBLIC_PAGE_REFRESH_SECONDS = 2
+    build(Status.REGISTERED)
+    queries_of("/suggestions/")
+    build(Status.REGISTERED, title="第一次之后")
+    page, queries = queries_of("/suggestions/")
+    assert queries > 0 and "第一次之后" in page.content.decode()  # after a quiet spell: at once
+    build(Status.REGISTERED, title="紧接着的一条")
+    page, queries = queries_of("/suggestions/")
+    assert queries == 0 and "紧接着的一条" not in page.content.decode()  # the copy just made
+    request = RequestFactory().get("/suggestions/")
+    key = pages.page_key(request, pages.route_of(request)[0])
+    django_cache.delete(f"lock:{key}")  # the interval has passed
+    page, queries = queries_of("/suggestions/")
+    assert queries > 0 and "紧接着的一条" in page.content.decode()
 
 
 def test_a_stale_page_is_rendered_by_its_first_visitor(build):
