@@ -54,6 +54,7 @@ class CongressConfig(AppConfig):
         from congress.history import connect_deletion_traces
 
         connect_deletion_traces(apps.get_models())
+        cache.watch_rows(apps.get_models())
 
         from django.contrib import admin
 
