@@ -111,11 +111,16 @@ class Keyset:
     `first_count()`, the count the first page by cursor gives (by default every row's; null
     allowed where counting every row would cost more than the page)."""
 
-    def __init__(self, window, mapper, *, after, key_of, first_count=None):
+    def __init__(self, window, mapper, *, after, key_of, first_count=None, offset_cap=None):
         self.window, self.mapper, self.after, self.key_of = window, mapper, after, key_of
         self.first_count = first_count or self.count
+        # A window counted up to a cap (a keyword search, filters over all sessions) is paged
+        # by offset within its first `offset_cap` rows only; further, the cursor walks.
+        self.offset_cap = offset_cap
 
     def count(self):
+        if self.offset_cap is not None and self.window.capped:
+            return None  # more match than are counted
         return self.window.count()
 
     def page_at(self, offset, limit):
@@ -160,9 +165,16 @@ class Pages(PaginationBase):
             raise HttpError(400, "Give `cursor` or `offset`, not both.")
         count = None
         if pagination.offset is not None:
+            cap = keyset.offset_cap
+            if cap is not None and pagination.offset + limit > cap:
+                raise HttpError(
+                    400,
+                    f"`offset` reaches the first {cap:,} matches of a keyword search or of "
+                    "filters over all sessions; walk further with `cursor` (each page's `next`).",
+                )
             rows = keyset.page_at(pagination.offset, limit)
             count = keyset.count()
-            more = pagination.offset + len(rows) < count
+            more = pagination.offset + len(rows) < (cap if count is None else count)
         else:
             try:
                 key = decode_cursor(pagination.cursor) if pagination.cursor else None

@@ -212,16 +212,30 @@ def list_suggestions(
     )
     check_filters(filterset)
     chosen = filterset.form.cleaned_data.get("session")
-    window = filterset.qs
-    if listing.only_session(data, params):  # deep offsets seek session by session
+    # The window `offset` pages in, the public list's: by session (deep offsets seek session by
+    # session), or counted up to the list's cap for a keyword search or filters over all
+    # sessions (a deep offset there sorted every match: seconds for the busiest unit's 72,709).
+    window, capped = filterset.qs, False
+    if listing.only_session(data, params):
         window = listing.SessionWindow(filterset.qs, chosen)
-    return session_keyset(window, filterset.qs, chosen)
+    elif q and q.strip() or not chosen:
+        sessions = Session.objects.filter(pk=chosen.pk) if chosen else Session.objects.all()
+        sessions = list(sessions.order_by("-opens_on", "pk").values_list("pk", "opens_on"))
+        window, capped = (
+            (
+                search.Ranked(filterset.qs, sessions)
+                if q and q.strip()
+                else listing.FilteredWindow(filterset.qs, sessions, search.CAP)
+            ),
+            True,
+        )
+    return session_keyset(window, filterset.qs, chosen, offset_cap=search.CAP if capped else None)
 
 
 MAX_SESSIONS_READ = 16  # sessions a page reads in one query, at most
 
 
-def session_keyset(window, queryset, session=None):
+def session_keyset(window, queryset, session=None, offset_cap=None):
     """The list newest session first, then by number (title matches first when searching),
     read by cursor on the (session, number) index: the first session alone, then twice as many
     sessions a query as long as the page is not full (1, 2, 4 … 16), so a filter that few rows
@@ -294,7 +308,14 @@ def session_keyset(window, queryset, session=None):
         found = queryset.order_by().values("pk")[: search.CAP + 1].count()
         return None if found > search.CAP else found
 
-    return Keyset(window, suggestion_out, after=after, key_of=key_of, first_count=first_count)
+    return Keyset(
+        window,
+        suggestion_out,
+        after=after,
+        key_of=key_of,
+        first_count=first_count,
+        offset_cap=offset_cap,
+    )
 
 
 @router.get(

@@ -143,6 +143,28 @@ def test_offset_still_works_and_hands_a_cursor_to_go_on_with(client, two_session
     assert both.status_code == 400
 
 
+@pytest.mark.parametrize("params", [{"q": "供暖"}, {"status": "registered"}])
+def test_offsets_of_a_search_or_filters_over_all_sessions_stop_at_the_counted_cap(
+    client, two_sessions, monkeypatch, params
+):
+    """Such a list is counted up to a cap (1,000); `offset` pages within it and, past it, is
+    refused with the way on (a deep offset sorted every match: seconds at a million)."""
+    from suggestions.search import keywords
+
+    monkeypatch.setattr(keywords, "CAP", 12)
+    walked, _pages, _count = walk(client, limit=50, **params)
+    within = client.get(URL, {**params, "offset": 4, "limit": 8}).json()
+    assert [r["id"] for r in within["items"]] == [r["id"] for r in walked][4:12]
+    assert within["count"] is None  # more match than are counted
+    assert within["next"] is None
+    past = client.get(URL, {**params, "offset": 8, "limit": 5})
+    assert past.status_code == 400
+    assert "cursor" in past.json()["detail"]
+    one_session = client.get(URL, {**params, "session": two_sessions.pk, "offset": 10, "limit": 5})
+    # One session's filtered list is not capped; a search is, in one session too (as the list).
+    assert one_session.status_code == (400 if "q" in params else 200)
+
+
 def test_stations_walk_by_cursor_each_once(client, delegation, deputy_a):
     from congress.models import Division
 
