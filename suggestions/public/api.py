@@ -215,20 +215,17 @@ def list_suggestions(
     # The window `offset` pages in, the public list's: by session (deep offsets seek session by
     # session), or counted up to the list's cap for a keyword search or filters over all
     # sessions (a deep offset there sorted every match: seconds for the busiest unit's 72,709).
-    window, capped = filterset.qs, False
+    window, capped, searching = filterset.qs, False, bool(q and q.strip())
     if listing.only_session(data, params):
         window = listing.SessionWindow(filterset.qs, chosen)
-    elif q and q.strip() or not chosen:
+    elif searching or not chosen:
         sessions = Session.objects.filter(pk=chosen.pk) if chosen else Session.objects.all()
         sessions = list(sessions.order_by("-opens_on", "pk").values_list("pk", "opens_on"))
-        window, capped = (
-            (
-                search.Ranked(filterset.qs, sessions)
-                if q and q.strip()
-                else listing.FilteredWindow(filterset.qs, sessions, search.CAP)
-            ),
-            True,
-        )
+        if searching:
+            window = search.Ranked(filterset.qs, sessions)
+        else:
+            window = listing.FilteredWindow(filterset.qs, sessions, search.CAP)
+        capped = True
     return session_keyset(window, filterset.qs, chosen, offset_cap=search.CAP if capped else None)
 
 
