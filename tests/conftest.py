@@ -102,6 +102,18 @@ def session(db):
 
 
 @pytest.fixture
+def next_session(session):
+    """The term's second session, a year after the first."""
+    return Session.objects.create(
+        term=session.term,
+        number=2,
+        name="九届二次会议",
+        opens_on=datetime.date(2027, 1, 10),
+        closes_on=datetime.date(2027, 1, 13),
+    )
+
+
+@pytest.fixture
 def delegation(db):
     division = Division.objects.create(name="离石区")
     return Delegation.objects.create(name="离石区代表团", division=division)

@@ -66,19 +66,13 @@ def test_rows_of_a_session_without_suggestions_are_drift(build, unit_x, session)
     assert not Tally.objects.filter(key=999_999).exists()
 
 
-def test_a_handling_row_with_another_session_than_its_suggestions_is_drift(build, unit_x, session):
-    from congress.models import Session
+def test_a_handling_row_with_another_session_than_its_suggestions_is_drift(
+    build, unit_x, session, next_session
+):
     from suggestions.models import Assignment
 
     build(Status.CLOSED, lead_unit=unit_x)
-    other = Session.objects.create(
-        term=session.term,
-        number=2,
-        name="九届二次会议",
-        opens_on=datetime.date(2027, 1, 10),
-        closes_on=datetime.date(2027, 1, 13),
-    )
-    Assignment.objects.update(session=other)  # a raw UPDATE: no change-set sees it
+    Assignment.objects.update(session=next_session)  # a raw UPDATE: no change-set sees it
     report = drift.check()
     assert report.drifted["copied_sessions"] == 1
     assert set(Assignment.objects.values_list("session", flat=True)) == {session.pk}

@@ -484,22 +484,15 @@ def test_a_suggestion_edited_in_the_admin_moves_to_its_new_category(build, sessi
 
 
 def test_a_suggestion_moved_to_another_session_takes_its_handling_along(
-    build, session, unit_x, staff
+    build, session, next_session, unit_x, staff
 ):
     """Assignments and replies carry their suggestion's session (so a unit's figures of a
     session are counted from its own rows): a move rewrites them, and both sessions' figures
     follow."""
-    from congress.models import Session
     from suggestions.models import Assignment, Reply
 
+    later = next_session
     suggestion = build(Status.CLOSED, lead_unit=unit_x, reply_class="B")
-    later = Session.objects.create(
-        term=session.term,
-        number=2,
-        name="九届二次会议",
-        opens_on=datetime.date(2027, 1, 10),
-        closes_on=datetime.date(2027, 1, 13),
-    )
     services.update_suggestion(
         suggestion=suggestion, changes={"session": later}, by=staff, reason="登记错了会次"
     )

@@ -158,17 +158,9 @@ def test_suggestions_and_key_supervision_cannot_be_deleted_from_the_admin(
 
 
 def test_admin_meeting_goes_through_the_service_and_refuses_another_sessions_suggestion(
-    staff_client, build, session, unit_x
+    staff_client, build, session, next_session, unit_x
 ):
-    from congress.models import Session
-
-    other = Session.objects.create(
-        term=session.term,
-        number=2,
-        name="九届二次会议",
-        opens_on=datetime.date(2027, 1, 10),
-        closes_on=datetime.date(2027, 1, 13),
-    )
+    other = next_session
     suggestion = build(S.ASSIGNED, lead_unit=unit_x)
     data = {
         "session": other.pk,
