@@ -5,7 +5,8 @@ the suggestions (0.3–1.5 s a write at a million suggestions); with the session
 are read by (session, unit). Replies are found in a congress through their session, not through
 a million suggestions. The column is filled from the suggestions in one UPDATE per table (about
 a minute at a million suggestions on PostgreSQL), then made required. The public list's
-filters over all sessions get an index of their own (category, delegation, status).
+filters over all sessions get an index of their own (category, delegation, status), and a
+delegation's recount one by (session, delegation).
 """
 
 import django.db.models.deletion
@@ -48,6 +49,12 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddIndex(
+            model_name="suggestion",
+            index=models.Index(
+                fields=["session", "delegation"], name="suggestion_session_delegation"
+            ),
+        ),
         migrations.AddIndex(
             model_name="suggestion",
             index=models.Index(
