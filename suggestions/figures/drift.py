@@ -3,10 +3,10 @@ column recounted, compared with what was stored, and the drift reported and repa
 
 The change-sets (`summaries.change_set`) keep these rows exact as every write commits; this is
 the check that they did: `manage.py check_derived`, and the worker each night
-(`suggestions.tasks.check_derived_rows`), whose last result /healthz shows. A drift found here
-(or an assignment or reply whose copy of its suggestion's session is not the suggestion's)
-is a write that went around the change-sets (a raw UPDATE, a restored backup of one table, a
-bug): the report names the rows, so the write can be found.
+(`suggestions.tasks.check_derived_rows`), whose last result /healthz shows; it also checks that
+each assignment and reply carries its suggestion's session. A drift found here is a write that
+went around the change-sets (a raw UPDATE, a restored backup of one table, a bug): the report
+names the rows, so the write can be found.
 """
 
 import time
