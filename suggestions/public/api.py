@@ -211,22 +211,17 @@ def list_suggestions(
         .order_by("-session__opens_on", "session_id", "number"),
     )
     check_filters(filterset)
-    chosen = filterset.form.cleaned_data.get("session")
-    # The window `offset` pages in, the public list's: by session (deep offsets seek session by
-    # session), or counted up to the list's cap for a keyword search or filters over all
-    # sessions (a deep offset there sorted every match: seconds for the busiest unit's 72,709).
-    window, capped, searching = filterset.qs, False, bool(q and q.strip())
-    if listing.only_session(data, params):
-        window = listing.SessionWindow(filterset.qs, chosen)
-    elif searching or not chosen:
-        sessions = Session.objects.filter(pk=chosen.pk) if chosen else Session.objects.all()
-        sessions = list(sessions.order_by("-opens_on", "pk").values_list("pk", "opens_on"))
-        if searching:
-            window = search.Ranked(filterset.qs, sessions)
-        else:
-            window = listing.FilteredWindow(filterset.qs, sessions, search.CAP)
-        capped = True
-    return session_keyset(window, filterset.qs, chosen, offset_cap=search.CAP if capped else None)
+    # The window `offset` pages in is the public list's (listing.window): by session (deep
+    # offsets seek session by session), or counted up to the list's cap for a keyword search or
+    # filters over all sessions (a deep offset there sorted every match: seconds for the
+    # busiest unit's 72,709), where offsets stop at the cap.
+    window = listing.window(filterset.qs, filterset.form.cleaned_data, filterset.filters)
+    return session_keyset(
+        window,
+        filterset.qs,
+        filterset.form.cleaned_data.get("session"),
+        offset_cap=search.CAP if listing.is_capped(window) else None,
+    )
 
 
 MAX_SESSIONS_READ = 16  # sessions a page reads in one query, at most

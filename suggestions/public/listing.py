@@ -12,7 +12,9 @@ from functools import cached_property
 from django.core.paginator import Paginator
 from django.db.models import F
 
+from congress.models import Session
 from suggestions.models import Tally
+from suggestions.search import keywords as search
 
 
 def session_counts(session=None):
@@ -82,6 +84,32 @@ class SessionPaginator(Paginator):
 def only_session(data, names):
     """True when the request filters by nothing but (perhaps) the session."""
     return all(not data.get(name) for name in names if name != "session")
+
+
+def window(queryset, data, names):
+    """The public list's rows as the list's pages and the API's offsets read them: one rule for
+    both. `data` is the filters' cleaned values, `names` every filter's name.
+
+    - By nothing but the session: a SessionWindow (counted from the summary rows).
+    - A keyword search: `search.Ranked` over the chosen session or all, counted up to its cap.
+    - Other filters over all sessions: a FilteredWindow, counted up to the same cap.
+    - Other filters within one session: the queryset itself (one session's rows are few)."""
+    chosen = data.get("session")
+    query = (data.get("q") or "").strip()
+    if only_session(data, names):
+        return SessionWindow(queryset, chosen)
+    if chosen and not query:
+        return queryset
+    sessions = Session.objects.filter(pk=chosen.pk) if chosen else Session.objects.all()
+    sessions = list(sessions.order_by("-opens_on", "pk").values_list("pk", "opens_on"))
+    if query:
+        return search.Ranked(queryset, sessions)
+    return FilteredWindow(queryset, sessions, search.CAP)
+
+
+def is_capped(window):
+    """True for a window counted up to the cap (a search, or filters over all sessions)."""
+    return isinstance(window, search.Ranked | FilteredWindow)
 
 
 # A filtered list over all sessions is counted up to CAP and pages within its first CAP rows,

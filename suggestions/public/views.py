@@ -120,24 +120,14 @@ def suggestion_list(request):
         "session", "category", "lead_deputy"
     )
     objects = filterset.qs
-    if filterset.is_valid() and listing.only_session(
-        filterset.form.cleaned_data, filterset.filters
-    ):
-        window = listing.SessionWindow(objects, filterset.form.cleaned_data.get("session"))
-        paginator = listing.SessionPaginator(window, PAGE_SIZE)
-    elif filterset.is_valid() and filterset.form.cleaned_data.get("q", "").strip():
-        chosen = filterset.form.cleaned_data.get("session")
-        sessions = Session.objects.filter(pk=chosen.pk) if chosen else Session.objects.all()
-        found = search.Ranked(
-            objects, list(sessions.order_by("-opens_on", "pk").values_list("pk", "opens_on"))
-        )
-        paginator = listing.SessionPaginator(found, PAGE_SIZE)
-    elif filterset.is_valid() and not filterset.form.cleaned_data.get("session"):
-        sessions = Session.objects.order_by("-opens_on", "pk").values_list("pk", "opens_on")
-        window = listing.FilteredWindow(objects, list(sessions), search.CAP)
-        paginator = listing.SessionPaginator(window, PAGE_SIZE)
+    if filterset.is_valid():
+        window = listing.window(objects, filterset.form.cleaned_data, filterset.filters)
     else:
+        window = objects
+    if window is objects:
         paginator = Paginator(objects, PAGE_SIZE)
+    else:
+        paginator = listing.SessionPaginator(window, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
