@@ -50,6 +50,16 @@ def copied_session(db_index=True):
     )
 
 
+class CarriesSessionCopy:
+    """A row with a `copied_session()`: filled in from its suggestion when the row is made.
+    The change-set rewrites it when the suggestion moves (summaries.copy_sessions)."""
+
+    def save(self, *args, **kwargs):
+        if self.session_id is None:
+            self.session_id = self.suggestion.session_id
+        super().save(*args, **kwargs)
+
+
 class AssignmentQuerySet(models.QuerySet):
     def replying(self):
         """The assignments that owe a reply of their own: the lead unit and split units."""
@@ -62,7 +72,7 @@ class AssignmentQuerySet(models.QuerySet):
         return self.filter(Assignment.overdue_q(today))
 
 
-class Assignment(models.Model):
+class Assignment(CarriesSessionCopy, models.Model):
     """A suggestion given to a handling unit (交办), as lead, co-handler or separate handler."""
 
     class Role(models.TextChoices):
@@ -133,11 +143,6 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.unit} · {self.get_role_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.session_id is None:
-            self.session_id = self.suggestion.session_id
-        super().save(*args, **kwargs)
 
     @property
     def owes_reply(self):
@@ -371,7 +376,7 @@ class ReplyQuerySet(models.QuerySet):
         )
 
 
-class Reply(models.Model):
+class Reply(CarriesSessionCopy, models.Model):
     """A unit's written reply (答复), or the follow-up reply a B/C class promised."""
 
     class Kind(models.TextChoices):
@@ -486,11 +491,6 @@ class Reply(models.Model):
 
     def __str__(self):
         return f"{self.suggestion.number_label} · {self.get_kind_display()} {self.reply_class}"
-
-    def save(self, *args, **kwargs):
-        if self.session_id is None:
-            self.session_id = self.suggestion.session_id
-        super().save(*args, **kwargs)
 
     @property
     def shown_text(self):

@@ -60,10 +60,18 @@ def test_pages_that_span_two_sessions_follow_on(client, build, session, category
     assert numbers(client, session="all", page=2) == expected(20, 40)
 
 
-def test_a_units_workbench_lists_owed_work_first_as_before(client, build, unit_x):
+@pytest.mark.parametrize("owed_at_once", [900, 3])
+def test_a_units_workbench_lists_owed_work_first_as_before(
+    client, build, unit_x, monkeypatch, owed_at_once
+):
+    """Finished work excludes the owed as a list of ids, or, past OWED_AT_ONCE of them, as the
+    query that found them: the pages are the same either way."""
     from django.db.models import Case, F, Q, When
 
     from suggestions.models import Assignment
+    from suggestions.workbench import unit
+
+    monkeypatch.setattr(unit, "OWED_AT_ONCE", owed_at_once)
 
     for state in [Status.CLOSED, Status.ASSIGNED, Status.REPLIED, Status.ASSIGNED] * 15:
         build(state, lead_unit=unit_x)
