@@ -25,7 +25,7 @@ from congress.tenancy import everywhere, scoped
 from deputies.models import Deputy
 from suggestions.attachments import EXTENSIONS as ATTACHMENT_EXTENSIONS
 from suggestions.attachments import storage_name, validate_attachment
-from suggestions.models.suggestion import Suggestion
+from suggestions.models.suggestion import LONG_TEXTS, Suggestion
 from suggestions.rules import (
     ReplyClass,
     Satisfaction,
@@ -342,6 +342,16 @@ def attachment_path(instance, filename):
 
 
 class ReplyQuerySet(models.QuerySet):
+    def as_queue_rows(self):
+        """With the suggestion, but without the long texts of either that a queue's row never
+        shows (the reply's text and its public copy, the suggestion's content: kilobytes)."""
+        return self.select_related("suggestion").defer(
+            "text",
+            "public_text",
+            "removed_passages",
+            *(f"suggestion__{name}" for name in LONG_TEXTS),
+        )
+
     def published(self):
         return self.filter(is_published=True, superseded_by__isnull=True)
 

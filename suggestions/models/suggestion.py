@@ -97,6 +97,10 @@ def awaits_publication():
     return Q(status=Suggestion.Status.CLOSED) & Q(Exists(unpublished))
 
 
+# Suggestion columns that hold kilobytes of text; rows listed in queues leave them unread.
+LONG_TEXTS = ("content", "staff_note", "not_registered_reason")
+
+
 class SuggestionQuerySet(models.QuerySet):
     def for_session(self, session):
         return self.filter(session=session) if session else self
@@ -128,6 +132,10 @@ class SuggestionQuerySet(models.QuerySet):
     def public(self):
         """What the public may see: suggestions accepted for handling (not drafts or refusals)."""
         return self.registered()
+
+    def as_queue_rows(self):
+        """Without the long texts a queue's row never shows (content, notes: kilobytes each)."""
+        return self.defer(*LONG_TEXTS)
 
     def with_lead_unit(self):
         lead = _row("Assignment").objects.filter(

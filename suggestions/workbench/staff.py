@@ -25,6 +25,7 @@ from suggestions.forms import (
     StaffDecisionForm,
 )
 from suggestions.models import (
+    LONG_TEXTS,
     Decision,
     ExtensionRequest,
     Reply,
@@ -50,7 +51,9 @@ def staff_section(request, viewer):
 
 def staff_queues():
     today = timezone.localdate()
-    base = Suggestion.objects.select_related("session", "lead_deputy").with_lead_unit()
+    base = (
+        Suggestion.objects.select_related("session", "lead_deputy").with_lead_unit().as_queue_rows()
+    )
     evaluation_days = services.rule("EVALUATION_DAYS")
     queues = [
         ("review", _("Submitted, to review"), base.filter(status=S.SUBMITTED).order_by("pk")),
@@ -69,8 +72,10 @@ def staff_queues():
         if key == "assign":  # between-session suggestions are assigned within working days
             for suggestion in rows:
                 suggestion.assign_by = services.assignment_deadline(suggestion)
-    returns = ReturnRequest.objects.filter(decision=Decision.PENDING).select_related(
-        "suggestion", "unit"
+    returns = (
+        ReturnRequest.objects.filter(decision=Decision.PENDING)
+        .select_related("suggestion", "unit")
+        .defer(*(f"suggestion__{name}" for name in LONG_TEXTS))
     )
     extensions = ExtensionRequest.objects.filter(decision=Decision.PENDING).select_related(
         "assignment__suggestion", "assignment__unit"
@@ -80,7 +85,8 @@ def staff_queues():
     unpublished = Reply.objects.filter(is_published=False).exclude(at_rest("suggestion__"))
     to_publish = (
         unpublished.filter(~Exists(Reply.objects.filter(supersedes=OuterRef("pk"))))
-        .select_related("suggestion", "assignment__unit")
+        .as_queue_rows()
+        .select_related("assignment__unit")
         .order_by("replied_on")
     )
     # Counted as all unpublished replies (index-only) minus those at rest (read from the
