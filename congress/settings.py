@@ -186,7 +186,7 @@ CACHE_DIR = os.environ.get("CACHE_DIR", "")
 CACHE_MAX_ENTRIES = int(os.environ.get("CACHE_MAX_ENTRIES", "5000"))
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "congress.redis_cache.PooledRedisCache",  # Django's, one client per pool
         "LOCATION": REDIS_URL,
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }

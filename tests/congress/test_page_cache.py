@@ -228,7 +228,7 @@ def test_a_stale_page_is_rendered_by_its_first_visitor(build):
 def redis_down(settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "congress.redis_cache.PooledRedisCache",  # production's
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
@@ -256,6 +256,16 @@ def test_with_redis_down_pages_answer_writes_succeed_and_healthz_says_degraded(
     health = Client().get("/healthz").json()
     assert health["status"] == "degraded"
     assert health["checks"]["cache"]["ok"] is False
+
+
+def test_the_redis_backend_keeps_one_client_per_pool_not_one_per_call():
+    """Django's makes a client per cache call (0.15 ms each, a third of a cached page)."""
+    from congress.redis_cache import PooledRedisCache
+
+    backend = PooledRedisCache("redis://127.0.0.1:1/0", {})  # no connection is opened here
+    client = backend._cache.get_client("any", write=True)
+    assert backend._cache.get_client("other") is client
+    assert client.connection_pool is backend._cache._get_connection_pool(write=True)
 
 
 def test_a_full_cache_is_an_accelerator_lost_not_an_error(build, monkeypatch):
