@@ -8,7 +8,6 @@ import warnings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
-from pypdf import PdfReader
 
 MAX_BYTES = 10 * 1024 * 1024
 IMAGE_FORMATS = {"png": "PNG", "jpg": "JPEG", "jpeg": "JPEG"}
@@ -40,6 +39,10 @@ def _is_real_image(upload, kind):
 
 
 def _is_real_pdf(upload):
+    # Imported here: pypdf takes 0.2 s to import, and every process (each `manage.py` command,
+    # each web worker, each test run) imports this module with the models.
+    from pypdf import PdfReader
+
     try:
         upload.seek(0)
         reader = PdfReader(upload, strict=False)

@@ -214,6 +214,30 @@ def test_under_a_stream_of_writes_a_page_is_rendered_at_most_once_per_interval(b
     assert queries > 0 and "紧接着的一条" in page.content.decode()
 
 
+def test_a_bulk_build_bumps_everything_once_when_it_ends(build, session_b):
+    """The demo's build (`cache.one_bump`): its rows bump nothing one by one; when it ends,
+    every page is stale, whatever session it wrote to."""
+    build(Status.REGISTERED)
+    queries_of("/suggestions/")
+    queries_of(f"/?session={session_b.pk}")
+    before = cache.public_version()
+    with cache.one_bump():
+        build(Status.REGISTERED)
+        assert cache.public_version() == before
+        assert queries_of("/suggestions/")[1] == 0  # still the copy from before the build
+    assert cache.public_version() != before
+    assert queries_of("/suggestions/")[1] > 0
+    assert queries_of(f"/?session={session_b.pk}")[1] > 0  # a session it never touched
+
+
+def test_a_failed_bulk_build_bumps_nothing(build):
+    build(Status.REGISTERED)
+    before = cache.public_version()
+    with pytest.raises(RuntimeError), cache.one_bump():
+        raise RuntimeError("the build failed; its transaction is undone")
+    assert cache.public_version() == before
+
+
 def test_a_stale_page_is_rendered_by_its_first_visitor(build):
     build(Status.REGISTERED)
     queries_of("/suggestions/")
