@@ -22,9 +22,10 @@ $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# The system checks run once, when runserver starts (0.3 s each in the two commands before it).
 run: $(VENV)/.installed
-	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py load_demo --if-empty
+	DEBUG=1 $(PY) manage.py migrate --noinput --skip-checks
+	DEBUG=1 $(PY) manage.py load_demo --if-empty --skip-checks
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 serve: $(VENV)/.installed
