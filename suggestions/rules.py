@@ -94,11 +94,15 @@ def is_promise_past_its_date(reply, today=None):
     )
 
 
-def at_rest(prefix=""):
+def at_rest(prefix="", session_prefix=None):
     """A suggestion that is history: closed, in a concluded session (a Q over suggestions).
-    Nothing at rest is work: no queue, flag or reminder shows it; staff may reopen one."""
+    Nothing at rest is work: no queue, flag or reminder shows it; staff may reopen one.
+
+    `session_prefix` reads the session from elsewhere: "" for a row that carries its
+    suggestion's session (a reply, an assignment), one join fewer than through the suggestion."""
+    session_prefix = prefix if session_prefix is None else session_prefix
     return models.Q(
-        **{f"{prefix}status": "closed", f"{prefix}session__concluded_on__isnull": False}
+        **{f"{prefix}status": "closed", f"{session_prefix}session__concluded_on__isnull": False}
     )
 
 

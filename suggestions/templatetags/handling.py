@@ -3,12 +3,17 @@
 `{{ s|status_tags }}` and `{{ s|due_tags }}` render what `{% include %}`s of small templates
 rendered once per row: staff's queues show some 300 rows, and an include per cell was most of
 the page's time (a template looked up, a context pushed, a plural translated in the template
-language for each)."""
+language for each). `{{ pk|workbench_url }}` is `{% url 'workbench:suggestion' pk %}`, reversed
+once per URL configuration and prefix instead of once per row (20 µs each, 330 a page)."""
 
 from django import template
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
+
+from suggestions.figures.loop import COUNT_CAP
 
 register = template.Library()
 
@@ -53,3 +58,25 @@ def due_tags(s):
     if s.is_due_soon():
         return format_html('{} <span class="tag soon">{}</span>', due, text)
     return format_html("{} <small>{}</small>", due, text)
+
+
+_SENTINEL = 987654321  # a pk no row has, replaced by the row's in the reversed URL
+_workbench_urls = {}
+
+
+@register.filter
+def workbench_url(pk):
+    """A suggestion's page in the workbench, as `{% url 'workbench:suggestion' pk %}` gives it."""
+    key = (get_urlconf(), get_script_prefix())
+    pattern = _workbench_urls.get(key)
+    if pattern is None:
+        pattern = _workbench_urls[key] = reverse("workbench:suggestion", args=[_SENTINEL])
+    return pattern.replace(str(_SENTINEL), str(int(pk)))
+
+
+@register.filter
+def queue_count(n):
+    """A queue's badge: the count, or "1,000+" past `loop.COUNT_CAP` (counted no further)."""
+    if n > COUNT_CAP:
+        return f"{number_format(COUNT_CAP, force_grouping=True)}+"
+    return n

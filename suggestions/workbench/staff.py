@@ -82,23 +82,35 @@ def staff_queues():
     )
     # A concluded session's replies never published are history (its closed suggestions are
     # at rest), not staff's work.
-    unpublished = Reply.objects.filter(is_published=False).exclude(at_rest("suggestion__"))
+    # At rest through the reply's own session, and a revision looked for in any congress (it
+    # is the reply's): fewer joins to plan (3.6 → 2.0 ms at a million suggestions).
+    resting = at_rest("suggestion__", session_prefix="")
+    unpublished = Reply.objects.filter(is_published=False).exclude(resting)
     to_publish = (
-        unpublished.filter(~Exists(Reply.objects.filter(supersedes=OuterRef("pk"))))
+        unpublished.filter(~Exists(Reply.everywhere.filter(supersedes=OuterRef("pk"))))
         .as_queue_rows()
         .select_related("assignment__unit")
         .order_by("replied_on")
     )
-    # Counted as all unpublished replies (index-only) minus those at rest (read from the
-    # concluded sessions' side) minus the few revised ones. Excluding the ones at rest in the
-    # count itself joined every unpublished reply to its suggestion and session (400 ms at a
-    # million suggestions); an anti-join for the revised ones would read every reply.
-    revised = Reply.objects.filter(
-        supersedes__isnull=False, supersedes__is_published=False
-    ).exclude(at_rest("suggestion__"))
-    resting = Reply.objects.filter(at_rest("suggestion__"), is_published=False)
-    all_unpublished = Reply.objects.filter(is_published=False).count()
-    to_publish_count = all_unpublished - resting.count() - revised.count()
+    # Counted for the badge, up to its cap (`loop.COUNT_CAP`): the unpublished replies of the
+    # sessions still open, read index-only and no further than the cap needs; plus those of
+    # concluded sessions whose suggestion was reopened (not at rest: few); less the originals a
+    # revision replaced (few). Counting every unpublished reply read 96,000 of them at a million
+    # suggestions (8 ms); excluding those at rest in one query joined each to its suggestion
+    # and session (400 ms).
+    revised = (
+        Reply.objects.filter(supersedes__isnull=False, supersedes__is_published=False)
+        .exclude(resting)
+        .count()
+    )
+    waiting = Reply.objects.filter(is_published=False)
+    open_sessions = waiting.filter(session__concluded_on__isnull=True).values("pk")
+    reopened = waiting.filter(session__concluded_on__isnull=False).exclude(
+        suggestion__status=S.CLOSED
+    )
+    to_publish_count = (
+        open_sessions[: loop.COUNT_CAP + 1 + revised].count() + reopened.count() - revised
+    )
     return {
         "suggestions": result,
         "returns": loop.first_and_total(returns, QUEUE_SIZE),

@@ -42,3 +42,20 @@ def test_a_reply_due_shows_its_date_and_the_days_left_or_overdue():
 
 def test_no_reply_awaited_shows_a_dash():
     assert due_tags(Suggestion(status=Status.CLOSED, due_on=TODAY)) == "—"
+
+
+def test_a_rows_workbench_link_is_the_one_url_reverses():
+    from django.urls import reverse
+
+    from suggestions.templatetags.handling import workbench_url
+
+    for pk in (1, 12, 987654321, 3001):
+        assert workbench_url(pk) == reverse("workbench:suggestion", args=[pk])
+
+
+def test_a_queue_badge_counts_up_to_a_thousand_then_says_so():
+    from suggestions.templatetags.handling import queue_count
+
+    assert queue_count(0) == 0
+    assert queue_count(1000) == 1000
+    assert queue_count(1001) == "1,000+"
