@@ -3,9 +3,9 @@
 import datetime
 
 import time_machine
-from django.template.loader import render_to_string
 
 from suggestions.models import Assignment, Suggestion
+from suggestions.templatetags.handling import due_tags
 from tests.conftest import TODAY
 
 S = Suggestion.Status
@@ -30,11 +30,11 @@ def test_due_badge_reads_the_due_soon_rule(build, unit_x, settings):
     assert suggestion.days_left() == 5
 
     settings.SUGGESTION_RULES = {**settings.SUGGESTION_RULES, "DUE_SOON_DAYS": 7}
-    assert 'class="tag soon"' in render_to_string("workbench/_due.html", {"s": suggestion})
+    assert 'class="tag soon"' in due_tags(suggestion)
     assert Suggestion.objects.due_soon().filter(pk=suggestion.pk).exists()
 
     settings.SUGGESTION_RULES = {**settings.SUGGESTION_RULES, "DUE_SOON_DAYS": 3}
-    assert 'class="tag soon"' not in render_to_string("workbench/_due.html", {"s": suggestion})
+    assert 'class="tag soon"' not in due_tags(suggestion)
     assert not Suggestion.objects.due_soon().filter(pk=suggestion.pk).exists()
 
 
