@@ -74,7 +74,8 @@ class SessionWindow:
 
 
 class SessionPaginator(Paginator):
-    """A Paginator over a SessionWindow: the count and any page in a fixed number of queries."""
+    """A Paginator over what `window` gives (a SessionWindow, a FilteredWindow, a search, or the
+    queryset itself), counted once: the count and any page in a fixed number of queries."""
 
     @cached_property
     def count(self):

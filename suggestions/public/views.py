@@ -122,12 +122,9 @@ def suggestion_list(request):
     objects = filterset.qs
     if filterset.is_valid():
         window = listing.window(objects, filterset.form.cleaned_data, filterset.filters)
-    else:
-        window = objects
-    if window is objects:
-        paginator = Paginator(objects, PAGE_SIZE)
-    else:
         paginator = listing.SessionPaginator(window, PAGE_SIZE)
+    else:
+        paginator = Paginator(objects, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
-from suggestions.figures.loop import COUNT_CAP
+from suggestions.figures import loop
 
 register = template.Library()
 
@@ -77,6 +77,6 @@ def workbench_url(pk):
 @register.filter
 def queue_count(n):
     """A queue's badge: the count, or "1,000+" past `loop.COUNT_CAP` (counted no further)."""
-    if n > COUNT_CAP:
-        return f"{number_format(COUNT_CAP, force_grouping=True)}+"
+    if n > loop.COUNT_CAP:
+        return f"{number_format(loop.COUNT_CAP, force_grouping=True)}+"
     return n
