@@ -4,6 +4,9 @@ Replaces the three migrations that built them (`replaces` below): a database on 
 those are recorded counts this one as applied and runs nothing (docs/upgrading.md). Nothing of
 theirs is carried over beyond the schema: 0002 moved categories' content type from suggestions
 to congress, which a new installation creates in the right app from the start.
+
+The fields' labels (`verbose_name`) are today's, moved here from the app's
+`chinese_labels` migration; a label is no part of a column (docs/upgrading.md).
 """
 
 import django.db.models.deletion
@@ -163,7 +166,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=100, verbose_name='name')),
                 ('opens_on', models.DateField(verbose_name='opens on')),
                 ('closes_on', models.DateField(verbose_name='closes on')),
-                ('term', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to='congress.term')),
+                ('term', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to='congress.term', verbose_name='term')),
             ],
             options={
                 'verbose_name': 'session',

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('changes', models.JSONField(blank=True, default=dict, verbose_name='before → after')),
                 ('note', models.TextField(blank=True, verbose_name='note')),
                 ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype')),
+                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype', verbose_name='type of record')),
             ],
             options={
                 'verbose_name': 'history entry',

@@ -3,6 +3,9 @@
 Replaces the four migrations that built them (`replaces` below): a database on which all of
 those are recorded counts this one as applied and runs nothing (docs/upgrading.md). deputies
 depends only on congress, never on suggestions (tests/test_app_boundaries.py).
+
+The fields' labels (`verbose_name`) are today's, moved here from the app's
+`chinese_labels` migration; a label is no part of a column (docs/upgrading.md).
 """
 
 import django.db.models.deletion
@@ -136,7 +139,7 @@ class Migration(migrations.Migration):
                 ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
                 ('note', models.TextField(blank=True, verbose_name='note')),
                 ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('problem', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='deputies.problem')),
+                ('problem', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='deputies.problem', verbose_name='problem')),
             ],
             options={
                 'verbose_name': 'problem history event',
@@ -152,7 +155,7 @@ class Migration(migrations.Migration):
                 ('people_received', models.PositiveIntegerField(default=0, verbose_name='people received')),
                 ('note', models.TextField(blank=True, verbose_name='note')),
                 ('deputies', models.ManyToManyField(related_name='station_visits', to='deputies.deputy', verbose_name='deputies who came')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
                 ('station', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='receptions', to='deputies.liaisonstation', verbose_name='liaison station')),
             ],
             options={
@@ -165,7 +168,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='problem',
             name='reception',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='problems', to='deputies.reception'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='problems', to='deputies.reception', verbose_name='reception'),
         ),
         migrations.AddIndex(
             model_name='problem',

@@ -2,6 +2,9 @@
 
 Replaces 0001_support_work_reports (`replaces` below): a database on which it is recorded
 counts this one as applied and runs nothing (docs/upgrading.md).
+
+The fields' labels (`verbose_name`) are today's, moved here from the app's
+`chinese_labels` migration; a label is no part of a column (docs/upgrading.md).
 """
 
 import django.db.models.deletion
@@ -96,7 +99,7 @@ class Migration(migrations.Migration):
                 ('budget_line', models.CharField(max_length=100, verbose_name='budget line')),
                 ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
                 ('deputy', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='support_payments', to='deputies.deputy', verbose_name='deputy')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
             ],
             options={
                 'verbose_name': 'support payment',

@@ -71,6 +71,14 @@ OLD_HISTORY = {
 # The reply attachment's upload_to and validator: Django writes a field's callables into its
 # migration by reference, and makemigrations compares them with the model's.
 FIELD_CALLABLES = {"suggestions.attachments", "congress.tenancy"}
+# Their label-only operations moved to where each field is created (docs/upgrading.md); the
+# files stay because databases recorded them and later migrations depend on them.
+EMPTIED_LABEL_MIGRATIONS = {
+    ("congress", "0004_chinese_labels"),
+    ("deputies", "0002_chinese_labels"),
+    ("reports", "0002_chinese_labels"),
+    ("suggestions", "0003_chinese_labels"),
+}
 
 
 def disk_migrations():
@@ -92,7 +100,9 @@ def test_each_app_has_one_linear_history_without_merges():
             node = loader.graph.node_map[key]
             assert len([p for p in node.parents if p.key[0] == app]) <= 1, key
             assert len([c for c in node.children if c.key[0] == app]) <= 1, key
-            assert migrations[key].operations, f"{key} only merges"
+            assert migrations[key].operations or key in EMPTIED_LABEL_MIGRATIONS, (
+                f"{key} runs nothing"
+            )
 
 
 def test_the_squashed_migrations_replace_every_old_migration():
