@@ -93,6 +93,10 @@ class AssignForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         with_unit_aliases(self, "lead_unit", "co_units", "separate_units")
+        if not self.is_bound:  # shown: the three pickers list the same units, read once
+            units = list(iter(self.fields["co_units"].choices))  # iter: no COUNT first
+            self.fields["co_units"].choices = self.fields["separate_units"].choices = units
+            self.fields["lead_unit"].choices = [("", self.fields["lead_unit"].empty_label), *units]
 
 
 def with_unit_aliases(form, *fields):

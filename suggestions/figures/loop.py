@@ -11,6 +11,7 @@ from django.utils import timezone
 from suggestions.figures import stats
 from suggestions.models import (
     FLAGS,
+    NAMING,
     FlagReview,
     FlagsToReview,
     ImplementationRating,
@@ -129,7 +130,7 @@ def publication_queue(today=None):
     days = rule("PUBLISH_DAYS")
     rows = (
         Suggestion.objects.filter(awaits_publication_since__isnull=False)
-        .select_related("session")
+        .as_queue_rows("closed_on")
         .order_by("awaits_publication_since", "pk")
     )
     return rows, days, today - datetime.timedelta(days=days)
@@ -169,7 +170,7 @@ def flag_queue(size, today=None):
     if needed:
         flagged = (
             Suggestion.objects.flagged(today)
-            .select_related("session")
+            .as_queue_rows("flag_bits", "flags_reviewed", "promise_due")
             .with_lead_unit()
             .order_by("number")
         )
@@ -188,7 +189,7 @@ def staff_queues(size, today=None):
     today = today or timezone.localdate()
     # A reply's own session (its suggestion's, copied): one join fewer to plan than the
     # suggestion's session.
-    replies = Reply.objects.as_queue_rows().select_related("session", "assignment__unit")
+    replies = Reply.objects.as_queue_rows()
     soon = due_soon_until(today)
     # The promises read as NOT EXISTS a revision (`walked`): as a LEFT JOIN … IS NULL,
     # PostgreSQL guessed one row would survive and joined each of the week's 190 promises to
@@ -204,6 +205,10 @@ def staff_queues(size, today=None):
             suggestion__status__in=[Suggestion.Status.SUBMITTED, Suggestion.Status.REGISTERED],
         )
         .select_related("suggestion__session", "earlier__session")
+        .only(  # what the row shows of the two suggestions
+            "score",
+            *(f"{side}__{name}" for side in ("suggestion", "earlier") for name in NAMING),
+        )
         .order_by("suggestion__pk", "-score")
     )
     published = list(published[:size])

@@ -10,7 +10,7 @@ from congress.models import Category  # noqa: F401  (many modules import it from
 # The suggestion first: the other modules name it in their foreign keys, and it reads them
 # when its queryset's methods run.
 from suggestions.models.suggestion import (  # noqa: F401
-    LONG_TEXTS,
+    NAMING,
     CoSigner,
     ProblemLink,
     Suggestion,

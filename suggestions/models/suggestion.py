@@ -97,8 +97,8 @@ def awaits_publication():
     return Q(status=Suggestion.Status.CLOSED) & Q(Exists(unpublished))
 
 
-# Suggestion columns that hold kilobytes of text; rows listed in queues leave them unread.
-LONG_TEXTS = ("content", "staff_note", "not_registered_reason")
+# What a row of a queue shows to name a suggestion: 第12号 关于…的建议, and its session.
+NAMING = ("number", "title", "session__name")
 
 
 class SuggestionQuerySet(models.QuerySet):
@@ -133,9 +133,11 @@ class SuggestionQuerySet(models.QuerySet):
         """What the public may see: suggestions accepted for handling (not drafts or refusals)."""
         return self.registered()
 
-    def as_queue_rows(self):
-        """Without the long texts a queue's row never shows (content, notes: kilobytes each)."""
-        return self.defer(*LONG_TEXTS)
+    def as_queue_rows(self, *shown):
+        """Only what a queue's row shows: the suggestion's name (`NAMING`) and the columns
+        `shown`. A whole row is some 30 columns, kilobytes of text among them, and an object
+        for each related row read; staff's page lists 300 rows."""
+        return self.select_related("session").only(*NAMING, *shown)
 
     def with_lead_unit(self):
         lead = _row("Assignment").objects.filter(

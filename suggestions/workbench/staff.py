@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import CharField, Count, Exists, OuterRef, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -25,7 +25,6 @@ from suggestions.forms import (
     StaffDecisionForm,
 )
 from suggestions.models import (
-    LONG_TEXTS,
     Decision,
     ExtensionRequest,
     Reply,
@@ -51,13 +50,20 @@ def staff_section(request, viewer):
 
 def staff_queues():
     today = timezone.localdate()
-    base = (
-        Suggestion.objects.select_related("session", "lead_deputy").with_lead_unit().as_queue_rows()
+    rows = Suggestion.objects.select_related("lead_deputy").as_queue_rows(
+        "status", "due_on", "period", "registered_on", "lead_deputy__name"
     )
+    base = rows.with_lead_unit()
+    # Not yet assigned: no lead unit to look up (a return to the office removes every unit).
+    unassigned = rows.annotate(lead_unit_name=Value(None, output_field=CharField()))
     evaluation_days = services.rule("EVALUATION_DAYS")
     queues = [
-        ("review", _("Submitted, to review"), base.filter(status=S.SUBMITTED).order_by("pk")),
-        ("assign", _("Registered, to assign"), base.filter(status=S.REGISTERED).order_by("pk")),
+        ("review", _("Submitted, to review"), unassigned.filter(status=S.SUBMITTED).order_by("pk")),
+        (
+            "assign",
+            _("Registered, to assign"),
+            unassigned.filter(status=S.REGISTERED).order_by("pk"),
+        ),
         ("overdue", _("Overdue"), base.overdue(today).order_by("due_on")),
         ("re_handling", _("In re-handling"), base.filter(status=S.RE_HANDLING).order_by("due_on")),
         (
@@ -75,10 +81,17 @@ def staff_queues():
     returns = (
         ReturnRequest.objects.filter(decision=Decision.PENDING)
         .select_related("suggestion", "unit")
-        .defer(*(f"suggestion__{name}" for name in LONG_TEXTS))
+        .only("reason", "suggestion__number", "suggestion__title", "unit__name")
     )
-    extensions = ExtensionRequest.objects.filter(decision=Decision.PENDING).select_related(
-        "assignment__suggestion", "assignment__unit"
+    extensions = (
+        ExtensionRequest.objects.filter(decision=Decision.PENDING)
+        .select_related("assignment__suggestion", "assignment__unit")
+        .only(
+            "requested_due_on",
+            "assignment__suggestion__number",
+            "assignment__suggestion__title",
+            "assignment__unit__name",
+        )
     )
     # A concluded session's replies never published are history (its closed suggestions are
     # at rest), not staff's work.
@@ -89,7 +102,6 @@ def staff_queues():
     to_publish = (
         unpublished.filter(~Exists(Reply.everywhere.filter(supersedes=OuterRef("pk"))))
         .as_queue_rows()
-        .select_related("assignment__unit")
         .order_by("replied_on")
     )
     # Counted for the badge, up to its cap (`loop.COUNT_CAP`): the unpublished replies of the

@@ -22,6 +22,16 @@ def test_deputy_and_unit_pickers_carry_pinyin_on_every_option(deputy_a, deputy_b
     assert "data-picker" in str(ActivityForm()["deputy"])
 
 
+def test_the_assign_forms_three_unit_pickers_read_the_units_once(
+    unit_x, db, django_assert_num_queries
+):
+    with django_assert_num_queries(2):  # the import's unit aliases, the units
+        form = AssignForm()
+        html = "".join(str(form[name]) for name in ("lead_unit", "co_units", "separate_units"))
+    assert html.count(f'value="{unit_x.pk}"') == 3
+    assert str(form["lead_unit"]).count("<option") == str(form["co_units"]).count("<option") + 1
+
+
 def test_unit_pickers_know_units_by_short_names_and_the_imports_aliases(unit_x, db):
     from congress.models import HandlingUnit
     from suggestions.models import ImportAlias
