@@ -54,6 +54,8 @@ def due_tags(s):
         n = -left
         text = ngettext("%(n)s day overdue", "%(n)s days overdue", n) % {"n": n}
         return format_html('{} <span class="tag overdue">{}</span>', due, text)
+    if left == 0:
+        return format_html('{} <span class="tag soon">{}</span>', due, gettext("due today"))
     text = ngettext("%(n)s day left", "%(n)s days left", left) % {"n": left}
     if s.is_due_soon():
         return format_html('{} <span class="tag soon">{}</span>', due, text)

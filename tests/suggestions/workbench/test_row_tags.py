@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.utils import translation
+
 from suggestions.models import Suggestion
 from suggestions.templatetags.handling import due_tags, status_tags
 
@@ -38,6 +40,12 @@ def test_a_reply_due_shows_its_date_and_the_days_left_or_overdue():
     assert due_tags(awaiting(TODAY + datetime.timedelta(days=40))) == (
         "2027-01-05 <small>40 days left</small>"
     )
+
+
+def test_a_reply_due_today_says_so_not_zero_days_left():
+    assert due_tags(awaiting(TODAY)) == '2026-11-26 <span class="tag soon">due today</span>'
+    with translation.override("zh-hans"):
+        assert "今天到期" in due_tags(awaiting(TODAY))
 
 
 def test_no_reply_awaited_shows_a_dash():

@@ -264,6 +264,14 @@ def test_unit_dashboard_opens_on_overdue_due_this_week_and_due_later_with_days_l
     assert finished in [a.suggestion for a in shown]
 
 
+def test_a_unit_sees_work_due_today_as_due_today_not_zero_days_left(client, build, unit_x):
+    build(Status.ASSIGNED, lead_unit=unit_x, on=datetime.date(2026, 8, 26))  # due 26 November
+    login(client, unit_x.members.get())
+    page = client.get(reverse("workbench:dashboard")).content.decode()
+    assert '2026-11-26 <span class="tag soon">due today</span>' in page
+    assert "0 days left" not in page
+
+
 def test_co_handlers_past_due_work_leaves_due_this_week_for_a_group_of_its_own(
     client, build, unit_x, unit_y
 ):
