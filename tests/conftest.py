@@ -72,6 +72,9 @@ def _on_today():
         yield
 
 
+LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -82,6 +85,10 @@ def _fast_and_isolated(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    if settings.CACHES["default"]["BACKEND"] != LOCMEM:
+        # A shell that exports REDIS_URL or CACHE_DIR (say, to try `make serve`) must not have
+        # the tests empty that cache between tests; the tests that need Redis set it themselves.
+        settings.CACHES = {"default": {"BACKEND": LOCMEM}}
     cache.clear()  # cached pages of another test's (rolled back) rows
     page_versions.forget_sessions()  # SQLite gives a rolled-back session's id to the next one
     # Rule tests match the English source messages; pages are served in the visitor's language.
