@@ -109,6 +109,18 @@ def session(db):
 
 
 @pytest.fixture
+def earlier_session(session):
+    """A session a year before `session`, of the same term: look-alikes point back to it."""
+    return type(session).objects.create(
+        term=session.term,
+        number=0,
+        name="八届五次会议",
+        opens_on=datetime.date(2025, 1, 10),
+        closes_on=datetime.date(2025, 1, 13),
+    )
+
+
+@pytest.fixture
 def next_session(session):
     """The term's second session, a year after the first."""
     return Session.objects.create(

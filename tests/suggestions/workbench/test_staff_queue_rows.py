@@ -19,17 +19,6 @@ pytestmark = pytest.mark.django_db
 LONG_AGO = datetime.date(2026, 1, 5)  # assigned then: overdue by the frozen today
 
 
-@pytest.fixture
-def earlier_session(session):
-    return type(session).objects.create(
-        term=session.term,
-        number=0,
-        name="八届五次会议",
-        opens_on=datetime.date(2025, 1, 10),
-        closes_on=datetime.date(2025, 1, 13),
-    )
-
-
 def fill_every_queue(build, staff, unit_x, unit_y, earlier_session):
     build(S.REGISTERED, session=earlier_session)  # every suggestion below is its look-alike
     build()  # submitted, to review

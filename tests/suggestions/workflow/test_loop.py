@@ -382,17 +382,6 @@ def test_bigram_jaccard_scores_rephrased_text_high_and_other_topics_low():
     assert set(similarity.band_keys(a)) & set(similarity.band_keys(a))
 
 
-@pytest.fixture
-def earlier_session(session):
-    return type(session).objects.create(
-        term=session.term,
-        number=0,
-        name="八届五次会议",
-        opens_on=datetime.date(2025, 1, 10),
-        closes_on=datetime.date(2025, 1, 13),
-    )
-
-
 def test_a_suggestion_raised_again_links_to_the_earlier_session(build, earlier_session):
     before = build(Status.REGISTERED, session=earlier_session)
     other = build(
