@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from congress.models import Leader, Session
+from congress.tenancy import keep_to_congress
 from deputies.models import Deputy, DutyActivity, LiaisonStation, Problem, Reception
 from reports.models import CommitteeWork, StudyMaterial, SupportPayment, TrainingCourse
 from suggestions.figures.summaries import first_reply
@@ -327,8 +328,8 @@ SOURCES = {
     "training_attendances": Source(
         _("training attendances"),
         "attendances",
-        lambda sc: Attendance.objects.filter(
-            _year("trainingcourse__starts_on", sc.year)
+        lambda sc: keep_to_congress(  # the link table: kept through its course
+            Attendance.objects.filter(_year("trainingcourse__starts_on", sc.year))
         ).select_related("deputy", "trainingcourse"),
     ),
     "study_materials": Source(
@@ -339,9 +340,9 @@ SOURCES = {
     "material_copies": Source(
         _("copies of study materials sent"),
         "copies",
-        lambda sc: Copy.objects.filter(_year("studymaterial__sent_on", sc.year)).select_related(
-            "deputy", "studymaterial"
-        ),
+        lambda sc: keep_to_congress(
+            Copy.objects.filter(_year("studymaterial__sent_on", sc.year))
+        ).select_related("deputy", "studymaterial"),
     ),
 }
 

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from congress.models import Session
+from congress.models import Session, congress_field
 from congress.tenancy import everywhere, scoped
 from deputies.models import Deputy
 from suggestions.models import Suggestion
@@ -74,6 +74,7 @@ class SupportPayment(models.Model):
 class TrainingCourse(models.Model):
     """A training course (履职培训) for deputies, and who attended."""
 
+    congress = congress_field("training_courses")
     title = models.CharField(_("title"), max_length=200)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
@@ -81,6 +82,9 @@ class TrainingCourse(models.Model):
     attendees = models.ManyToManyField(
         Deputy, blank=True, related_name="training_courses", verbose_name=_("attendees")
     )
+
+    objects = scoped()
+    everywhere = everywhere()
 
     class Meta:
         ordering = ["-starts_on", "id"]
@@ -100,11 +104,15 @@ class TrainingCourse(models.Model):
 class StudyMaterial(models.Model):
     """Study material sent to deputies (学习资料), and to whom."""
 
+    congress = congress_field("study_materials")
     title = models.CharField(_("title"), max_length=200)
     sent_on = models.DateField(_("sent on"))
     recipients = models.ManyToManyField(
         Deputy, blank=True, related_name="study_materials", verbose_name=_("sent to")
     )
+
+    objects = scoped()
+    everywhere = everywhere()
 
     class Meta:
         ordering = ["-sent_on", "id"]
@@ -124,6 +132,7 @@ class CommitteeWork(models.Model):
         SUPERVISION = "supervision", _("supervision")
         INSPECTION = "inspection", _("inspection")
 
+    congress = congress_field("committee_work")
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     year = models.PositiveSmallIntegerField(_("year"))
@@ -131,6 +140,9 @@ class CommitteeWork(models.Model):
     suggestions = models.ManyToManyField(
         Suggestion, blank=True, related_name="committee_work", verbose_name=_("suggestions")
     )
+
+    objects = scoped()
+    everywhere = everywhere()
 
     class Meta:
         ordering = ["-year", "kind", "title"]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from congress.errors import WorkflowError
 from congress.history import changes_of, log_action, snapshot
 from congress.models import HistoryEntry
+from congress.tenancy import congress_of_work
 from reports.models import CommitteeWork, Report, StudyMaterial, SupportPayment, TrainingCourse
 
 MAX_AMOUNT = Decimal("10000000")  # ten million yuan: no single payment to a deputy comes near
@@ -123,6 +124,8 @@ def record_work_item(*, title, kind, year, outcome="", suggestions=()):
         raise SupportError(_("Choose legislation, supervision or inspection."))
     if any(not s.is_public for s in suggestions):
         raise SupportError(_("Only registered suggestions can be linked."))
+    if any(s.session.congress_id != congress_of_work().pk for s in suggestions):
+        raise SupportError(_("Only this congress's suggestions can be linked."))
     work = CommitteeWork.objects.create(title=title.strip(), kind=kind, year=year, outcome=outcome)
     work.suggestions.set(suggestions)
     log_action(work, Entry.CREATED, changes=created(work))

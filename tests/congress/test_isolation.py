@@ -35,9 +35,11 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
 
+from congress.errors import WorkflowError
 from congress.models import Congress, HistoryEntry, Job
 from congress.tenancy import activate
 from reports import services as report_services
+from reports.models import CommitteeWork
 from suggestions import services
 from suggestions.imports.uploads import Upload
 from suggestions.models import (
@@ -123,6 +125,19 @@ def _side(*, mark, session, deputy, unit, staff, category):
         result=ContentFile(f"{mark}导出内容".encode(), name="export.csv"),
         result_name="export.csv",
     )
+    # What the office keeps of the deputies' support and the committee's work: its own.
+    course = report_services.record_course(
+        title=f"{mark}履职培训班", starts_on=START, ends_on=START, attendees=[deputy]
+    )
+    material = report_services.send_material(
+        title=f"{mark}学习资料", sent_on=START, recipients=[deputy]
+    )
+    work = report_services.record_work_item(
+        title=f"{mark}物业管理条例立法",
+        kind="legislation",
+        year=START.year,
+        suggestions=[Suggestion.objects.get(pk=published_suggestion.pk)],
+    )
     report = report_services.generate_report(session=session, by=staff)
     upload = Upload.create(session, "sheet.csv", "标题\n".encode())
     return SimpleNamespace(
@@ -144,10 +159,22 @@ def _side(*, mark, session, deputy, unit, staff, category):
         job=job,
         report=report,
         upload=upload,
+        course=course,
+        material=material,
+        work=work,
         # Never to be seen by anyone but its own congress's people.
-        secrets=[submitted.title, unpublished.text, note.text, job.title, extension.reason],
+        secrets=[
+            submitted.title,
+            unpublished.text,
+            note.text,
+            job.title,
+            extension.reason,
+            course.title,
+            material.title,
+        ],
         # Public on its own congress's site only.
-        publics=[s.title for s in (assigned, replied, published_suggestion)] + [published.text],
+        publics=[s.title for s in (assigned, replied, published_suggestion)]
+        + [published.text, work.title],
     )
 
 
@@ -495,6 +522,9 @@ def _change_pages(rows):
         rows.note,
         rows.job,
         rows.report,
+        rows.course,
+        rows.material,
+        rows.work,
         rows.session,
         rows.unit,
         rows.deputy,
@@ -540,3 +570,22 @@ def test_history_entries_keep_to_their_congress(world):
     with activate(world[COUNTY].session.congress):
         county = set(HistoryEntry.objects.values_list("pk", flat=True))
     assert city and county and not city & county
+
+
+def test_each_congress_counts_its_own_courses_materials_and_committee_work(world):
+    for side in (CITY, COUNTY):
+        with activate(world[side].session.congress):
+            totals = report_services.support_totals(START.year)
+            counted = [totals[key] for key in ("courses", "attendances", "materials", "copies")]
+            assert counted == [1, 1, 1, 1], side
+            assert list(CommitteeWork.objects.all()) == [world[side].work]
+
+
+def test_a_committee_work_item_links_its_own_congress_suggestions_only(world):
+    county_suggestion = world[COUNTY].assigned
+    county_suggestion.refresh_from_db()  # registered and assigned since it was entered
+    with pytest.raises(WorkflowError, match="this congress"):
+        report_services.record_work_item(
+            title="跨级立法项目", kind="legislation", year=2026, suggestions=[county_suggestion]
+        )
+    assert not CommitteeWork.everywhere.filter(title="跨级立法项目").exists()
