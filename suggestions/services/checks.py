@@ -65,7 +65,12 @@ def check_confirm_co_signature(suggestion, deputy):
         raise WorkflowError(_("You were not asked to co-sign this suggestion."))
     if signature.confirmed_on:
         raise WorkflowError(_("You have already co-signed this suggestion."))
-    if suggestion.status in [Status.NOT_REGISTERED, Status.MERGED, Status.CLOSED]:
+    if suggestion.status in [
+        Status.NOT_REGISTERED,
+        Status.MERGED,
+        Status.CLOSED,
+        Status.TRANSFERRED,
+    ]:
         raise WorkflowError(_("This suggestion can no longer be co-signed."))
     return signature
 

@@ -56,7 +56,10 @@ def enter_suggestion(*, suggestion, co_signers=(), by, on=None):
     return suggestion
 
 
-def _ask_co_signers(suggestion, deputies):
+def ask_co_signers(suggestion, deputies):
+    """Ask `deputies` to co-sign `suggestion` (unconfirmed signatures), and tell them."""
+    if not deputies:
+        return
     CoSigner.objects.bulk_create(CoSigner(suggestion=suggestion, deputy=d) for d in deputies)
     notifications.notify(
         notifications.deputy_users(deputies),
@@ -85,7 +88,7 @@ def create_draft(*, deputy, session, title, content, category, co_signers=(), by
         status=Status.DRAFT,
     )
     touched(suggestion)  # a draft writes no history yet, but its category row lists it
-    _ask_co_signers(suggestion, co_signers)
+    ask_co_signers(suggestion, co_signers)
     return suggestion
 
 
@@ -101,7 +104,7 @@ def update_draft(*, suggestion, title, content, category, co_signers=(), by):
     wanted = {d.pk for d in co_signers}
     suggestion.signatures.exclude(deputy__in=wanted).delete()
     existing = set(suggestion.signatures.values_list("deputy_id", flat=True))
-    _ask_co_signers(suggestion, [d for d in co_signers if d.pk not in existing])
+    ask_co_signers(suggestion, [d for d in co_signers if d.pk not in existing])
     return suggestion
 
 

@@ -20,7 +20,7 @@ from suggestions.figures.summaries import in_step
 from suggestions.models import Event, Suggestion, WorkflowError
 from suggestions.services.checks import check_transfer, transfer_targets
 from suggestions.services.common import _lock, _move, _record, site_text
-from suggestions.services.intake import enter_suggestion
+from suggestions.services.intake import ask_co_signers, enter_suggestion
 
 Status = Suggestion.Status
 Action = Event.Action
@@ -67,9 +67,9 @@ def _transfer(*, suggestion, to_congress, reason, by, on):
             _("A suggestion can be transferred only to the congress directly above or below.")
         )
     # Read on this side before working for the other: the source's rows keep to its congress.
-    signed = list(
-        source.signatures.filter(confirmed_on__isnull=False).select_related("deputy").order_by("pk")
-    )
+    signatures = list(source.signatures.select_related("deputy").order_by("pk"))
+    signed = [s for s in signatures if s.confirmed_on is not None]
+    asked = [s for s in signatures if s.confirmed_on is None]
     with activate(to_congress):
         session = Session.objects.current()
         if session is None or session.is_concluded:
@@ -97,6 +97,14 @@ def _transfer(*, suggestion, to_congress, reason, by, on):
             by=by,
             on=on,
         )
+        # Deputies asked to co-sign who have not answered are asked again there (and told):
+        # the original, transferred, can no longer be co-signed.
+        taken = {lead.pk, *(d.pk for d in co_signers)}
+        ask_co_signers(
+            arrived,
+            [d for d in (_seat_in(s.deputy, to_congress) for s in asked) if d.pk not in taken],
+        )
+    source.signatures.filter(confirmed_on__isnull=True).delete()
     _record(
         arrived,
         Action.RECEIVED,

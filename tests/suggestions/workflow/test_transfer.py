@@ -11,6 +11,7 @@ from congress.models import Congress, Term
 from congress.tenancy import activate
 from deputies.models import Deputy
 from suggestions import services
+from suggestions.figures.summaries import change_set
 from suggestions.models import Event, Notification, Suggestion, WorkflowError
 from tests.conftest import TODAY
 
@@ -71,6 +72,44 @@ def test_city_staff_transfer_a_registered_suggestion_to_the_county(
     assert arrived.lead_deputy == deputy_a
     assert [s.deputy for s in arrived.signatures.all()] == [deputy_b]
     assert arrived.signatures.get().confirmed_on == TODAY
+
+
+def test_deputies_asked_to_co_sign_are_asked_again_where_it_went(
+    staff, county, session, deputy_a, deputy_b, category
+):
+    original = services.draft_and_submit(
+        deputy=deputy_a,
+        session=session,
+        title="关于县道路灯改造的建议",
+        content="县道路灯损坏多年。",
+        category=category,
+        co_signers=[deputy_b],  # asked, not yet answered
+        by=deputy_a.user,
+    )
+    services.register(suggestion=original, by=staff)
+
+    arrived = services.transfer(
+        suggestion=original, to_congress=county.congress, reason=REASON, by=staff
+    )
+
+    signature = arrived.signatures.get()
+    assert (signature.deputy, signature.confirmed_on) == (deputy_b, None)
+    assert Notification.objects.filter(user=deputy_b.user, suggestion=arrived).exists()
+    original = Suggestion.everywhere.get(pk=original.pk)
+    assert not original.signatures.exists()  # the request went with it
+    with activate(county.congress):
+        services.confirm_co_signature(suggestion=arrived, deputy=deputy_b, by=deputy_b.user)
+    assert arrived.signatures.get().confirmed_on == TODAY
+
+
+def test_a_transferred_suggestion_can_no_longer_be_co_signed(build, staff, county, deputy_b):
+    original = build(Status.REGISTERED)
+    services.transfer(suggestion=original, to_congress=county.congress, reason=REASON, by=staff)
+    original = Suggestion.everywhere.get(pk=original.pk)
+    with change_set():  # a request left over from before the change
+        original.signatures.create(deputy=deputy_b)
+    with pytest.raises(WorkflowError, match="can no longer be co-signed"):
+        services.confirm_co_signature(suggestion=original, deputy=deputy_b, by=deputy_b.user)
 
 
 def test_history_on_both_sides_names_the_other_congress(build, staff, county):
