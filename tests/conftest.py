@@ -88,7 +88,9 @@ def _fast_and_isolated(settings, tmp_path):
     if settings.CACHES["default"]["BACKEND"] != LOCMEM:
         # A shell that exports REDIS_URL or CACHE_DIR (say, to try `make serve`) must not have
         # the tests empty that cache between tests; the tests that need Redis set it themselves.
-        settings.CACHES = {"default": {"BACKEND": LOCMEM}}
+        settings.CACHES = {
+            "default": {"BACKEND": LOCMEM, "OPTIONS": {"MAX_ENTRIES": settings.CACHE_MAX_ENTRIES}}
+        }
     cache.clear()  # cached pages of another test's (rolled back) rows
     page_versions.forget_sessions()  # SQLite gives a rolled-back session's id to the next one
     # Rule tests match the English source messages; pages are served in the visitor's language.

@@ -29,6 +29,7 @@ from suggestions.services.assignment import (  # noqa: F401
 )
 from suggestions.services.checks import (  # noqa: F401
     EDITABLE_FIELDS,
+    NO_LONGER_CO_SIGNED,
     WAITING_FOR_A_REPLY,
     check_assign,
     check_close,

@@ -59,18 +59,17 @@ def check_submit(suggestion):
     _check_draft_fields(suggestion.title, suggestion.content)
 
 
+# Refused, merged, closed or passed on to another congress: a request to co-sign it is moot.
+NO_LONGER_CO_SIGNED = [Status.NOT_REGISTERED, Status.MERGED, Status.CLOSED, Status.TRANSFERRED]
+
+
 def check_confirm_co_signature(suggestion, deputy):
     signature = _signature(suggestion, deputy)
     if signature is None:
         raise WorkflowError(_("You were not asked to co-sign this suggestion."))
     if signature.confirmed_on:
         raise WorkflowError(_("You have already co-signed this suggestion."))
-    if suggestion.status in [
-        Status.NOT_REGISTERED,
-        Status.MERGED,
-        Status.CLOSED,
-        Status.TRANSFERRED,
-    ]:
+    if suggestion.status in NO_LONGER_CO_SIGNED:
         raise WorkflowError(_("This suggestion can no longer be co-signed."))
     return signature
 

@@ -74,6 +74,7 @@ def deputy_section(request, viewer):
         history = involved.filter(at_rest()).count()
         to_confirm = list(
             CoSigner.objects.filter(deputy__in=seats, confirmed_on__isnull=True)
+            .exclude(suggestion__status__in=services.NO_LONGER_CO_SIGNED)
             .select_related("suggestion__lead_deputy", "suggestion__session__congress")
             .order_by("pk")[:QUEUE_SIZE]
         )

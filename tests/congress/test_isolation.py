@@ -26,6 +26,7 @@ What this specifies:
 """
 
 import datetime
+import importlib
 import io
 from types import SimpleNamespace
 
@@ -589,3 +590,46 @@ def test_a_committee_work_item_links_its_own_congress_suggestions_only(world):
             title="跨级立法项目", kind="legislation", year=2026, suggestions=[county_suggestion]
         )
     assert not CommitteeWork.everywhere.filter(title="跨级立法项目").exists()
+
+
+def test_the_upgrade_gives_each_course_material_and_work_item_the_congress_that_recorded_it(
+    world,
+):
+    """reports 0003: rows made before the column are given the congress their links name, else
+    the one active when they were recorded (their history line), else the default congress."""
+    from django.apps import apps
+
+    from reports.models import StudyMaterial, TrainingCourse
+
+    migration = importlib.import_module(
+        "reports.migrations.0003_courses_materials_work_of_a_congress"
+    )
+    city, county = Congress.objects.default(), world[COUNTY].session.congress
+    county_rows = [world[COUNTY].course, world[COUNTY].material, world[COUNTY].work]
+    world[COUNTY].material.recipients.clear()  # no link left: its history line tells
+    unknown = StudyMaterial.everywhere.create(
+        congress=county, title="来历不明的资料", sent_on=START
+    )
+    for row in [*county_rows, unknown]:
+        type(row).everywhere.filter(pk=row.pk).update(congress=city)  # as before the column
+
+    migration.to_the_congress_that_recorded_them(apps, None)
+
+    assert {type(row).everywhere.get(pk=row.pk).congress for row in county_rows} == {county}
+    assert StudyMaterial.everywhere.get(pk=unknown.pk).congress == city
+    assert TrainingCourse.everywhere.get(pk=world[CITY].course.pk).congress == city
+
+
+def test_each_congress_report_figures_count_its_own_attendances_and_copies(world):
+    from reports.figures import SOURCES, scope_of_session
+
+    for side in (CITY, COUNTY):
+        with activate(world[side].session.congress):
+            scope = scope_of_session(world[side].session)
+            for key in (
+                "training_courses",
+                "training_attendances",
+                "study_materials",
+                "material_copies",
+            ):
+                assert SOURCES[key].build(scope).count() == 1, (side, key)

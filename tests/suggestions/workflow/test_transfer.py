@@ -102,7 +102,9 @@ def test_deputies_asked_to_co_sign_are_asked_again_where_it_went(
     assert arrived.signatures.get().confirmed_on == TODAY
 
 
-def test_a_transferred_suggestion_can_no_longer_be_co_signed(build, staff, county, deputy_b):
+def test_a_transferred_suggestion_can_no_longer_be_co_signed(
+    client, build, staff, county, deputy_b
+):
     original = build(Status.REGISTERED)
     services.transfer(suggestion=original, to_congress=county.congress, reason=REASON, by=staff)
     original = Suggestion.everywhere.get(pk=original.pk)
@@ -110,6 +112,8 @@ def test_a_transferred_suggestion_can_no_longer_be_co_signed(build, staff, count
         original.signatures.create(deputy=deputy_b)
     with pytest.raises(WorkflowError, match="can no longer be co-signed"):
         services.confirm_co_signature(suggestion=original, deputy=deputy_b, by=deputy_b.user)
+    client.force_login(deputy_b.user)  # nor is it among the requests the deputy is shown
+    assert client.get(reverse("workbench:dashboard")).context["to_confirm"] == []
 
 
 def test_history_on_both_sides_names_the_other_congress(build, staff, county):
