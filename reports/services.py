@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from congress.errors import WorkflowError
 from congress.history import changes_of, log_action, snapshot
-from congress.models import HistoryEntry
+from congress.models import HistoryEntry, Session
 from congress.tenancy import congress_of_work
 from reports.models import CommitteeWork, Report, StudyMaterial, SupportPayment, TrainingCourse
 
@@ -124,7 +124,9 @@ def record_work_item(*, title, kind, year, outcome="", suggestions=()):
         raise SupportError(_("Choose legislation, supervision or inspection."))
     if any(not s.is_public for s in suggestions):
         raise SupportError(_("Only registered suggestions can be linked."))
-    if any(s.session.congress_id != congress_of_work().pk for s in suggestions):
+    sessions = {s.session_id for s in suggestions}
+    own = Session.everywhere.filter(pk__in=sessions, congress=congress_of_work())
+    if sessions - set(own.values_list("pk", flat=True)):  # one query, however many are linked
         raise SupportError(_("Only this congress's suggestions can be linked."))
     work = CommitteeWork.objects.create(title=title.strip(), kind=kind, year=year, outcome=outcome)
     work.suggestions.set(suggestions)

@@ -34,6 +34,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver, reverse
 
 from congress.errors import WorkflowError
@@ -590,6 +592,23 @@ def test_a_committee_work_item_links_its_own_congress_suggestions_only(world):
             title="跨级立法项目", kind="legislation", year=2026, suggestions=[county_suggestion]
         )
     assert not CommitteeWork.everywhere.filter(title="跨级立法项目").exists()
+
+
+def test_a_work_item_checks_its_suggestions_congress_in_one_query_however_many(
+    world, django_assert_num_queries
+):
+    city = [Suggestion.objects.get(pk=s.pk) for s in world[CITY].public]  # registered, all three
+
+    def record(suggestions):
+        return report_services.record_work_item(
+            title="城市立法项目", kind="legislation", year=2026, suggestions=suggestions
+        )
+
+    with CaptureQueriesContext(connection) as one:
+        record(city[:1])
+    with django_assert_num_queries(len(one)):
+        work = record(city)
+    assert list(work.suggestions.order_by("pk")) == sorted(city, key=lambda s: s.pk)
 
 
 def test_the_upgrade_gives_each_course_material_and_work_item_the_congress_that_recorded_it(

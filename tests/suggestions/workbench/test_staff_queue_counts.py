@@ -52,3 +52,16 @@ def test_replies_to_publish_are_counted_as_the_queue_lists_them(
     monkeypatch.setattr(loop, "COUNT_CAP", 1)
     queues, _page = queues_seen(client, staff)
     assert queues["to_publish"][1] == 2  # one past the cap, the revision still subtracted
+
+
+def test_a_reopened_suggestion_of_a_concluded_session_counts_its_reply_to_publish_again(
+    client, build, staff, unit_x, session
+):
+    replied = build(S.REPLIED, lead_unit=unit_x)
+    services.conclude_session(session=session, by=staff)
+    queues, _page = queues_seen(client, staff)
+    assert queues["to_publish"] == ([], 0)  # closed in a concluded session: history, not work
+    services.reopen(suggestion=replied, reason="代表再次提出", by=staff)
+    queues, _page = queues_seen(client, staff)
+    rows, total = queues["to_publish"]
+    assert ([r.suggestion_id for r in rows], total) == ([replied.pk], 1)
